@@ -1,0 +1,69 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"remindd/schedule"
+)
+
+// due prints what a tick at --at would enqueue, and writes nothing.
+func (a *app) due(args []string) error {
+	fs := a.flags("due")
+	at := fs.String("at", "", "the instant, RFC 3339 (default now)")
+	format := fs.String("format", "table", "output `format`: table or json")
+	if pos, err := parse(fs, args); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", pos[0])}
+	}
+	if err := checkFormat(*format, "table", "json"); err != nil {
+		return err
+	}
+	when, err := parseAt(*at)
+	if err != nil {
+		return err
+	}
+	c, p, err := a.load()
+	if err != nil {
+		return err
+	}
+	state := &schedule.State{}
+	ns, _, err := schedule.New(p, c).Due(state, when, nil)
+	if err != nil {
+		return err
+	}
+	return a.printNotifications(ns, *format)
+}
+
+func parseAt(s string) (time.Time, error) {
+	if s == "" {
+		return time.Now(), nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, usageError{fmt.Sprintf("--at %q is not an RFC 3339 time such as 2024-05-28T09:00:00+08:00", s)}
+	}
+	return t, nil
+}
+
+func (a *app) printNotifications(ns []schedule.Notification, format string) error {
+	if format == "json" {
+		if ns == nil {
+			ns = []schedule.Notification{}
+		}
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(ns)
+	}
+	w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "RULE\tRECIPIENT\tCHANNEL\tTASKS\tKEY\tNAME")
+	for _, n := range ns {
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", n.Rule, n.Recipient, n.Channel, ranges(n.Tasks), n.Key, n.Name)
+	}
+	fmt.Fprintf(w, "%d notifications\n", len(ns))
+	return w.Flush()
+}

@@ -1,0 +1,170 @@
+// Command remindd turns a yearly work plan into reminders: it decides what is
+// due, remembers what is done and delivers the messages. Each subcommand
+// parses its flags, calls one package function and prints the result.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	_ "time/tzdata" // the plan's zone must load on hosts without zoneinfo
+
+	"remindd/config"
+	"remindd/plan"
+	"remindd/workday"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(a *app, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"plan", "plan validate | plan show [--format json|table]: check or print the plan", (*app).plan},
+		{"due", "due --at T [--format table|json]: what a tick at T would enqueue; writes nothing", (*app).due},
+		{"check-config", "check-config: validate the config and the plan it names", (*app).checkConfig},
+	}
+}
+
+// app carries what every subcommand shares.
+type app struct {
+	stdout, stderr io.Writer
+	configPath     string
+	store          string
+}
+
+// usageError marks a mistake in the command line.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func run(args []string, stdout, stderr io.Writer) int {
+	a := &app{stdout: stdout, stderr: stderr}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		a.usage(stdout)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			err := c.run(a, args[1:])
+			switch {
+			case err == nil:
+				return 0
+			case errors.Is(err, flag.ErrHelp):
+				return 0
+			}
+			fmt.Fprintf(stderr, "remindd %s: %v\n", c.name, err)
+			var ue usageError
+			if errors.As(err, &ue) {
+				return 2
+			}
+			return 1
+		}
+	}
+	fmt.Fprintf(stderr, "remindd: unknown command %q\n", args[0])
+	a.usage(stderr)
+	return 2
+}
+
+func (a *app) usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: remindd COMMAND [flags]\n\ncommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-13s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nevery command takes --config FILE (default "+config.DefaultPath+") and --store DRIVER:DSN")
+}
+
+// flags returns a flag set with the common flags bound.
+func (a *app) flags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("remindd "+name, flag.ContinueOnError)
+	fs.SetOutput(a.stderr)
+	fs.StringVar(&a.configPath, "config", config.DefaultPath, "configuration `file`")
+	fs.StringVar(&a.store, "store", "", "store as `DRIVER:DSN` (sqlite:PATH or mysql:DSN), overriding the config")
+	return fs
+}
+
+// parse parses flags that may stand before, between or after positional
+// arguments, and returns the positional ones.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usageError{err.Error()}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// load reads the config and its plan and checks them against each other.
+func (a *app) load() (*config.Config, *plan.Plan, error) {
+	c, err := config.Load(a.configPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	if a.store != "" {
+		if _, _, err := config.SplitStore(a.store); err != nil {
+			return nil, nil, usageError{"--store: " + err.Error()}
+		}
+		c.Store = a.store
+	}
+	p, err := plan.Load(c.PlanPath())
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := c.CheckPlan(p, workday.China{}.Covers); err != nil {
+		return nil, nil, err
+	}
+	return c, p, nil
+}
+
+// checkFormat accepts the output formats a command knows.
+func checkFormat(f string, allowed ...string) error {
+	for _, a := range allowed {
+		if f == a {
+			return nil
+		}
+	}
+	return usageError{fmt.Sprintf("--format %q: want %s", f, strings.Join(allowed, " or "))}
+}
+
+// ranges renders ascending task numbers compactly: 1-8,12,44-54.
+func ranges(ns []int) string {
+	ns = append([]int(nil), ns...)
+	sort.Ints(ns)
+	var parts []string
+	for i := 0; i < len(ns); {
+		j := i
+		for j+1 < len(ns) && ns[j+1] == ns[j]+1 {
+			j++
+		}
+		if j > i {
+			parts = append(parts, fmt.Sprintf("%d-%d", ns[i], ns[j]))
+		} else {
+			parts = append(parts, fmt.Sprint(ns[i]))
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, ",")
+}

@@ -1,0 +1,185 @@
+// Package yamlfile decodes YAML files strictly and reports problems in them
+// by file, line and field, so that every validation error can point at the
+// place an operator must edit.
+package yamlfile
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// File is a decoded YAML document that still knows where each value stood.
+type File struct {
+	Name string
+	root *yaml.Node
+}
+
+// Load reads path and decodes it into v, refusing unknown fields. Syntax and
+// type errors are returned as Problems naming the file and line.
+func Load(path string, v any) (*File, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Decode(path, data, v)
+}
+
+// Decode is Load for data already read; name is used in messages.
+func Decode(name string, data []byte, v any) (*File, error) {
+	f := &File{Name: name}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, f.wrap(err)
+	}
+	if len(root.Content) == 0 {
+		return nil, Problems{{File: name, Line: 1, Msg: "file is empty"}}
+	}
+	f.root = root.Content[0]
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil {
+		return nil, f.wrap(err)
+	}
+	return f, nil
+}
+
+var lineRE = regexp.MustCompile(`^line (\d+): (.*)$`)
+
+// wrap turns yaml.v3's errors into Problems with file and line.
+func (f *File) wrap(err error) error {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		var ps Problems
+		for _, e := range te.Errors {
+			p := Problem{File: f.Name, Msg: e}
+			if m := lineRE.FindStringSubmatch(e); m != nil {
+				p.Line, _ = strconv.Atoi(m[1])
+				p.Msg = m[2]
+			}
+			ps = append(ps, p)
+		}
+		return ps
+	}
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	p := Problem{File: f.Name, Msg: msg}
+	if m := lineRE.FindStringSubmatch(msg); m != nil {
+		p.Line, _ = strconv.Atoi(m[1])
+		p.Msg = m[2]
+	}
+	return Problems{p}
+}
+
+// Line returns the line of the value at path, a sequence of mapping keys
+// (string) and sequence indexes (int). When the path does not exist, the line
+// of its deepest existing ancestor is returned, so a missing field is reported
+// where it should have been written.
+func (f *File) Line(path ...any) int {
+	if f == nil || f.root == nil {
+		return 0
+	}
+	n := f.root
+	for _, step := range path {
+		next := child(n, step)
+		if next == nil {
+			return n.Line
+		}
+		n = next
+	}
+	return n.Line
+}
+
+func child(n *yaml.Node, step any) *yaml.Node {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	switch s := step.(type) {
+	case string:
+		if n.Kind != yaml.MappingNode {
+			return nil
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == s {
+				return n.Content[i+1]
+			}
+		}
+	case int:
+		if n.Kind == yaml.SequenceNode && s >= 0 && s < len(n.Content) {
+			return n.Content[s]
+		}
+	}
+	return nil
+}
+
+// Problem is one thing wrong in a file.
+type Problem struct {
+	File  string
+	Line  int
+	Field string
+	Msg   string
+}
+
+func (p Problem) Error() string {
+	var b strings.Builder
+	b.WriteString(p.File)
+	if p.Line > 0 {
+		fmt.Fprintf(&b, ":%d", p.Line)
+	}
+	if p.Field != "" {
+		b.WriteString(": ")
+		b.WriteString(p.Field)
+	}
+	b.WriteString(": ")
+	b.WriteString(p.Msg)
+	return b.String()
+}
+
+// Problems collects every problem found in one pass; it is an error when
+// non-empty.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = p.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Err returns ps as an error, or nil when there are none.
+func (ps Problems) Err() error {
+	if len(ps) == 0 {
+		return nil
+	}
+	return ps
+}
+
+// Reporter adds problems about one file.
+type Reporter struct {
+	File     *File
+	Problems Problems
+}
+
+// Add records a problem at the value found at path; field names it for the
+// reader (for example "tasks[4].month").
+func (r *Reporter) Add(field string, path []any, format string, args ...any) {
+	name := ""
+	if r.File != nil {
+		name = r.File.Name
+	}
+	r.Problems = append(r.Problems, Problem{
+		File:  name,
+		Line:  r.File.Line(path...),
+		Field: field,
+		Msg:   fmt.Sprintf(format, args...),
+	})
+}
+
+// Path is a convenience for building a path argument.
+func Path(steps ...any) []any { return steps }

@@ -1,0 +1,35 @@
+package schedule
+
+import "fmt"
+
+// agenda gives each section, once a month, the month's open tasks, its open
+// overdue items and the milestones due this month for its sectors.
+func (ev *evaluation) agenda() ([]Notification, error) {
+	if ev.today.Year != ev.Plan.Year {
+		return nil, nil
+	}
+	month := int(ev.today.Month)
+	first, last := ev.Plan.DueDate(month).AddDays(1-ev.Plan.DueDate(month).Day), ev.Plan.DueDate(month)
+	period := fmt.Sprintf("%04d-%02d", ev.today.Year, month)
+	var out []Notification
+	for _, a := range ev.sections() {
+		items := append(ev.overdueItems(a), ev.open(a, first, last)...)
+		var milestones []Progress
+		for _, m := range ev.Plan.Milestones {
+			if t, _ := ev.Plan.Task(m.Task); t.Month != month {
+				continue
+			}
+			for _, sector := range ev.Plan.SectorsOf(a.who.ID) {
+				milestones = append(milestones, ev.progress(m, sector))
+			}
+		}
+		if len(items) == 0 && len(milestones) == 0 {
+			continue
+		}
+		out = append(out, ev.send(message{
+			rule: Agenda, to: a.who, name: a.name,
+			what: period, period: period, items: items, milestones: milestones,
+		}, a.contacts)...)
+	}
+	return out, nil
+}

@@ -1,0 +1,119 @@
+package schedule
+
+import (
+	"fmt"
+
+	"remindd/plan"
+)
+
+// DigestBody is the office's monthly overview.
+type DigestBody struct {
+	// Month is the month being reported on (the one before the digest).
+	Month       string           `json:"month"`
+	Sections    []SectionOverdue `json:"sections"`
+	Lagging     []Progress       `json:"lagging"`
+	Enterprises []SectorOverdue  `json:"enterprises"`
+	Failed      []FailedDelivery `json:"failed"`
+	Reports     []ReportDue      `json:"reports"`
+}
+
+// SectionOverdue lists one section's overdue tasks.
+type SectionOverdue struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Overdue []int  `json:"overdue"`
+}
+
+// SectorOverdue counts a sector's enterprises with overdue obligations.
+type SectorOverdue struct {
+	Sector      string `json:"sector"`
+	Name        string `json:"name"`
+	Overdue     int    `json:"overdue"`
+	Enterprises int    `json:"enterprises"`
+}
+
+// ReportDue is a report the bureau must hand in.
+type ReportDue struct {
+	Name string    `json:"name"`
+	To   string    `json:"to"`
+	Due  plan.Date `json:"due"`
+	Text string    `json:"text"`
+}
+
+// digest gives the office, once a month, every task past its deadline and not
+// done by section, the lagging targets, the enterprises overdue by sector, the
+// deliveries that failed, and the reports now due.
+func (ev *evaluation) digest() ([]Notification, error) {
+	p := ev.Plan
+	reported := ev.today.AddDays(-ev.today.Day) // last day of the previous month
+	if reported.Year != p.Year {
+		return nil, nil
+	}
+	contacts := ev.Config.Office.Contacts
+	if len(contacts) == 0 {
+		return nil, nil
+	}
+	body := &DigestBody{Month: fmt.Sprintf("%04d-%02d", reported.Year, reported.Month), Failed: ev.view.failed}
+	for _, a := range ev.accountable() {
+		var tasks []int
+		for _, it := range ev.overdueItems(a) {
+			tasks = append(tasks, it.Task)
+		}
+		body.Sections = append(body.Sections, SectionOverdue{ID: a.who.ID, Name: a.name, Overdue: tasks})
+	}
+	for _, m := range p.Milestones {
+		t, _ := p.Task(m.Task)
+		if !p.DueDate(t.Month).Before(ev.today) {
+			continue
+		}
+		for i := range p.Sectors {
+			if pr := ev.progress(m, &p.Sectors[i]); !pr.Met() {
+				body.Lagging = append(body.Lagging, pr)
+			}
+		}
+	}
+	counts := map[string]*SectorOverdue{}
+	for i := range p.Sectors {
+		s := &p.Sectors[i]
+		body.Enterprises = append(body.Enterprises, SectorOverdue{Sector: s.ID, Name: s.Name})
+		counts[s.ID] = &body.Enterprises[len(body.Enterprises)-1]
+	}
+	for _, a := range ev.enterprises() {
+		c, ok := counts[a.enterprise.Sector]
+		if !ok {
+			continue
+		}
+		c.Enterprises++
+		if len(ev.overdueItems(a)) > 0 {
+			c.Overdue++
+		}
+	}
+	for _, r := range p.Reporting.Monthly {
+		body.Reports = append(body.Reports, ReportDue{
+			Name: r.Name, To: p.Reporting.To, Text: r.Text,
+			Due: plan.Date{Year: ev.today.Year, Month: ev.today.Month, Day: r.DueDay},
+		})
+	}
+	if ye := p.Reporting.YearEnd; !ye.Due.IsZero() && !ye.Due.Before(ev.today) && ev.today.DaysUntil(ye.Due) <= 45 {
+		body.Reports = append(body.Reports, ReportDue{Name: "年度工作总结", To: ye.To, Due: ye.Due, Text: ye.Text})
+	}
+	period := fmt.Sprintf("%04d-%02d", ev.today.Year, ev.today.Month)
+	return ev.send(message{
+		rule: Digest, to: Recipient{KindOffice, p.Office.ID}, name: p.Office.Name,
+		what: period, period: period, digest: body,
+	}, contacts), nil
+}
+
+// accountable lists the sections whose obligations the office follows: every
+// section of the bureau, and outside bodies the config gives contacts for.
+func (ev *evaluation) accountable() []assignee {
+	var out []assignee
+	for _, s := range ev.Plan.Sections {
+		cs := ev.Config.SectionContacts(s.ID)
+		if s.External && len(cs) == 0 {
+			continue
+		}
+		out = append(out, assignee{who: Recipient{KindSection, s.ID}, name: s.Name, contacts: cs})
+	}
+	return out
+}

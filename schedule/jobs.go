@@ -1,0 +1,170 @@
+package schedule
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"remindd/config"
+	"remindd/plan"
+	"remindd/workday"
+)
+
+// Job is a scheduled evaluation of some rules.
+type Job struct {
+	Name     string
+	Rules    []Rule
+	Schedule cron.Schedule
+}
+
+// Job names.
+const (
+	JobSweep     = "sweep"
+	JobAgenda    = "agenda"
+	JobDigest    = "digest"
+	JobQuarterly = "quarterly"
+)
+
+// Jobs builds the rule jobs from the config's cron specs, in the plan's time
+// zone. With working days on, the sweep runs on working days only, and the
+// agenda, digest and quarterly jobs, which report after the fact, move to the
+// next working day when their day is a weekend or holiday.
+func (e *Engine) Jobs() ([]Job, error) {
+	specs := []struct {
+		name  string
+		spec  string
+		rules []Rule
+		shift shiftMode
+	}{
+		{JobSweep, e.Config.Jobs.Sweep, []Rule{Lead, Overdue, Milestone}, skipNonWorking},
+		{JobAgenda, e.Config.Jobs.Agenda, []Rule{Agenda}, toNextWorking},
+		{JobDigest, e.Config.Jobs.Digest, []Rule{Digest}, toNextWorking},
+		{JobQuarterly, e.Config.Jobs.Quarterly, []Rule{Quarterly}, toNextWorking},
+	}
+	jobs := make([]Job, 0, len(specs))
+	for _, s := range specs {
+		sched, err := config.ParseSpec(s.spec)
+		if err != nil {
+			return nil, fmt.Errorf("job %s: %w", s.name, err)
+		}
+		sched = inZone(sched, e.Plan.Location)
+		if e.Config.WorkingDays {
+			sched = &workingSchedule{inner: sched, cal: e.Calendar, loc: e.Plan.Location, mode: s.shift}
+		}
+		jobs = append(jobs, Job{Name: s.name, Rules: s.rules, Schedule: sched})
+	}
+	return jobs, nil
+}
+
+// inZone makes a parsed spec fire in loc whatever zone its callers use.
+func inZone(s cron.Schedule, loc *time.Location) cron.Schedule {
+	if spec, ok := s.(*cron.SpecSchedule); ok && spec.Location == time.Local {
+		spec.Location = loc
+	}
+	return s
+}
+
+type shiftMode int
+
+const (
+	skipNonWorking shiftMode = iota
+	toNextWorking
+)
+
+// workingSchedule moves a schedule's activations onto working days.
+type workingSchedule struct {
+	inner cron.Schedule
+	cal   workday.Calendar
+	loc   *time.Location
+	mode  shiftMode
+}
+
+// Next returns the next activation after t, or the zero time when the holiday
+// data runs out (the config check refuses such a year up front).
+func (w *workingSchedule) Next(t time.Time) time.Time {
+	for i := 0; i < 1000; i++ {
+		n := w.inner.Next(t)
+		if n.IsZero() {
+			return n
+		}
+		local := n.In(w.loc)
+		d := plan.DateOf(local)
+		switch w.mode {
+		case skipNonWorking:
+			ok, err := w.cal.IsWorkday(d)
+			if err != nil {
+				return time.Time{}
+			}
+			if ok {
+				return n
+			}
+		case toNextWorking:
+			wd, err := workday.Next(w.cal, d)
+			if err != nil {
+				return time.Time{}
+			}
+			moved := time.Date(wd.Year, wd.Month, wd.Day, local.Hour(), local.Minute(), local.Second(), 0, w.loc)
+			if moved.After(t) {
+				return moved
+			}
+		}
+		t = n
+	}
+	return time.Time{}
+}
+
+// Latest returns the latest activation of s in (after, at].
+func Latest(s cron.Schedule, after, at time.Time) (time.Time, bool) {
+	var last time.Time
+	for n := s.Next(after); !n.IsZero() && !n.After(at); n = s.Next(n) {
+		last = n
+	}
+	return last, !last.IsZero()
+}
+
+// Run is one job activation decided by Due.
+type Run struct {
+	Job string    `json:"job"`
+	At  time.Time `json:"at"`
+}
+
+// Due is what a tick at instant at does: for each job, its latest activation
+// in (last recorded run, at], bounded by the catch-up window, is evaluated
+// against state s. lastRuns may be empty (a new store). It returns the
+// notifications, de-duplicated by key, and the runs to record.
+func (e *Engine) Due(s *State, at time.Time, lastRuns map[string]time.Time) ([]Notification, []Run, error) {
+	jobs, err := e.Jobs()
+	if err != nil {
+		return nil, nil, err
+	}
+	floor := at.Add(-time.Duration(e.Config.CatchUp))
+	var (
+		out  []Notification
+		runs []Run
+		seen = map[string]bool{}
+	)
+	for _, j := range jobs {
+		after := floor
+		if last, ok := lastRuns[j.Name]; ok && last.After(after) {
+			after = last
+		}
+		when, ok := Latest(j.Schedule, after, at)
+		if !ok {
+			continue
+		}
+		ns, err := e.Evaluate(s, when, j.Rules...)
+		if err != nil {
+			return nil, nil, fmt.Errorf("job %s: %w", j.Name, err)
+		}
+		for _, n := range ns {
+			if !seen[n.Key] {
+				seen[n.Key] = true
+				out = append(out, n)
+			}
+		}
+		runs = append(runs, Run{Job: j.Name, At: when})
+	}
+	Sort(out)
+	return out, runs, nil
+}

@@ -1,0 +1,39 @@
+package schedule
+
+import "remindd/plan"
+
+// lead reminds each section and enterprise of its open obligations whose
+// deadline is near: one message per recipient, grouping every item due, keyed
+// by deadline and stage, so that a recipient gets the message of the stage it
+// is in now and a late evaluation sends no stale stages.
+func (ev *evaluation) lead() ([]Notification, error) {
+	horizon, err := ev.leadHorizon()
+	if err != nil {
+		return nil, err
+	}
+	maxLead := ev.Config.Rules.LeadDays[0]
+	var out []Notification
+	for _, a := range append(ev.sections(), ev.enterprises()...) {
+		if len(a.contacts) == 0 {
+			continue
+		}
+		stages := map[plan.Date]int{}
+		var items []Item
+		for _, it := range ev.open(a, ev.today, horizon.AddDays(maxLead)) {
+			stage := ev.leadStage(horizon.DaysUntil(it.Due))
+			if stage < 0 {
+				continue
+			}
+			stages[it.Due] = stage
+			items = append(items, it)
+		}
+		if len(items) == 0 {
+			continue
+		}
+		out = append(out, ev.send(message{
+			rule: Lead, to: a.who, name: a.name,
+			what: stageKey(stages, "d"), items: items,
+		}, a.contacts)...)
+	}
+	return out, nil
+}

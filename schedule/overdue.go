@@ -1,0 +1,39 @@
+package schedule
+
+import "remindd/plan"
+
+// overdue reminds each recipient, every OverdueEveryDays, of what is overdue
+// and for how long. The repeats are counted from the recipient's oldest open
+// overdue deadline, so a section behind on several months still gets one
+// message a week listing all of it, not one per month's deadline. The key is
+// the day the current repeat period began: each period is sent once, a missed
+// day heals at the next evaluation, and a long downtime sends one message,
+// not a burst.
+func (ev *evaluation) overdue() ([]Notification, error) {
+	every := ev.Config.Rules.OverdueEveryDays
+	var out []Notification
+	for _, a := range append(ev.sections(), ev.enterprises()...) {
+		if len(a.contacts) == 0 {
+			continue
+		}
+		items := ev.overdueItems(a)
+		var oldest plan.Date
+		for _, it := range items {
+			if oldest.IsZero() || it.Due.Before(oldest) {
+				oldest = it.Due
+			}
+		}
+		if oldest.IsZero() {
+			continue
+		}
+		k := oldest.DaysUntil(ev.today) / every
+		if k < 1 {
+			continue
+		}
+		out = append(out, ev.send(message{
+			rule: Overdue, to: a.who, name: a.name,
+			what: oldest.AddDays(k * every).String(), items: items,
+		}, a.contacts)...)
+	}
+	return out, nil
+}
