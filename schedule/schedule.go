@@ -56,9 +56,9 @@ type Notification struct {
 	Address string    `json:"address,omitempty"`
 	At      time.Time `json:"at"`
 	// Tasks are the plan tasks the message is about, ascending.
-	Tasks      []int      `json:"tasks"`
-	Items      []Item     `json:"items,omitempty"`
-	Milestones []Progress `json:"milestones,omitempty"`
+	Tasks      []int       `json:"tasks"`
+	Items      []Item      `json:"items,omitempty"`
+	Milestones []Progress  `json:"milestones,omitempty"`
 	Digest     *DigestBody `json:"digest,omitempty"`
 	// Period names what the message covers, e.g. 2024-06 or 2024-Q2.
 	Period string `json:"period,omitempty"`
