@@ -84,37 +84,42 @@ func (f *File) Line(path ...any) int {
 	if f == nil || f.root == nil {
 		return 0
 	}
-	n := f.root
+	n, line := f.root, f.root.Line
 	for _, step := range path {
-		next := child(n, step)
+		key, next := child(n, step)
 		if next == nil {
-			return n.Line
+			return line
 		}
-		n = next
+		n, line = next, next.Line
+		if key != nil && (next.Kind == yaml.SequenceNode || next.Kind == yaml.MappingNode) {
+			// A collection is reported at its key, where a reader looks.
+			line = key.Line
+		}
 	}
-	return n.Line
+	return line
 }
 
-func child(n *yaml.Node, step any) *yaml.Node {
+// child returns the key (for a mapping) and the value at step under n.
+func child(n *yaml.Node, step any) (key, value *yaml.Node) {
 	for n.Kind == yaml.AliasNode && n.Alias != nil {
 		n = n.Alias
 	}
 	switch s := step.(type) {
 	case string:
 		if n.Kind != yaml.MappingNode {
-			return nil
+			return nil, nil
 		}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			if n.Content[i].Value == s {
-				return n.Content[i+1]
+				return n.Content[i], n.Content[i+1]
 			}
 		}
 	case int:
 		if n.Kind == yaml.SequenceNode && s >= 0 && s < len(n.Content) {
-			return n.Content[s]
+			return nil, n.Content[s]
 		}
 	}
-	return nil
+	return nil, nil
 }
 
 // Problem is one thing wrong in a file.

@@ -1,0 +1,221 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+const exampleConfig = "../../examples/config.yaml"
+
+// remindd runs the command line in-process and returns its exit code and
+// output.
+func remindd(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestPlanShowJSONContract(t *testing.T) {
+	code, out, errs := remindd(t, "plan", "show", "--config", exampleConfig, "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var got struct {
+		Plan struct {
+			ID, Timezone string
+			Year         int
+		}
+		Tasks []struct {
+			N, Month, Phase int
+			Due, Text       string
+			Owners          []string
+			Audience        struct{ Enterprises bool }
+		}
+		Milestones []struct {
+			Task    int
+			Metric  string
+			Percent int
+			Due     string
+		}
+		Sectors []struct {
+			ID       string
+			Sections []string
+			Targets  map[string]int
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Plan.ID != "jinjiang-2024" || got.Plan.Year != 2024 || got.Plan.Timezone != "Asia/Shanghai" {
+		t.Errorf("plan header %+v", got.Plan)
+	}
+	if len(got.Tasks) != 133 {
+		t.Fatalf("%d tasks", len(got.Tasks))
+	}
+	for i, task := range got.Tasks {
+		if task.N != i+1 {
+			t.Errorf("task %d at position %d", task.N, i)
+		}
+	}
+	if task := got.Tasks[48]; task.Due != "2024-05-31" || task.Text != "完成标准化标杆企业全年提升任务60%。" {
+		t.Errorf("task 49 = %+v", task)
+	}
+	ms := []string{}
+	for _, m := range got.Milestones {
+		ms = append(ms, m.Metric+" "+m.Due)
+	}
+	if len(ms) != 12 || ms[0] != "benchmark 2024-05-31" || ms[11] != "demo_post 2024-10-31" {
+		t.Errorf("milestones %v", ms)
+	}
+	targets := map[string]map[string]int{}
+	for _, s := range got.Sectors {
+		targets[s.ID] = s.Targets
+	}
+	want := map[string]map[string]int{
+		"tourism":          {"benchmark": 1, "certified": 2, "demo_post": 25},
+		"culture":          {"benchmark": 1, "certified": 8, "demo_post": 14},
+		"heritage-museums": {"benchmark": 1, "certified": 0, "demo_post": 1},
+	}
+	if diff := cmp.Diff(want, targets); diff != "" {
+		t.Errorf("targets (-want +got):\n%s", diff)
+	}
+}
+
+type dueRow struct {
+	Key       string
+	Rule      string
+	Recipient struct{ Kind, ID string }
+	Channel   string
+	Tasks     []int
+}
+
+func dueJSON(t *testing.T, at string, extra ...string) []dueRow {
+	t.Helper()
+	args := append([]string{"due", "--config", exampleConfig, "--at", at, "--format", "json"}, extra...)
+	code, out, errs := remindd(t, args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var rows []dueRow
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	return rows
+}
+
+func TestDueOn24May(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "x.db")
+	rows := dueJSON(t, "2024-05-24T09:00:00+08:00", "--store", "sqlite:"+db)
+	lead := map[string][]int{}
+	milestone := map[string][]int{}
+	for _, r := range rows {
+		switch r.Rule {
+		case "lead":
+			lead[r.Recipient.ID] = r.Tasks
+		case "milestone":
+			milestone[r.Recipient.ID] = r.Tasks
+		}
+	}
+	may := []int{44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54}
+	wantLead := map[string][]int{"industry-mgmt": may, "market-mgmt": may, "public-culture-arts": may, "cultural-heritage": may}
+	if diff := cmp.Diff(wantLead, lead); diff != "" {
+		t.Errorf("lead (-want +got):\n%s", diff)
+	}
+	// Every sector is below its May targets; each sector's sections are warned.
+	wantMilestone := map[string][]int{
+		"industry-mgmt": {49, 50, 51}, "market-mgmt": {49, 50, 51},
+		"public-culture-arts": {49, 50, 51}, "cultural-heritage": {49, 51},
+	}
+	if diff := cmp.Diff(wantMilestone, milestone); diff != "" {
+		t.Errorf("milestone (-want +got):\n%s", diff)
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Errorf("due wrote the store %s: %v", db, err)
+	}
+}
+
+func TestDueOn2JuneDigest(t *testing.T) {
+	var digest *dueRow
+	for _, r := range dueJSON(t, "2024-06-02T09:00:00+08:00") {
+		if r.Rule == "digest" {
+			r := r
+			digest = &r
+		}
+	}
+	if digest == nil {
+		t.Fatal("no digest on 2 June")
+	}
+	if digest.Recipient.Kind != "office" || len(digest.Tasks) != 54 || digest.Tasks[0] != 1 || digest.Tasks[53] != 54 {
+		t.Errorf("digest %+v, want the office with tasks 1–54", digest)
+	}
+}
+
+func TestDueTableIsTheDefault(t *testing.T) {
+	code, out, errs := remindd(t, "due", "--config", exampleConfig, "--at", "2024-05-24T09:00:00+08:00")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.HasPrefix(out, "RULE") || !strings.Contains(out, "lead:section:industry-mgmt:2024-05-31/d7:outbox") ||
+		!strings.Contains(out, "44-54") || !strings.Contains(out, "12 notifications") {
+		t.Errorf("table:\n%s", out)
+	}
+}
+
+func TestBadInputExitsNonZero(t *testing.T) {
+	plan, err := os.ReadFile("../../plans/jinjiang-2024.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dup := filepath.Join(t.TempDir(), "dup.yaml")
+	edited := strings.Replace(string(plan), "  - n: 2\n    month: 1\n", "  - n: 1\n    month: 1\n", 1)
+	if err := os.WriteFile(dup, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	line := strings.Count(edited[:strings.Index(edited, "  - n: 1\n    month: 1\n    phase: 1\n    text: \"传达")], "\n") + 1
+	cases := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"duplicated task number", []string{"plan", "validate", dup}, 1,
+			dup + ":" + itoa(line) + ": tasks[1].n: duplicate task number 1"},
+		{"bad instant", []string{"due", "--config", exampleConfig, "--at", "24 May"}, 2, `--at "24 May" is not an RFC 3339 time`},
+		{"bad format", []string{"due", "--config", exampleConfig, "--format", "xml"}, 2, `--format "xml": want table or json`},
+		{"bad store", []string{"due", "--config", exampleConfig, "--store", "oracle:x"}, 2, `--store: store driver "oracle" must be sqlite or mysql`},
+		{"missing config", []string{"check-config", "--config", "/nonexistent/remindd.yaml"}, 1, "/nonexistent/remindd.yaml"},
+		{"unknown command", []string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{"unknown flag", []string{"due", "--sooner"}, 2, "flag provided but not defined: -sooner"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errs := remindd(t, tc.args...)
+			if code != tc.code || !strings.Contains(errs, tc.want) {
+				t.Errorf("exit %d, stderr:\n%s\nwant exit %d and %q", code, errs, tc.code, tc.want)
+			}
+		})
+	}
+}
+
+func TestCheckConfigAndValidate(t *testing.T) {
+	code, out, errs := remindd(t, "check-config", "--config", exampleConfig)
+	if code != 0 || !strings.Contains(out, "ok (plan jinjiang-2024, 133 tasks") {
+		t.Errorf("check-config: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, errs = remindd(t, "plan", "validate", "--config", exampleConfig)
+	if code != 0 || !strings.Contains(out, "133 tasks, 12 milestones, 3 sectors") {
+		t.Errorf("plan validate: exit %d\n%s%s", code, out, errs)
+	}
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
