@@ -1,0 +1,434 @@
+// Package roster reads the enterprise roster, the CSV file operators import
+// to tell remindd which enterprises to remind, and refuses a bad file whole
+// with every problem named by file, line and column.
+package roster
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"net/mail"
+	"net/url"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"remindd/creditcode"
+	"remindd/schedule"
+)
+
+// Rules are the values the plan allows in a roster.
+type Rules struct {
+	Sectors []string // sector IDs
+	Sizes   []string // size classes
+	Trades  []string // risky trades
+}
+
+// MaxProblems is how many problems Read reports before summing up the rest.
+const MaxProblems = 50
+
+// Problem is one thing wrong in a roster file.
+type Problem struct {
+	File  string
+	Line  int    // 1-based physical line; 0 when about the whole file
+	Field string // canonical column name; "" when about the whole row
+	Msg   string
+}
+
+func (p Problem) Error() string {
+	var b strings.Builder
+	b.WriteString(p.File)
+	if p.Line > 0 {
+		fmt.Fprintf(&b, " line %d", p.Line)
+	}
+	if p.Field != "" {
+		b.WriteString(": ")
+		b.WriteString(p.Field)
+	}
+	b.WriteString(": ")
+	b.WriteString(p.Msg)
+	return b.String()
+}
+
+// Problems is every problem found in a roster file, one per line when
+// printed; a file with any is refused whole.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = p.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Columns, by canonical name.
+const (
+	colCode    = "credit_code"
+	colName    = "name"
+	colSector  = "sector"
+	colSize    = "size"
+	colTrades  = "trades"
+	colContact = "contact"
+	colEmail   = "email"
+	colMobile  = "mobile"
+	colWebhook = "webhook"
+	colActive  = "active"
+)
+
+// columns lists every column in canonical order with its Chinese header.
+var columns = []struct {
+	name, zh string
+	required bool
+}{
+	{colCode, "统一社会信用代码", true},
+	{colName, "名称", true},
+	{colSector, "行业领域", true},
+	{colSize, "规模", true},
+	{colTrades, "行业类别", false},
+	{colContact, "联系人", false},
+	{colEmail, "邮箱", false},
+	{colMobile, "手机", false},
+	{colWebhook, "机器人", false},
+	{colActive, "启用", false},
+}
+
+// canonical returns the canonical name of a header cell, or "".
+func canonical(header string) string {
+	h := strings.ToLower(header)
+	for _, c := range columns {
+		if h == c.name || header == c.zh {
+			return c.name
+		}
+	}
+	return ""
+}
+
+// Read parses the roster in r, named name in messages, and checks every row
+// against rules. When anything is wrong it returns no enterprises and a
+// Problems listing up to MaxProblems of them, each naming the physical line.
+func Read(name string, r io.Reader, rules Rules) ([]schedule.Enterprise, error) {
+	br := bufio.NewReader(r)
+	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte("\ufeff")) {
+		br.Discard(3) // cannot fail: Peek returned the bytes
+	}
+	cr := csv.NewReader(br)
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+
+	rd := &reader{name: name, csv: cr, rules: rules}
+	out, err := rd.read()
+	if err != nil {
+		return nil, err
+	}
+	if len(rd.problems) > 0 {
+		ps := rd.problems
+		if rd.more > 0 {
+			ps = append(ps, Problem{File: name, Msg: fmt.Sprintf("… and %d more", rd.more)})
+		}
+		return nil, ps
+	}
+	return out, nil
+}
+
+type reader struct {
+	name     string
+	csv      *csv.Reader
+	rules    Rules
+	problems Problems       // the first MaxProblems
+	more     int            // problems found beyond those
+	index    map[string]int // canonical column name → index in a record
+	width    int            // header's number of columns
+}
+
+func (rd *reader) add(line int, field, format string, args ...any) {
+	if len(rd.problems) == MaxProblems {
+		rd.more++
+		return
+	}
+	rd.problems = append(rd.problems, Problem{File: rd.name, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (rd *reader) failed() bool { return len(rd.problems) > 0 }
+
+// next returns the next record, or a nil record after recording a problem
+// when it cannot be parsed; ok is false at the end of the file.
+func (rd *reader) next() (rec []string, ok bool, err error) {
+	rec, err = rd.csv.Read()
+	if err == io.EOF {
+		return nil, false, nil
+	}
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		hint := ""
+		if errors.Is(pe.Err, csv.ErrBareQuote) {
+			hint = `; put the cell in double quotes and double the quotes inside ("a ""b"" c")`
+		}
+		rd.add(pe.Line, "", "%v at byte %d%s", pe.Err, pe.Column, hint)
+		return nil, true, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("read %s: %w", rd.name, err)
+	}
+	return rec, true, nil
+}
+
+func (rd *reader) read() ([]schedule.Enterprise, error) {
+	header, ok, err := rd.next()
+	switch {
+	case err != nil:
+		return nil, err
+	case !ok:
+		rd.add(0, "", "file is empty, want a header row and one row per enterprise")
+		return nil, nil
+	case header == nil || !rd.readHeader(header):
+		return nil, nil
+	}
+
+	var out []schedule.Enterprise
+	seen := map[string]int{} // credit code → line
+	rows := 0
+	for {
+		rec, ok, err := rd.next()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			break
+		}
+		if rec == nil {
+			rows++
+			continue
+		}
+		if blank(rec) {
+			continue
+		}
+		rows++
+		line, _ := rd.csv.FieldPos(0)
+		if len(rec) != rd.width {
+			rd.add(line, "", "row has %d columns, header has %d", len(rec), rd.width)
+			continue
+		}
+		e, ok := rd.row(rec)
+		if code := rd.cell(rec, colCode); code != "" {
+			if first, dup := seen[code]; dup {
+				rd.add(rd.line(colCode), colCode, "%s is already on line %d", code, first)
+				ok = false
+			} else {
+				seen[code] = rd.line(colCode)
+			}
+		}
+		if ok {
+			out = append(out, e)
+		}
+	}
+	if rows == 0 {
+		rd.add(0, "", "no enterprises after the header row")
+	}
+	return out, nil
+}
+
+// readHeader maps the header's cells to columns; it reports false when the
+// header is unusable.
+func (rd *reader) readHeader(header []string) bool {
+	rd.width = len(header)
+	rd.index = map[string]int{}
+	line, _ := rd.csv.FieldPos(0)
+	if !utf8.ValidString(strings.Join(header, "")) {
+		rd.add(line, "", "header is not UTF-8; save the file as UTF-8 (in Excel: CSV UTF-8)")
+		return false
+	}
+	for i, h := range header {
+		line, _ := rd.csv.FieldPos(i)
+		h = strings.TrimSpace(h)
+		c := canonical(h)
+		switch {
+		case h == "":
+			rd.add(line, "", "column %d has no name", i+1)
+		case c == "":
+			rd.add(line, "", "unknown column %q (want %s)", h, known())
+		default:
+			if j, dup := rd.index[c]; dup {
+				rd.add(line, c, "column appears twice (columns %d and %d)", j+1, i+1)
+			}
+			rd.index[c] = i
+		}
+	}
+	for _, c := range columns {
+		if _, ok := rd.index[c.name]; c.required && !ok {
+			rd.add(line, c.name, "required column is missing (header %s or %s)", c.name, c.zh)
+		}
+	}
+	return !rd.failed()
+}
+
+func known() string {
+	names := make([]string, len(columns))
+	for i, c := range columns {
+		names[i] = c.name + "/" + c.zh
+	}
+	return strings.Join(names, ", ")
+}
+
+func blank(rec []string) bool {
+	for _, c := range rec {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// cell returns the trimmed cell of column c, or "" when the file lacks it.
+func (rd *reader) cell(rec []string, c string) string {
+	i, ok := rd.index[c]
+	if !ok {
+		return ""
+	}
+	return strings.TrimSpace(rec[i])
+}
+
+// line returns the physical line where column c of the current record starts.
+func (rd *reader) line(c string) int {
+	i, ok := rd.index[c]
+	if !ok {
+		i = 0
+	}
+	line, _ := rd.csv.FieldPos(i)
+	return line
+}
+
+// row checks one record and builds its enterprise; ok is false when it
+// recorded a problem.
+func (rd *reader) row(rec []string) (e schedule.Enterprise, ok bool) {
+	ok = true
+	bad := func(c, format string, args ...any) {
+		rd.add(rd.line(c), c, format, args...)
+		ok = false
+	}
+	for _, c := range columns {
+		if v := rd.cell(rec, c.name); !utf8.ValidString(v) {
+			bad(c.name, "is not UTF-8; save the file as UTF-8 (in Excel: CSV UTF-8)")
+			return e, false
+		}
+	}
+
+	e.ID = rd.cell(rec, colCode)
+	if e.ID == "" {
+		bad(colCode, "missing")
+	} else if err := creditcode.Valid(e.ID); err != nil {
+		bad(colCode, "%v", err)
+	}
+	if e.Name = rd.cell(rec, colName); e.Name == "" {
+		bad(colName, "missing")
+	}
+	e.Sector = rd.cell(rec, colSector)
+	if msg := oneOf(e.Sector, rd.rules.Sectors, "sector"); msg != "" {
+		bad(colSector, "%s", msg)
+	}
+	e.Size = rd.cell(rec, colSize)
+	if msg := oneOf(e.Size, rd.rules.Sizes, "size class"); msg != "" {
+		bad(colSize, "%s", msg)
+	}
+	for _, t := range splitTrades(rd.cell(rec, colTrades)) {
+		if !slices.Contains(rd.rules.Trades, t) {
+			bad(colTrades, "%q is not a trade of the plan (%s)", t, strings.Join(rd.rules.Trades, ", "))
+		} else if !slices.Contains(e.Trades, t) {
+			e.Trades = append(e.Trades, t)
+		}
+	}
+	e.Contact = rd.cell(rec, colContact)
+	if e.Email = rd.cell(rec, colEmail); e.Email != "" {
+		if msg := checkEmail(e.Email); msg != "" {
+			bad(colEmail, "%s", msg)
+		}
+	}
+	if e.Mobile = rd.cell(rec, colMobile); e.Mobile != "" && !isMobile(e.Mobile) {
+		bad(colMobile, "%q is not an 11-digit mobile number starting with 1", e.Mobile)
+	}
+	if e.Webhook = rd.cell(rec, colWebhook); e.Webhook != "" {
+		if msg := checkWebhook(e.Webhook); msg != "" {
+			bad(colWebhook, "%s", msg)
+		}
+	}
+	active, err := parseActive(rd.cell(rec, colActive))
+	if err != nil {
+		bad(colActive, "%v", err)
+	}
+	e.Active = active
+	return e, ok
+}
+
+func oneOf(v string, allowed []string, what string) string {
+	switch {
+	case v == "":
+		return "missing"
+	case !slices.Contains(allowed, v):
+		return fmt.Sprintf("%q is not a %s of the plan (%s)", v, what, strings.Join(allowed, ", "))
+	}
+	return ""
+}
+
+// splitTrades splits a trades cell at ;, ； or 、.
+func splitTrades(s string) []string {
+	var out []string
+	for _, t := range strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == '；' || r == '、' }) {
+		if t = strings.TrimSpace(t); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func checkEmail(s string) string {
+	a, err := mail.ParseAddress(s)
+	switch {
+	case err != nil:
+		return fmt.Sprintf("%q is not an email address", s)
+	case a.Name != "" || a.Address != s:
+		return fmt.Sprintf("%q is not a bare address; write only %s", s, a.Address)
+	}
+	return ""
+}
+
+func isMobile(s string) bool {
+	if len(s) != 11 || s[0] != '1' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func checkWebhook(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || u.Opaque != "" {
+		return fmt.Sprintf("%q is not an https:// URL", s)
+	}
+	switch u.Scheme {
+	case "https":
+		return ""
+	case "http":
+		if h := u.Hostname(); h == "localhost" || h == "127.0.0.1" {
+			return ""
+		}
+		return fmt.Sprintf("%q uses http://, allowed only for localhost and 127.0.0.1; use https://", s)
+	}
+	return fmt.Sprintf("%q is not an https:// URL", s)
+}
+
+func parseActive(s string) (bool, error) {
+	switch strings.ToLower(s) {
+	case "", "true", "1", "是":
+		return true, nil
+	case "false", "0", "否":
+		return false, nil
+	}
+	return true, fmt.Errorf("%q is not one of true, false, 1, 0, 是, 否", s)
+}
