@@ -72,22 +72,7 @@ func (ev *evaluation) digest() ([]Notification, error) {
 			}
 		}
 	}
-	counts := map[string]*SectorOverdue{}
-	for i := range p.Sectors {
-		s := &p.Sectors[i]
-		body.Enterprises = append(body.Enterprises, SectorOverdue{Sector: s.ID, Name: s.Name})
-		counts[s.ID] = &body.Enterprises[len(body.Enterprises)-1]
-	}
-	for _, a := range ev.enterprises() {
-		c, ok := counts[a.enterprise.Sector]
-		if !ok {
-			continue
-		}
-		c.Enterprises++
-		if len(ev.overdueItems(a)) > 0 {
-			c.Overdue++
-		}
-	}
+	body.Enterprises = ev.enterprisesOverdue()
 	for _, r := range p.Reporting.Monthly {
 		body.Reports = append(body.Reports, ReportDue{
 			Name: r.Name, To: p.Reporting.To, Text: r.Text,
@@ -102,6 +87,28 @@ func (ev *evaluation) digest() ([]Notification, error) {
 		rule: Digest, to: Recipient{KindOffice, p.Office.ID}, name: p.Office.Name,
 		what: period, period: period, digest: body,
 	}, contacts), nil
+}
+
+// enterprisesOverdue counts, per sector, the active enterprises and those
+// with at least one overdue obligation.
+func (ev *evaluation) enterprisesOverdue() []SectorOverdue {
+	out := make([]SectorOverdue, len(ev.Plan.Sectors))
+	index := map[string]int{}
+	for i, s := range ev.Plan.Sectors {
+		out[i] = SectorOverdue{Sector: s.ID, Name: s.Name}
+		index[s.ID] = i
+	}
+	for _, a := range ev.enterprises() {
+		i, ok := index[a.enterprise.Sector]
+		if !ok {
+			continue
+		}
+		out[i].Enterprises++
+		if len(ev.overdueItems(a)) > 0 {
+			out[i].Overdue++
+		}
+	}
+	return out
 }
 
 // accountable lists the sections whose obligations the office follows: every

@@ -257,7 +257,7 @@ func TestMilestoneCountsAchievementsUpToTheInstant(t *testing.T) {
 	}
 	type row struct {
 		Section, Sector, Metric string
-		Required, Achieved     int
+		Required, Achieved      int
 	}
 	var rows []row
 	for _, n := range ns {

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"encoding/json"
+	"context"
 	"fmt"
 	"text/tabwriter"
 	"time"
@@ -30,8 +30,11 @@ func (a *app) due(args []string) error {
 	if err != nil {
 		return err
 	}
-	state := &schedule.State{}
-	ns, _, err := schedule.New(p, c).Due(state, when, nil)
+	state, runs, err := a.snapshot(context.Background(), c, p)
+	if err != nil {
+		return err
+	}
+	ns, _, err := schedule.New(p, c).Due(state, when, runs)
 	if err != nil {
 		return err
 	}
@@ -54,10 +57,7 @@ func (a *app) printNotifications(ns []schedule.Notification, format string) erro
 		if ns == nil {
 			ns = []schedule.Notification{}
 		}
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		return enc.Encode(ns)
+		return a.json(ns)
 	}
 	w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "RULE\tRECIPIENT\tCHANNEL\tTASKS\tKEY\tNAME")

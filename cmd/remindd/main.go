@@ -33,6 +33,13 @@ func commands() []command {
 	return []command{
 		{"plan", "plan validate | plan show [--format json|table]: check or print the plan", (*app).plan},
 		{"due", "due --at T [--format table|json]: what a tick at T would enqueue; writes nothing", (*app).due},
+		{"status", "status --at T [--format table|json]: per section done, overdue, upcoming; per sector and milestone", (*app).status},
+		{"done", "done --task N (--section ID | --enterprise CODE) [--at T]: record a completion", (*app).done},
+		{"undo", "undo --task N (--section ID | --enterprise CODE): remove a completion", (*app).undo},
+		{"achieve", "achieve --sector ID --metric benchmark|certified|demo_post --name X [--at DATE]: record an achievement", (*app).achieve},
+		{"enterprises", "enterprises import FILE.csv | enterprises list: add or update enterprises; list them", (*app).enterprises},
+		{"outbox", "outbox [--format table|json]: every notification and its delivery status", (*app).outbox},
+		{"migrate", "migrate: create or upgrade the store's schema", (*app).migrate},
 		{"check-config", "check-config: validate the config and the plan it names", (*app).checkConfig},
 	}
 }

@@ -1,0 +1,56 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"remindd/plan"
+	"remindd/schedule"
+)
+
+// Achieve records a benchmark enterprise, certified enterprise or demo post
+// and returns its id.
+func (s *Store) Achieve(ctx context.Context, planID string, a schedule.Achievement) (int64, error) {
+	if a.Date.IsZero() {
+		return 0, fmt.Errorf("store: achieve %s %s %q: no date", a.Sector, a.Metric, a.Name)
+	}
+	ent := sql.NullString{String: a.Enterprise, Valid: a.Enterprise != ""}
+	res, err := s.db.ExecContext(ctx, `INSERT INTO achievements
+(plan_id, sector, metric, name, enterprise, size_class, post_kind, achieved_on, recorded_at)
+VALUES (`+placeholders(9)+`)`,
+		planID, a.Sector, a.Metric, a.Name, ent, a.Size, a.PostKind, a.Date.String(), s.instant(s.now()))
+	if err != nil {
+		return 0, fmt.Errorf("store: achieve %s %s %q: %w", a.Sector, a.Metric, a.Name, err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, fmt.Errorf("store: achieve %s %s %q: %w", a.Sector, a.Metric, a.Name, err)
+	}
+	return id, nil
+}
+
+func achievements(ctx context.Context, q dbtx, planID string) ([]schedule.Achievement, error) {
+	rows, err := q.QueryContext(ctx, `SELECT sector, metric, name, enterprise, size_class, post_kind, achieved_on
+FROM achievements WHERE plan_id = ? ORDER BY id`, planID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []schedule.Achievement
+	for rows.Next() {
+		var (
+			a   schedule.Achievement
+			ent sql.NullString
+			on  time.Time
+		)
+		if err := rows.Scan(&a.Sector, &a.Metric, &a.Name, &ent, &a.Size, &a.PostKind, &on); err != nil {
+			return nil, err
+		}
+		a.Enterprise = ent.String
+		a.Date = plan.DateOf(on.UTC())
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}

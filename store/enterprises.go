@@ -1,0 +1,119 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"remindd/schedule"
+)
+
+// tradeSep joins an enterprise's trades in one column.
+const tradeSep = "、"
+
+const enterpriseColumns = `credit_code, name, sector, size_class, trades, contact_name, email, mobile, webhook, active`
+
+// UpsertEnterprises adds or updates enterprises by credit code, all in one
+// transaction: one bad row writes nothing. It returns how many were added
+// and how many already existed.
+func (s *Store) UpsertEnterprises(ctx context.Context, list []schedule.Enterprise) (added, updated int, err error) {
+	d := s.dialect
+	q := `INSERT INTO enterprises (` + enterpriseColumns + `, updated_at) VALUES (` + placeholders(11) + `) ` +
+		d.doUpdate([]string{"credit_code"}, d.takeNew("name", "sector", "size_class", "trades", "contact_name",
+			"email", "mobile", "webhook", "active", "updated_at")...)
+	now := s.instant(s.now())
+	err = s.inTx(ctx, nil, func(tx *sql.Tx) error {
+		added, updated = 0, 0
+		known, err := enterpriseCodes(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for _, e := range list {
+			if _, err := tx.ExecContext(ctx, q, e.ID, e.Name, e.Sector, e.Size, strings.Join(e.Trades, tradeSep),
+				e.Contact, e.Email, e.Mobile, e.Webhook, e.Active, now); err != nil {
+				return fmt.Errorf("enterprise %s: %w", e.ID, err)
+			}
+			if known[e.ID] {
+				updated++
+			} else {
+				added++
+				known[e.ID] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: upsert enterprises: %w", err)
+	}
+	return added, updated, nil
+}
+
+func enterpriseCodes(ctx context.Context, tx *sql.Tx) (map[string]bool, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT credit_code FROM enterprises`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	known := map[string]bool{}
+	for rows.Next() {
+		var code string
+		if err := rows.Scan(&code); err != nil {
+			return nil, err
+		}
+		known[code] = true
+	}
+	return known, rows.Err()
+}
+
+// Enterprises lists every enterprise, active or not, by credit code.
+func (s *Store) Enterprises(ctx context.Context) ([]schedule.Enterprise, error) {
+	out, err := enterprises(ctx, s.db)
+	if err != nil {
+		return nil, fmt.Errorf("store: enterprises: %w", err)
+	}
+	return out, nil
+}
+
+// Enterprise returns the enterprise with the given credit code.
+func (s *Store) Enterprise(ctx context.Context, code string) (schedule.Enterprise, bool, error) {
+	row := s.db.QueryRowContext(ctx, `SELECT `+enterpriseColumns+` FROM enterprises WHERE credit_code = ?`, code)
+	e, err := scanEnterprise(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return schedule.Enterprise{}, false, nil
+	}
+	if err != nil {
+		return schedule.Enterprise{}, false, fmt.Errorf("store: enterprise %s: %w", code, err)
+	}
+	return e, true, nil
+}
+
+func enterprises(ctx context.Context, q dbtx) ([]schedule.Enterprise, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+enterpriseColumns+` FROM enterprises ORDER BY credit_code`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []schedule.Enterprise
+	for rows.Next() {
+		e, err := scanEnterprise(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func scanEnterprise(row interface{ Scan(...any) error }) (schedule.Enterprise, error) {
+	var (
+		e      schedule.Enterprise
+		trades string
+	)
+	err := row.Scan(&e.ID, &e.Name, &e.Sector, &e.Size, &trades, &e.Contact, &e.Email, &e.Mobile, &e.Webhook, &e.Active)
+	if trades != "" {
+		e.Trades = strings.Split(trades, tradeSep)
+	}
+	return e, err
+}

@@ -1,0 +1,278 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"remindd/schedule"
+)
+
+// Message is one notification to put in the outbox.
+type Message struct {
+	Key           string // the dedup key: a message whose key is in the outbox is not added again
+	PlanID        string
+	Rule          string
+	RecipientKind string
+	RecipientID   string
+	Channel       string
+	Address       string
+	Subject       string
+	Body          string
+	Tasks         []int
+	// NextAttempt is when it may first be sent; it is also its created_at.
+	NextAttempt time.Time
+}
+
+// Outbox statuses.
+const (
+	StatusPending = "pending"
+	StatusSending = "sending"
+	StatusSent    = "sent"
+	StatusFailed  = "failed"
+)
+
+// ClaimTimeout is how long a claim holds: a message still sending after it
+// was claimed this long ago belongs to a worker that died, and may be claimed
+// again.
+const ClaimTimeout = 10 * time.Minute
+
+// maxErrorLen bounds the last_error column, in characters.
+const maxErrorLen = 2000
+
+// OutboxRow is a notification in the outbox.
+type OutboxRow struct {
+	ID          int64              `json:"id"`
+	PlanID      string             `json:"plan_id"`
+	Key         string             `json:"key"`
+	Rule        string             `json:"rule"`
+	Recipient   schedule.Recipient `json:"recipient"`
+	Channel     string             `json:"channel"`
+	Address     string             `json:"address"`
+	Subject     string             `json:"subject"`
+	Body        string             `json:"-"`
+	Tasks       []int              `json:"tasks"`
+	Status      string             `json:"status"`
+	Attempts    int                `json:"attempts"`
+	NextAttempt time.Time          `json:"next_attempt"`
+	SentAt      *time.Time         `json:"sent_at"`
+	LastError   string             `json:"last_error"`
+	CreatedAt   time.Time          `json:"created_at"`
+}
+
+// Enqueue adds messages to the outbox as pending, in one transaction. A
+// message whose key is already there is skipped, not an error: deciding
+// twice never sends twice. It returns how many were added.
+func (s *Store) Enqueue(ctx context.Context, msgs []Message) (added int, err error) {
+	q := `INSERT INTO notifications (dedup_key, plan_id, rule, recipient_kind, recipient_id, channel, address,
+subject, body, tasks, status, attempts, next_attempt_at, created_at)
+VALUES (` + placeholders(14) + `) ` + s.dialect.doNothing("dedup_key")
+	for _, m := range msgs {
+		if m.Key == "" || m.NextAttempt.IsZero() {
+			return 0, fmt.Errorf("store: enqueue %q: a message needs a key and a time", m.Key)
+		}
+	}
+	err = s.inTx(ctx, nil, func(tx *sql.Tx) error {
+		added = 0
+		for _, m := range msgs {
+			at := s.instant(m.NextAttempt)
+			res, err := tx.ExecContext(ctx, q, m.Key, m.PlanID, m.Rule, m.RecipientKind, m.RecipientID, m.Channel,
+				m.Address, m.Subject, m.Body, formatTasks(m.Tasks), StatusPending, 0, at, at)
+			if err != nil {
+				return fmt.Errorf("%s: %w", m.Key, err)
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return fmt.Errorf("%s: %w", m.Key, err)
+			}
+			added += int(n)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: enqueue: %w", err)
+	}
+	return added, nil
+}
+
+const outboxColumns = `id, plan_id, dedup_key, rule, recipient_kind, recipient_id, channel, address, subject, body,
+tasks, status, attempts, next_attempt_at, sent_at, last_error, created_at`
+
+// Outbox lists every notification, oldest first.
+func (s *Store) Outbox(ctx context.Context) ([]OutboxRow, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+outboxColumns+` FROM notifications ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: outbox: %w", err)
+	}
+	out, err := scanOutbox(rows)
+	if err != nil {
+		return nil, fmt.Errorf("store: outbox: %w", err)
+	}
+	return out, nil
+}
+
+// Claim takes up to limit messages due at now for worker: pending ones whose
+// next attempt has come, and ones left sending by a worker that claimed them
+// more than ClaimTimeout ago. They are marked sending, in one transaction; on
+// MySQL the rows are read with SKIP LOCKED, on SQLite the transaction holds
+// the write lock, so two workers never take the same message. The rows come
+// back by id.
+func (s *Store) Claim(ctx context.Context, worker string, now time.Time, limit int) ([]OutboxRow, error) {
+	if limit <= 0 {
+		return nil, fmt.Errorf("store: claim: limit %d must be positive", limit)
+	}
+	var out []OutboxRow
+	err := s.inTx(ctx, nil, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+outboxColumns+` FROM notifications
+WHERE (status = ? AND next_attempt_at <= ?) OR (status = ? AND claimed_at <= ?)
+ORDER BY next_attempt_at, id LIMIT ?`+s.dialect.skipLocked,
+			StatusPending, s.instant(now), StatusSending, s.instant(now.Add(-ClaimTimeout)), limit)
+		if err != nil {
+			return err
+		}
+		if out, err = scanOutbox(rows); err != nil || len(out) == 0 {
+			return err
+		}
+		args := []any{StatusSending, worker, s.instant(now)}
+		for i := range out {
+			out[i].Status = StatusSending
+			args = append(args, out[i].ID)
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE notifications SET status = ?, claimed_by = ?, claimed_at = ?
+WHERE id IN (`+placeholders(len(out))+`)`, args...)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: claim for %s: %w", worker, err)
+	}
+	return out, nil
+}
+
+// MarkSent records that a claimed message was delivered at at.
+func (s *Store) MarkSent(ctx context.Context, id int64, at time.Time) error {
+	return s.finish(ctx, "mark sent", id, `status = ?, sent_at = ?`, StatusSent, s.instant(at))
+}
+
+// MarkRetry counts a failed attempt at a claimed message and makes it
+// pending again, to be tried from next on.
+func (s *Store) MarkRetry(ctx context.Context, id int64, next time.Time, errText string) error {
+	return s.finish(ctx, "mark retry", id, `status = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ?`,
+		StatusPending, s.instant(next), clip(errText, maxErrorLen))
+}
+
+// MarkFailed counts a last failed attempt at a claimed message and gives it up.
+func (s *Store) MarkFailed(ctx context.Context, id int64, errText string) error {
+	return s.finish(ctx, "mark failed", id, `status = ?, attempts = attempts + 1, last_error = ?`,
+		StatusFailed, clip(errText, maxErrorLen))
+}
+
+// finish applies set to message id if it is being sent. A message that is
+// not (never claimed, or already finished by a worker that re-claimed it
+// after a timeout) is left alone and reported.
+func (s *Store) finish(ctx context.Context, op string, id int64, set string, args ...any) error {
+	args = append(args, id, StatusSending)
+	res, err := s.db.ExecContext(ctx, `UPDATE notifications SET `+set+` WHERE id = ? AND status = ?`, args...)
+	if err != nil {
+		return fmt.Errorf("store: %s %d: %w", op, id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("store: %s %d: %w", op, id, err)
+	}
+	if n > 0 {
+		return nil
+	}
+	var status string
+	err = s.db.QueryRowContext(ctx, `SELECT status FROM notifications WHERE id = ?`, id).Scan(&status)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("store: %s %d: no such notification", op, id)
+	case err != nil:
+		return fmt.Errorf("store: %s %d: %w", op, id, err)
+	}
+	return fmt.Errorf("store: %s %d: notification is %s, not %s", op, id, status, StatusSending)
+}
+
+func failed(ctx context.Context, q dbtx, planID string) ([]schedule.FailedDelivery, error) {
+	rows, err := q.QueryContext(ctx, `SELECT dedup_key, rule, recipient_kind, recipient_id, channel, last_error
+FROM notifications WHERE plan_id = ? AND status = ? ORDER BY id`, planID, StatusFailed)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []schedule.FailedDelivery
+	for rows.Next() {
+		var f schedule.FailedDelivery
+		if err := rows.Scan(&f.Key, &f.Rule, &f.Recipient.Kind, &f.Recipient.ID, &f.Channel, &f.LastError); err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+func scanOutbox(rows *sql.Rows) ([]OutboxRow, error) {
+	defer rows.Close()
+	var out []OutboxRow
+	for rows.Next() {
+		var (
+			r               OutboxRow
+			tasks           string
+			next, createdAt time.Time
+			sent            sql.NullTime
+		)
+		if err := rows.Scan(&r.ID, &r.PlanID, &r.Key, &r.Rule, &r.Recipient.Kind, &r.Recipient.ID, &r.Channel,
+			&r.Address, &r.Subject, &r.Body, &tasks, &r.Status, &r.Attempts, &next, &sent, &r.LastError, &createdAt); err != nil {
+			return nil, err
+		}
+		var err error
+		if r.Tasks, err = parseTasks(tasks); err != nil {
+			return nil, fmt.Errorf("notification %d: %w", r.ID, err)
+		}
+		r.NextAttempt, r.CreatedAt = next.UTC(), createdAt.UTC()
+		if sent.Valid {
+			t := sent.Time.UTC()
+			r.SentAt = &t
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// formatTasks writes task numbers as "44,45".
+func formatTasks(tasks []int) string {
+	parts := make([]string, len(tasks))
+	for i, n := range tasks {
+		parts[i] = strconv.Itoa(n)
+	}
+	return strings.Join(parts, ",")
+}
+
+func parseTasks(s string) ([]int, error) {
+	out := []int{}
+	if s == "" {
+		return out, nil
+	}
+	for _, p := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil {
+			return nil, fmt.Errorf("tasks %q: %w", s, err)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// clip shortens s to at most n characters.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n])
+}
