@@ -243,7 +243,9 @@ func TestInvalidPlans(t *testing.T) {
 		},
 		{
 			name: "unknown size class",
-			edit: func(s string) string { return replaceOnce(s, "      sizes: [\"小微\"]\n", "      sizes: [\"微型\"]\n") },
+			edit: func(s string) string {
+				return replaceOnce(s, "      sizes: [\"小微\"]\n", "      sizes: [\"微型\"]\n")
+			},
 			want: ":LINE: tasks[43].enterprises.sizes[0]: task 44: unknown size class \"微型\"",
 		},
 	}
