@@ -69,35 +69,79 @@ type OutboxRow struct {
 // message whose key is already there is skipped, not an error: deciding
 // twice never sends twice. It returns how many were added.
 func (s *Store) Enqueue(ctx context.Context, msgs []Message) (added int, err error) {
-	q := `INSERT INTO notifications (dedup_key, plan_id, rule, recipient_kind, recipient_id, channel, address,
-subject, body, tasks, status, attempts, next_attempt_at, created_at)
-VALUES (` + placeholders(14) + `) ` + s.dialect.doNothing("dedup_key")
+	return s.EnqueueAndRecord(ctx, "", msgs, nil)
+}
+
+// EnqueueAndRecord adds messages to the outbox, as Enqueue does, and records
+// the job runs that decided them, in one transaction: a crash leaves either
+// both or neither, and a job re-run after a crash adds nothing twice.
+func (s *Store) EnqueueAndRecord(ctx context.Context, planID string, msgs []Message, runs []schedule.Run) (added int, err error) {
 	for _, m := range msgs {
 		if m.Key == "" || m.NextAttempt.IsZero() {
 			return 0, fmt.Errorf("store: enqueue %q: a message needs a key and a time", m.Key)
 		}
 	}
 	err = s.inTx(ctx, nil, func(tx *sql.Tx) error {
-		added = 0
-		for _, m := range msgs {
-			at := s.instant(m.NextAttempt)
-			res, err := tx.ExecContext(ctx, q, m.Key, m.PlanID, m.Rule, m.RecipientKind, m.RecipientID, m.Channel,
-				m.Address, m.Subject, m.Body, formatTasks(m.Tasks), StatusPending, 0, at, at)
-			if err != nil {
-				return fmt.Errorf("%s: %w", m.Key, err)
-			}
-			n, err := res.RowsAffected()
-			if err != nil {
-				return fmt.Errorf("%s: %w", m.Key, err)
-			}
-			added += int(n)
+		var err error
+		if added, err = s.enqueue(ctx, tx, msgs); err != nil {
+			return err
 		}
-		return nil
+		return s.recordRuns(ctx, tx, planID, runs)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store: enqueue: %w", err)
 	}
 	return added, nil
+}
+
+func (s *Store) enqueue(ctx context.Context, tx *sql.Tx, msgs []Message) (int, error) {
+	if len(msgs) == 0 {
+		return 0, nil
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO notifications (dedup_key, plan_id, rule, recipient_kind, recipient_id, channel, address,
+subject, body, tasks, status, attempts, next_attempt_at, created_at)
+VALUES (`+placeholders(14)+`) `+s.dialect.doNothing("dedup_key"))
+	if err != nil {
+		return 0, err
+	}
+	defer stmt.Close()
+	added := 0
+	for _, m := range msgs {
+		at := s.instant(m.NextAttempt)
+		res, err := stmt.ExecContext(ctx, m.Key, m.PlanID, m.Rule, m.RecipientKind, m.RecipientID, m.Channel,
+			m.Address, m.Subject, m.Body, formatTasks(m.Tasks), StatusPending, 0, at, at)
+		if err != nil {
+			return 0, fmt.Errorf("%s: %w", m.Key, err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return 0, fmt.Errorf("%s: %w", m.Key, err)
+		}
+		added += int(n)
+	}
+	return added, nil
+}
+
+// Depth counts the outbox's notifications by status.
+func (s *Store) Depth(ctx context.Context) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT status, COUNT(*) FROM notifications GROUP BY status`)
+	if err != nil {
+		return nil, fmt.Errorf("store: outbox depth: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{StatusPending: 0, StatusSending: 0, StatusSent: 0, StatusFailed: 0}
+	for rows.Next() {
+		var status string
+		var n int
+		if err := rows.Scan(&status, &n); err != nil {
+			return nil, fmt.Errorf("store: outbox depth: %w", err)
+		}
+		out[status] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: outbox depth: %w", err)
+	}
+	return out, nil
 }
 
 const outboxColumns = `id, plan_id, dedup_key, rule, recipient_kind, recipient_id, channel, address, subject, body,

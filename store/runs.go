@@ -36,20 +36,22 @@ func (s *Store) LastRuns(ctx context.Context, planID string) (map[string]time.Ti
 // RecordRuns records job runs in one transaction. A job's recorded run only
 // moves forward: an earlier time than the one stored is ignored.
 func (s *Store) RecordRuns(ctx context.Context, planID string, runs []schedule.Run) error {
+	err := s.inTx(ctx, nil, func(tx *sql.Tx) error { return s.recordRuns(ctx, tx, planID, runs) })
+	if err != nil {
+		return fmt.Errorf("store: record runs of %s: %w", planID, err)
+	}
+	return nil
+}
+
+func (s *Store) recordRuns(ctx context.Context, tx *sql.Tx, planID string, runs []schedule.Run) error {
 	d := s.dialect
 	q := `INSERT INTO job_runs (plan_id, job, last_run_at) VALUES (?, ?, ?) ` +
 		d.doUpdate([]string{"plan_id", "job"}, `last_run_at = CASE WHEN `+d.excluded("last_run_at")+` > last_run_at THEN `+
 			d.excluded("last_run_at")+` ELSE last_run_at END`)
-	err := s.inTx(ctx, nil, func(tx *sql.Tx) error {
-		for _, r := range runs {
-			if _, err := tx.ExecContext(ctx, q, planID, r.Job, s.instant(r.At)); err != nil {
-				return fmt.Errorf("job %s: %w", r.Job, err)
-			}
+	for _, r := range runs {
+		if _, err := tx.ExecContext(ctx, q, planID, r.Job, s.instant(r.At)); err != nil {
+			return fmt.Errorf("job %s: %w", r.Job, err)
 		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("store: record runs of %s: %w", planID, err)
 	}
 	return nil
 }

@@ -760,3 +760,80 @@ func TestTimesComeBackInUTCToTheMicrosecond(t *testing.T) {
 		}
 	})
 }
+
+func TestLockIsExclusive(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := context.Background()
+			addr := b.Addr(t)
+			open := func() *store.Store {
+				s, err := store.Open(ctx, addr)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { s.Close() })
+				return s
+			}
+			a, b2 := open(), open()
+			l, err := a.Lock(ctx, "jobs")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := l.Check(ctx); err != nil {
+				t.Fatalf("held lock reported lost: %v", err)
+			}
+			if _, err := b2.Lock(ctx, "jobs"); !errors.Is(err, store.ErrLocked) {
+				t.Fatalf("second lock: %v, want ErrLocked", err)
+			}
+			if err := l.Release(); err != nil {
+				t.Fatal(err)
+			}
+			l2, err := b2.Lock(ctx, "jobs")
+			if err != nil {
+				t.Fatalf("lock after release: %v", err)
+			}
+			if err := l2.Release(); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+func TestEnqueueAndRecordIsOneTransaction(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		at := time.Date(2024, 6, 2, 1, 0, 0, 0, time.UTC)
+		msgs := []store.Message{{Key: "digest:office:office:2024-06:outbox", PlanID: planID, Rule: "digest",
+			RecipientKind: "office", RecipientID: "office", Channel: "outbox", Subject: "汇总", NextAttempt: at}}
+		runs := []schedule.Run{{Job: "digest", At: at}}
+		if n, err := s.EnqueueAndRecord(ctx, planID, msgs, runs); err != nil || n != 1 {
+			t.Fatalf("added %d, %v", n, err)
+		}
+		// A batch with a bad message (no time) adds nothing and records nothing.
+		bad := append(msgs, store.Message{Key: "x", PlanID: planID})
+		later := []schedule.Run{{Job: "digest", At: at.Add(time.Hour)}}
+		if _, err := s.EnqueueAndRecord(ctx, planID, bad, later); err == nil {
+			t.Fatal("bad batch accepted")
+		}
+		// A batch that fails inside the transaction rolls the runs back too.
+		tooLong := []store.Message{{Key: strings.Repeat("k", 300), PlanID: planID, Rule: "lead", RecipientKind: "section",
+			RecipientID: "x", Channel: "outbox", NextAttempt: at}}
+		if _, err := s.EnqueueAndRecord(ctx, planID, tooLong, later); err == nil {
+			t.Fatal("over-long key accepted")
+		}
+		last, err := s.LastRuns(ctx, planID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !last["digest"].Equal(at) {
+			t.Errorf("digest last run %v, want %v (the failed batches must not record)", last["digest"], at)
+		}
+		depth, err := s.Depth(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if depth[store.StatusPending] != 1 {
+			t.Errorf("depth %v", depth)
+		}
+	})
+}
