@@ -36,6 +36,10 @@ type Config struct {
 	Office      Recipient   `yaml:"office"`
 	Sections    []Section   `yaml:"sections"`
 	Enterprises Enterprises `yaml:"enterprises"`
+	Delivery    Delivery    `yaml:"delivery"`
+	// Templates is a folder whose templates replace the embedded ones of
+	// the same name.
+	Templates string `yaml:"templates"`
 
 	// File is the path the config was read from; Dir its folder, against
 	// which relative paths in it are resolved.
@@ -118,6 +122,20 @@ type Enterprises struct {
 	Robot string `yaml:"robot"`
 }
 
+// Delivery bounds how the outbox is drained.
+type Delivery struct {
+	// MaxAttempts is how many times a message is tried before it fails.
+	MaxAttempts int `yaml:"max_attempts"`
+	// BackoffBase is the wait after the first temporary failure; it doubles
+	// with each attempt up to BackoffMax, with jitter.
+	BackoffBase Duration `yaml:"backoff_base"`
+	BackoffMax  Duration `yaml:"backoff_max"`
+	// Batch is how many messages one claim takes.
+	Batch int `yaml:"batch"`
+	// DrainTimeout bounds how long in-flight sends may finish at shutdown.
+	DrainTimeout Duration `yaml:"drain_timeout"`
+}
+
 // Duration is a time.Duration written as "168h", "30m" or "7d".
 type Duration time.Duration
 
@@ -168,6 +186,14 @@ func Load(path string) (*Config, error) {
 	c.Dir = filepath.Dir(path)
 	c.file = f
 	c.applyDefaults()
+	for i := range c.Channels {
+		ch := &c.Channels[i]
+		for _, p := range []*string{&ch.Dir, &ch.PasswordFile, &ch.URLFile, &ch.SecretFile} {
+			if *p != "" && !strings.HasPrefix(*p, "$") {
+				*p = c.Resolve(*p)
+			}
+		}
+	}
 	if err := c.validate(); err != nil {
 		return nil, err
 	}
@@ -199,6 +225,22 @@ func (c *Config) applyDefaults() {
 			*f.v = f.def
 		}
 	}
+	d0 := &c.Delivery
+	if d0.MaxAttempts == 0 {
+		d0.MaxAttempts = 8
+	}
+	if d0.BackoffBase == 0 {
+		d0.BackoffBase = Duration(time.Minute)
+	}
+	if d0.BackoffMax == 0 {
+		d0.BackoffMax = Duration(time.Hour)
+	}
+	if d0.Batch == 0 {
+		d0.Batch = 100
+	}
+	if d0.DrainTimeout == 0 {
+		d0.DrainTimeout = Duration(20 * time.Second)
+	}
 	for i := range c.Channels {
 		ch := &c.Channels[i]
 		if ch.Type == "email" {
@@ -218,7 +260,9 @@ func (c *Config) applyDefaults() {
 var nameRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
 
 // ChannelTypes are the kinds of channel the program can deliver through.
-var ChannelTypes = []string{"file", "log", "email", "wecom", "dingtalk", "feishu", "webhook"}
+// A "robot" channel sends to each message's own webhook address (an
+// enterprise's, from its CSV row), choosing the vendor by the URL's host.
+var ChannelTypes = []string{"file", "log", "email", "wecom", "dingtalk", "feishu", "webhook", "robot"}
 
 func (c *Config) validate() error {
 	r := &yamlfile.Reporter{File: c.file}
@@ -253,6 +297,10 @@ func (c *Config) validate() error {
 		}
 	}
 
+	if d := c.Delivery; d.MaxAttempts < 1 || d.Batch < 1 || d.BackoffBase <= 0 || d.BackoffMax < d.BackoffBase || d.DrainTimeout <= 0 {
+		r.Add("delivery", path("delivery"), "max_attempts and batch must be at least 1, backoff_max at least backoff_base, drain_timeout positive")
+	}
+
 	names := map[string]string{}
 	for i, ch := range c.Channels {
 		field := fmt.Sprintf("channels[%d]", i)
@@ -273,7 +321,7 @@ func (c *Config) validate() error {
 			if ch.Dir == "" {
 				r.Add(field+".dir", path("channels", i), "a file channel needs dir")
 			}
-		case "log":
+		case "log", "robot":
 		case "email":
 			if ch.Host == "" {
 				r.Add(field+".host", path("channels", i), "an email channel needs host")
@@ -336,10 +384,17 @@ func (c *Config) validate() error {
 		checkContacts(field, path("sections", i), s.Recipient)
 	}
 	for _, e := range []struct{ key, name string }{{"email", c.Enterprises.Email}, {"robot", c.Enterprises.Robot}} {
-		if e.name != "" {
-			if _, ok := names[e.name]; !ok {
-				r.Add("enterprises."+e.key, path("enterprises", e.key), "unknown channel %q", e.name)
-			}
+		if e.name == "" {
+			continue
+		}
+		typ, ok := names[e.name]
+		switch {
+		case !ok:
+			r.Add("enterprises."+e.key, path("enterprises", e.key), "unknown channel %q", e.name)
+		case e.key == "robot" && typ != "robot":
+			r.Add("enterprises.robot", path("enterprises", "robot"), "channel %q is a %s channel: enterprises' own webhooks need a channel of type robot", e.name, typ)
+		case e.key == "email" && typ != "email" && typ != "file" && typ != "log":
+			r.Add("enterprises.email", path("enterprises", "email"), "channel %q is a %s channel, not email, file or log", e.name, typ)
 		}
 	}
 	return r.Problems.Err()
@@ -364,6 +419,9 @@ func (c *Config) CheckPlan(p *plan.Plan, covers func(year int) bool) error {
 	}
 	return r.Problems.Err()
 }
+
+// TemplatesPath is the template folder, resolved against the config's folder.
+func (c *Config) TemplatesPath() string { return c.Resolve(c.Templates) }
 
 // PlanPath is the plan file, resolved against the config's folder.
 func (c *Config) PlanPath() string { return c.Resolve(c.Plan) }
@@ -433,8 +491,11 @@ func CheckEmail(addr string) error {
 	return nil
 }
 
-// Secret reads a secret from the environment variable or file named.
+// Secret reads a secret from the environment variable or file named. A file
+// path may use environment variables, such as
+// ${CREDENTIALS_DIRECTORY}/smtp-password for a systemd credential.
 func Secret(envName, file string) (string, error) {
+	file = os.ExpandEnv(file)
 	switch {
 	case envName != "":
 		v, ok := os.LookupEnv(envName)

@@ -320,3 +320,17 @@ func clip(s string, n int) string {
 	r := []rune(s)
 	return string(r[:n])
 }
+
+// NextDue returns the earliest next attempt among pending messages.
+func (s *Store) NextDue(ctx context.Context) (time.Time, bool, error) {
+	var at time.Time
+	err := s.db.QueryRowContext(ctx, `SELECT next_attempt_at FROM notifications WHERE status = ?
+ORDER BY next_attempt_at LIMIT 1`, StatusPending).Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("store: next due: %w", err)
+	}
+	return at.UTC(), true, nil
+}

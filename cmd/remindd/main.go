@@ -31,6 +31,9 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"run", "run [--listen ADDR]: the daemon", (*app).run},
+		{"tick", "tick --at T: wake once at T, catch up, enqueue and deliver, exit", (*app).tick},
+		{"simulate", "simulate --from A --to B: replay every scheduled job time from A to B", (*app).simulate},
 		{"plan", "plan validate | plan show [--format json|table]: check or print the plan", (*app).plan},
 		{"due", "due --at T [--format table|json]: what a tick at T would enqueue; writes nothing", (*app).due},
 		{"status", "status --at T [--format table|json]: per section done, overdue, upcoming; per sector and milestone", (*app).status},

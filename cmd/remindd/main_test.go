@@ -99,6 +99,10 @@ type dueRow struct {
 func dueJSON(t *testing.T, at string, extra ...string) []dueRow {
 	t.Helper()
 	args := append([]string{"due", "--config", exampleConfig, "--at", at, "--format", "json"}, extra...)
+	if len(extra) == 0 {
+		// A store that does not exist yet: empty state, whatever ./var holds.
+		args = append(args, "--store", "sqlite:"+filepath.Join(t.TempDir(), "none.db"))
+	}
 	code, out, errs := remindd(t, args...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
@@ -158,7 +162,8 @@ func TestDueOn2JuneDigest(t *testing.T) {
 }
 
 func TestDueTableIsTheDefault(t *testing.T) {
-	code, out, errs := remindd(t, "due", "--config", exampleConfig, "--at", "2024-05-24T09:00:00+08:00")
+	code, out, errs := remindd(t, "due", "--config", exampleConfig, "--at", "2024-05-24T09:00:00+08:00",
+		"--store", "sqlite:"+filepath.Join(t.TempDir(), "none.db"))
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}

@@ -1,0 +1,213 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"remindd/config"
+	"remindd/daemon"
+	"remindd/plan"
+	"remindd/store"
+)
+
+// logger builds the process's logger: fields, not prose; no timestamps when
+// journald adds its own.
+func (a *app) logger(level string) (*logrus.Entry, error) {
+	l := logrus.New()
+	l.SetOutput(a.stderr)
+	lv, err := logrus.ParseLevel(level)
+	if err != nil {
+		return nil, usageError{fmt.Sprintf("--log-level %q: want debug, info, warn or error", level)}
+	}
+	l.SetLevel(lv)
+	l.SetFormatter(&logrus.TextFormatter{DisableTimestamp: os.Getenv("JOURNAL_STREAM") != "", FullTimestamp: true})
+	return logrus.NewEntry(l), nil
+}
+
+// openDaemon opens and migrates the store and builds the daemon.
+func (a *app) openDaemon(ctx context.Context, c *config.Config, p *plan.Plan, log *logrus.Entry, clock daemon.Clock) (*daemon.Daemon, *store.Store, error) {
+	s, err := store.Open(ctx, a.storeAddr(c))
+	if err != nil {
+		return nil, nil, err
+	}
+	if from, to, err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, nil, err
+	} else if from != to {
+		log.WithFields(logrus.Fields{"from": from, "to": to}).Info("schema migrated")
+	}
+	host, _ := os.Hostname()
+	d, err := daemon.New(daemon.Options{Config: c, Plan: p, Store: s, Log: log, Clock: clock,
+		Worker: fmt.Sprintf("%s:%d", host, os.Getpid())})
+	if err != nil {
+		s.Close()
+		return nil, nil, err
+	}
+	return d, s, nil
+}
+
+// run is the daemon.
+func (a *app) run(args []string) error {
+	fs := a.flags("run")
+	listen := fs.String("listen", "127.0.0.1:9464", "`address` of /healthz and /metrics (empty: none)")
+	level := fs.String("log-level", "info", "log `level`: debug, info, warn or error")
+	if err := noArgs(fs, args); err != nil {
+		return err
+	}
+	log, err := a.logger(*level)
+	if err != nil {
+		return err
+	}
+	c, p, err := a.load()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer cancel()
+	d, s, err := a.openDaemon(ctx, c, p, log, daemon.WallClock{})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	reload := make(chan struct{})
+	go func() {
+		for range hup {
+			log.Info("SIGHUP: reloading config and plan")
+			reload <- struct{}{}
+		}
+	}()
+	return d.Run(ctx, daemon.RunOptions{Listen: *listen, Reload: reload, Load: a.load})
+}
+
+// lead takes the job lock for a one-off command, so it never runs the jobs
+// beside a running daemon.
+func lead(ctx context.Context, s *store.Store) (*store.Lock, error) {
+	l, err := s.Lock(ctx, "jobs")
+	if errors.Is(err, store.ErrLocked) && s.Driver() == "mysql" {
+		return nil, fmt.Errorf("another remindd is running the jobs on this database: %w", err)
+	}
+	return l, err
+}
+
+// tick wakes once at --at, as the daemon would after being down since its
+// last recorded run: it runs the jobs whose time passed, enqueues and
+// delivers, then exits.
+func (a *app) tick(args []string) error {
+	fs := a.flags("tick")
+	at := fs.String("at", "", "the instant, RFC 3339 (default now)")
+	level := fs.String("log-level", "warn", "log `level`")
+	if err := noArgs(fs, args); err != nil {
+		return err
+	}
+	when, err := parseAt(*at)
+	if err != nil {
+		return err
+	}
+	log, err := a.logger(*level)
+	if err != nil {
+		return err
+	}
+	c, p, err := a.load()
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	d, s, err := a.openDaemon(ctx, c, p, log, &daemon.SetClock{})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	l, err := lead(ctx, s)
+	if err != nil {
+		return err
+	}
+	defer l.Release()
+	res, err := d.Tick(ctx, when)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "%s %s\n", when.In(p.Location).Format(time.RFC3339), summary(res))
+	return nil
+}
+
+// simulate replays every scheduled job time from --from to --to.
+func (a *app) simulate(args []string) error {
+	fs := a.flags("simulate")
+	from := fs.String("from", "", "start, RFC 3339 (exclusive)")
+	to := fs.String("to", "", "end, RFC 3339 (inclusive)")
+	level := fs.String("log-level", "warn", "log `level`")
+	if err := noArgs(fs, args); err != nil {
+		return err
+	}
+	if *from == "" || *to == "" {
+		return usageError{"give --from and --to"}
+	}
+	start, err := parseAt(*from)
+	if err != nil {
+		return err
+	}
+	end, err := parseAt(*to)
+	if err != nil {
+		return err
+	}
+	if !start.Before(end) {
+		return usageError{"--from must be before --to"}
+	}
+	log, err := a.logger(*level)
+	if err != nil {
+		return err
+	}
+	c, p, err := a.load()
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	d, s, err := a.openDaemon(ctx, c, p, log, &daemon.SetClock{})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	l, err := lead(ctx, s)
+	if err != nil {
+		return err
+	}
+	defer l.Release()
+	var total daemon.TickResult
+	err = d.Simulate(ctx, start, end, func(t time.Time, r daemon.TickResult) {
+		fmt.Fprintf(a.stdout, "%s %s\n", t.In(p.Location).Format(time.RFC3339), summary(r))
+		total.Enqueued += r.Enqueued
+		total.Delivery.Sent += r.Delivery.Sent
+		total.Delivery.Retried += r.Delivery.Retried
+		total.Delivery.Failed += r.Delivery.Failed
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "total: %d enqueued, %d sent, %d retried, %d failed\n",
+		total.Enqueued, total.Delivery.Sent, total.Delivery.Retried, total.Delivery.Failed)
+	return nil
+}
+
+func summary(r daemon.TickResult) string {
+	var jobs []string
+	for _, run := range r.Runs {
+		jobs = append(jobs, run.Job)
+	}
+	j := "no job due"
+	if len(jobs) > 0 {
+		j = "jobs " + strings.Join(jobs, ",")
+	}
+	return fmt.Sprintf("%s: %d decided, %d enqueued; %d sent, %d retried, %d failed",
+		j, r.Decided, r.Enqueued, r.Delivery.Sent, r.Delivery.Retried, r.Delivery.Failed)
+}

@@ -1,0 +1,296 @@
+// Package daemon runs remindd as a service: it wires the configuration, the
+// plan, the store, the rules and the channels; decides at each scheduled job
+// time (catching up after downtime), enqueues what is due and drains the
+// outbox; and serves health and metrics. Tick and Simulate drive the very
+// same code with a given clock.
+package daemon
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"remindd/config"
+	"remindd/notify"
+	"remindd/plan"
+	"remindd/schedule"
+	"remindd/store"
+)
+
+// Clock tells the time; the daemon never reads the wall clock itself.
+type Clock interface{ Now() time.Time }
+
+// WallClock is the real clock.
+type WallClock struct{}
+
+// Now is time.Now.
+func (WallClock) Now() time.Time { return time.Now() }
+
+// SetClock is a clock that says what it was last set to; Tick and Simulate
+// use it so that channels (rate limits) live in the simulated time.
+type SetClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// Now returns the time last set.
+func (c *SetClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Set sets the time.
+func (c *SetClock) Set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
+}
+
+// Daemon holds one configuration's running parts. Its fields are replaced
+// as a whole on reload.
+type Daemon struct {
+	mu       sync.RWMutex
+	setup    *setup
+	store    *store.Store
+	log      *logrus.Entry
+	clock    Clock
+	worker   string
+	metrics  *Metrics
+	leader   bool
+	lastOK   map[string]time.Time
+	storeErr error
+}
+
+// setup is what a config and plan build; a reload swaps it whole.
+type setup struct {
+	config   *config.Config
+	plan     *plan.Plan
+	engine   *schedule.Engine
+	renderer *notify.Renderer
+	channels map[string]notify.Channel
+}
+
+// Options are the daemon's dependencies.
+type Options struct {
+	Config *config.Config
+	Plan   *plan.Plan
+	Store  *store.Store
+	Log    *logrus.Entry
+	Clock  Clock
+	// Worker names this process in outbox claims (host:pid).
+	Worker string
+}
+
+// New builds a daemon; the store must be migrated.
+func New(o Options) (*Daemon, error) {
+	d := &Daemon{store: o.Store, log: o.Log, clock: o.Clock, worker: o.Worker, metrics: NewMetrics(), lastOK: map[string]time.Time{}}
+	if d.clock == nil {
+		d.clock = WallClock{}
+	}
+	if d.log == nil {
+		d.log = logrus.NewEntry(logrus.StandardLogger())
+	}
+	s, err := d.build(o.Config, o.Plan)
+	if err != nil {
+		return nil, err
+	}
+	d.setup = s
+	return d, nil
+}
+
+func (d *Daemon) build(c *config.Config, p *plan.Plan) (*setup, error) {
+	r, err := notify.NewRenderer(p, c.TemplatesPath())
+	if err != nil {
+		return nil, err
+	}
+	chans := map[string]notify.Channel{}
+	for i := range c.Channels {
+		entry := d.log.WithField("channel", c.Channels[i].Name)
+		ch, err := notify.New(&c.Channels[i], notify.Options{Now: d.clock.Now, Log: notify.LoggerFunc(func(msg string, f map[string]any) {
+			entry.WithFields(f).Info(msg)
+		})})
+		if err != nil {
+			return nil, fmt.Errorf("channel %s: %w", c.Channels[i].Name, err)
+		}
+		chans[c.Channels[i].Name] = ch
+	}
+	return &setup{config: c, plan: p, engine: schedule.New(p, c), renderer: r, channels: chans}, nil
+}
+
+// Reload swaps in a new config and plan. When they cannot be built, the old
+// ones stay and the error says why.
+func (d *Daemon) Reload(c *config.Config, p *plan.Plan) error {
+	s, err := d.build(c, p)
+	if err != nil {
+		return err
+	}
+	d.mu.Lock()
+	d.setup = s
+	d.mu.Unlock()
+	return nil
+}
+
+func (d *Daemon) current() *setup {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	return d.setup
+}
+
+// TickResult says what one tick did.
+type TickResult struct {
+	Decided  int
+	Enqueued int
+	Runs     []schedule.Run
+	Delivery Delivery
+}
+
+// Decide runs, at instant at, each job whose time passed since its last
+// recorded run (within the catch-up window), renders what is due and
+// enqueues it together with the runs, in one transaction.
+func (d *Daemon) Decide(ctx context.Context, at time.Time) (TickResult, error) {
+	s := d.current()
+	state, err := d.store.Snapshot(ctx, s.plan.ID)
+	if err != nil {
+		return TickResult{}, err
+	}
+	last, err := d.store.LastRuns(ctx, s.plan.ID)
+	if err != nil {
+		return TickResult{}, err
+	}
+	ns, runs, err := s.engine.Due(state, at, last)
+	if err != nil {
+		return TickResult{}, err
+	}
+	msgs := make([]store.Message, 0, len(ns))
+	for _, n := range ns {
+		m, err := s.renderer.Render(n)
+		if err != nil {
+			return TickResult{}, fmt.Errorf("render %s: %w", n.Key, err)
+		}
+		body, err := json.Marshal(m)
+		if err != nil {
+			return TickResult{}, fmt.Errorf("render %s: %w", n.Key, err)
+		}
+		msgs = append(msgs, store.Message{
+			Key: n.Key, PlanID: s.plan.ID, Rule: string(n.Rule),
+			RecipientKind: n.Recipient.Kind, RecipientID: n.Recipient.ID,
+			Channel: n.Channel, Address: n.Address, Subject: m.Subject, Body: string(body),
+			Tasks: n.Tasks, NextAttempt: at,
+		})
+	}
+	added, err := d.store.EnqueueAndRecord(ctx, s.plan.ID, msgs, runs)
+	if err != nil {
+		return TickResult{}, err
+	}
+	for _, r := range runs {
+		d.metrics.jobRuns.WithLabelValues(r.Job).Inc()
+		d.metrics.lastSuccess.WithLabelValues(r.Job).Set(float64(d.clock.Now().Unix()))
+		d.mu.Lock()
+		d.lastOK[r.Job] = d.clock.Now()
+		d.mu.Unlock()
+	}
+	for _, m := range msgs {
+		d.metrics.decided.WithLabelValues(m.Rule, m.Channel).Inc()
+	}
+	if added > 0 || len(runs) > 0 {
+		d.log.WithFields(logrus.Fields{"at": at.Format(time.RFC3339), "decided": len(msgs), "enqueued": added, "jobs": jobNames(runs)}).Info("jobs run")
+	}
+	return TickResult{Decided: len(msgs), Enqueued: added, Runs: runs}, nil
+}
+
+// Tick is what the daemon does on waking at instant at: decide, then
+// deliver what is due.
+func (d *Daemon) Tick(ctx context.Context, at time.Time) (TickResult, error) {
+	if c, ok := d.clock.(*SetClock); ok {
+		c.Set(at)
+	}
+	res, err := d.Decide(ctx, at)
+	if err != nil {
+		return res, err
+	}
+	res.Delivery, err = d.Deliver(ctx, ctx, at)
+	return res, err
+}
+
+// Simulate replays every scheduled job time in (from, to], in order, as the
+// daemon would have lived through them, ticking at each; report, when not
+// nil, is called after each tick.
+func (d *Daemon) Simulate(ctx context.Context, from, to time.Time, report func(time.Time, TickResult)) error {
+	jobs, err := d.current().engine.Jobs()
+	if err != nil {
+		return err
+	}
+	var times []time.Time
+	for _, j := range jobs {
+		for t := j.Schedule.Next(from); !t.IsZero() && !t.After(to); t = j.Schedule.Next(t) {
+			times = append(times, t)
+		}
+	}
+	sort.Slice(times, func(i, j int) bool { return times[i].Before(times[j]) })
+	times = append(times, to)
+	var prev time.Time
+	for i, t := range times {
+		if t.Equal(prev) {
+			continue
+		}
+		prev = t
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		res, err := d.Tick(ctx, t)
+		if err != nil {
+			return fmt.Errorf("tick at %s: %w", t.Format(time.RFC3339), err)
+		}
+		if report != nil && (res.Enqueued > 0 || res.Delivery != (Delivery{})) {
+			report(t, res)
+		}
+		// Retries fall between job times: deliver at each, as the
+		// every-minute delivery job would.
+		next := to
+		if i+1 < len(times) {
+			next = times[i+1]
+		}
+		if err := d.retryUntil(ctx, next, report); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// retryUntil delivers, at each pending message's next attempt before until,
+// what is due then.
+func (d *Daemon) retryUntil(ctx context.Context, until time.Time, report func(time.Time, TickResult)) error {
+	for {
+		at, ok, err := d.store.NextDue(ctx)
+		if err != nil || !ok || !at.Before(until) {
+			return err
+		}
+		if c, ok := d.clock.(*SetClock); ok {
+			c.Set(at)
+		}
+		dl, err := d.Deliver(ctx, ctx, at)
+		if err != nil {
+			return err
+		}
+		if dl == (Delivery{}) {
+			return fmt.Errorf("a message due at %s could not be claimed", at.Format(time.RFC3339))
+		}
+		if report != nil {
+			report(at, TickResult{Delivery: dl})
+		}
+	}
+}
+
+func jobNames(runs []schedule.Run) []string {
+	out := make([]string, len(runs))
+	for i, r := range runs {
+		out[i] = r.Job
+	}
+	return out
+}

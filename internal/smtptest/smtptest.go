@@ -1,0 +1,401 @@
+// Package smtptest runs an SMTP server in the test process and returns what
+// it received. It is a real server (github.com/emersion/go-smtp) on
+// 127.0.0.1, optionally with STARTTLS or implicit TLS under a certificate it
+// makes for the test, AUTH PLAIN, and failures switched on by the test.
+package smtptest
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"io"
+	"log"
+	"math/big"
+	"net"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+)
+
+// Message is one message the server accepted.
+type Message struct {
+	From string
+	To   []string
+	Data []byte // the message as sent, headers and body
+	// User is who authenticated, or "".
+	User string
+	// TLS reports whether the connection was encrypted.
+	TLS bool
+}
+
+// Option configures the server.
+type Option func(*settings)
+
+type settings struct {
+	startTLS    bool
+	implicitTLS bool
+	user, pass  string
+}
+
+// WithSTARTTLS offers STARTTLS with the server's test certificate.
+func WithSTARTTLS() Option { return func(s *settings) { s.startTLS = true } }
+
+// WithImplicitTLS makes the server speak TLS from the first byte, as on
+// port 465.
+func WithImplicitTLS() Option { return func(s *settings) { s.implicitTLS = true } }
+
+// WithAuth requires AUTH PLAIN with this user and password before MAIL.
+// Without TLS the server allows AUTH over the plain connection.
+func WithAuth(user, password string) Option {
+	return func(s *settings) { s.user, s.pass = user, password }
+}
+
+// Server is a running test SMTP server.
+type Server struct {
+	// Addr is host:port; Host and Port the same apart.
+	Addr string
+	Host string
+	Port int
+
+	srv      *smtp.Server
+	ln       net.Listener
+	certPool *x509.CertPool
+	settings settings
+
+	mu       sync.Mutex
+	messages []Message
+	conns    int
+	failures []failure
+	drops    int
+	done     chan struct{}
+}
+
+// failure is a switched-on refusal: the next n commands at stage answer
+// code and msg.
+type failure struct {
+	stage string // "rcpt" or "data"
+	n     int
+	code  int
+	msg   string
+}
+
+// Start starts a server on 127.0.0.1 with a free port; it is closed when the
+// test ends.
+func Start(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	s := &Server{done: make(chan struct{})}
+	for _, o := range opts {
+		o(&s.settings)
+	}
+	var tlsConf *tls.Config
+	if s.settings.startTLS || s.settings.implicitTLS {
+		cert, pool, err := selfSigned()
+		if err != nil {
+			t.Fatalf("smtptest: certificate: %v", err)
+		}
+		s.certPool = pool
+		tlsConf = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("smtptest: listen: %v", err)
+	}
+	ln = &countingListener{Listener: ln, count: s.countConn}
+	if s.settings.implicitTLS {
+		ln = tls.NewListener(ln, tlsConf)
+	}
+	s.ln = ln
+	s.Addr = ln.Addr().String()
+	host, port, _ := net.SplitHostPort(s.Addr)
+	s.Host = host
+	s.Port, _ = strconv.Atoi(port)
+
+	srv := smtp.NewServer(backend{s})
+	srv.Domain = "localhost"
+	srv.ReadTimeout = 30 * time.Second
+	srv.WriteTimeout = 30 * time.Second
+	srv.MaxMessageBytes = 10 << 20
+	srv.ErrorLog = log.New(io.Discard, "", 0)
+	if s.settings.startTLS {
+		srv.TLSConfig = tlsConf
+	}
+	if !s.settings.startTLS && !s.settings.implicitTLS {
+		srv.AllowInsecureAuth = true
+	}
+	s.srv = srv
+	go func() {
+		defer close(s.done)
+		_ = srv.Serve(ln) // returns when Close closes the listener
+	}()
+	t.Cleanup(s.Close)
+	return s
+}
+
+// ClientTLS is a TLS configuration for clients that trusts the server's test
+// certificate, or nil when the server has no TLS.
+func (s *Server) ClientTLS() *tls.Config {
+	if s.certPool == nil {
+		return nil
+	}
+	return &tls.Config{RootCAs: s.certPool, ServerName: s.Host, MinVersion: tls.VersionTLS12}
+}
+
+// CertPool holds the server's test certificate, or is nil without TLS.
+func (s *Server) CertPool() *x509.CertPool { return s.certPool }
+
+// FailNext makes the next n RCPT commands answer code (such as 451 or 550)
+// with msg.
+func (s *Server) FailNext(n, code int, msg string) { s.fail("rcpt", n, code, msg) }
+
+// FailNextData makes the next n messages be refused with code and msg at the
+// end of their DATA.
+func (s *Server) FailNextData(n, code int, msg string) { s.fail("data", n, code, msg) }
+
+func (s *Server) fail(stage string, n, code int, msg string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failures = append(s.failures, failure{stage: stage, n: n, code: code, msg: msg})
+}
+
+// DropAfterNext makes the server hang up on the client after each of the
+// next n accepted messages, once it has answered DATA and the command after
+// it (a client's RSET), as a server does when an idle connection times out.
+func (s *Server) DropAfterNext(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.drops += n
+}
+
+// takeDrop consumes one switched-on hang-up, if any.
+func (s *Server) takeDrop() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.drops > 0 {
+		s.drops--
+		return true
+	}
+	return false
+}
+
+// takeFailure consumes one switched-on failure for stage, if any.
+func (s *Server) takeFailure(stage string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.failures {
+		f := &s.failures[i]
+		if f.stage != stage || f.n <= 0 {
+			continue
+		}
+		f.n--
+		enh := smtp.EnhancedCode{5, 0, 0}
+		if f.code < 500 {
+			enh = smtp.EnhancedCode{4, 0, 0}
+		}
+		return &smtp.SMTPError{Code: f.code, EnhancedCode: enh, Message: f.msg}
+	}
+	return nil
+}
+
+// Messages returns the messages accepted so far, in order.
+func (s *Server) Messages() []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Message(nil), s.messages...)
+}
+
+// Connections counts the connections accepted so far.
+func (s *Server) Connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.conns
+}
+
+func (s *Server) countConn() {
+	s.mu.Lock()
+	s.conns++
+	s.mu.Unlock()
+}
+
+// Close stops the server and drops its connections. It is safe to call
+// more than once.
+func (s *Server) Close() {
+	// A second Close answers ErrServerClosed; a listener already gone is
+	// nothing a test could act on either. The listener is closed here too, in
+	// case Serve had not yet registered it when the server closed.
+	_ = s.srv.Close()
+	_ = s.ln.Close()
+	<-s.done
+}
+
+type countingListener struct {
+	net.Listener
+	count func()
+}
+
+func (l *countingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	l.count()
+	return &dropConn{Conn: c}, nil
+}
+
+// dropConn can be told to close itself after a number of further writes:
+// the server answers each command with one write.
+type dropConn struct {
+	net.Conn
+	mu    sync.Mutex
+	after int // writes left before closing; 0 = not armed
+}
+
+func (c *dropConn) arm(writes int) {
+	c.mu.Lock()
+	c.after = writes
+	c.mu.Unlock()
+}
+
+func (c *dropConn) Write(b []byte) (int, error) {
+	n, err := c.Conn.Write(b)
+	c.mu.Lock()
+	closeNow := false
+	if c.after > 0 {
+		c.after--
+		closeNow = c.after == 0
+	}
+	c.mu.Unlock()
+	if closeNow {
+		c.Conn.Close()
+	}
+	return n, err
+}
+
+// dropConnOf finds the dropConn under a session's connection.
+func dropConnOf(c *smtp.Conn) *dropConn {
+	nc := c.Conn()
+	if tc, ok := nc.(*tls.Conn); ok {
+		nc = tc.NetConn()
+	}
+	dc, _ := nc.(*dropConn)
+	return dc
+}
+
+type backend struct{ s *Server }
+
+func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	_, isTLS := c.TLSConnectionState()
+	return &session{s: b.s, conn: c, tls: isTLS}, nil
+}
+
+type session struct {
+	s    *Server
+	conn *smtp.Conn
+	tls  bool
+	user string
+	from string
+	to   []string
+}
+
+func (ss *session) AuthMechanisms() []string {
+	if ss.s.settings.user == "" {
+		return nil
+	}
+	return []string{sasl.Plain}
+}
+
+func (ss *session) Auth(mech string) (sasl.Server, error) {
+	if mech != sasl.Plain || ss.s.settings.user == "" {
+		return nil, smtp.ErrAuthUnknownMechanism
+	}
+	return sasl.NewPlainServer(func(identity, user, pass string) error {
+		if user != ss.s.settings.user || pass != ss.s.settings.pass {
+			return smtp.ErrAuthFailed
+		}
+		ss.user = user
+		return nil
+	}), nil
+}
+
+func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
+	if ss.s.settings.user != "" && ss.user == "" {
+		return smtp.ErrAuthRequired
+	}
+	ss.from = from
+	return nil
+}
+
+func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if err := ss.s.takeFailure("rcpt"); err != nil {
+		return err
+	}
+	ss.to = append(ss.to, to)
+	return nil
+}
+
+func (ss *session) Data(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	if err := ss.s.takeFailure("data"); err != nil {
+		return err
+	}
+	_, isTLS := ss.conn.TLSConnectionState()
+	ss.s.mu.Lock()
+	ss.s.messages = append(ss.s.messages, Message{From: ss.from, To: ss.to, Data: b, User: ss.user, TLS: isTLS || ss.tls})
+	ss.s.mu.Unlock()
+	if ss.s.takeDrop() {
+		if dc := dropConnOf(ss.conn); dc != nil {
+			dc.arm(2) // the answer to DATA, then to the next command
+		}
+	}
+	return nil
+}
+
+func (ss *session) Reset() { ss.from, ss.to = "", nil }
+
+func (ss *session) Logout() error { return nil }
+
+// selfSigned makes a short-lived ECDSA certificate for 127.0.0.1 and
+// localhost, and a pool that trusts it.
+func selfSigned() (tls.Certificate, *x509.CertPool, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return tls.Certificate{}, nil, err
+	}
+	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 62))
+	if err != nil {
+		return tls.Certificate{}, nil, err
+	}
+	now := time.Now()
+	tmpl := &x509.Certificate{
+		SerialNumber:          serial,
+		Subject:               pkix.Name{CommonName: "smtptest"},
+		NotBefore:             now.Add(-time.Hour),
+		NotAfter:              now.Add(24 * time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+		IPAddresses:           []net.IP{net.ParseIP("127.0.0.1")},
+		DNSNames:              []string{"localhost"},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return tls.Certificate{}, nil, err
+	}
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		return tls.Certificate{}, nil, err
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(leaf)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, pool, nil
+}

@@ -1,0 +1,182 @@
+package smtptest
+
+import (
+	"crypto/tls"
+	"net"
+	"net/smtp"
+	"strings"
+	"testing"
+)
+
+func send(t *testing.T, s *Server, c *smtp.Client, to string) error {
+	t.Helper()
+	if err := c.Mail("from@example.com"); err != nil {
+		return err
+	}
+	if err := c.Rcpt(to); err != nil {
+		return err
+	}
+	w, err := c.Data()
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write([]byte("Subject: hi\r\n\r\nbody\r\n")); err != nil {
+		return err
+	}
+	return w.Close()
+}
+
+func TestPlainServerReceives(t *testing.T) {
+	s := Start(t)
+	c, err := smtp.Dial(s.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := send(t, s, c, "a@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	ms := s.Messages()
+	if len(ms) != 1 || ms[0].From != "from@example.com" || ms[0].To[0] != "a@example.com" || !strings.Contains(string(ms[0].Data), "body") {
+		t.Fatalf("messages = %+v", ms)
+	}
+	if s.Connections() != 1 {
+		t.Errorf("connections = %d, want 1", s.Connections())
+	}
+	if s.ClientTLS() != nil || s.CertPool() != nil {
+		t.Error("a server without TLS offers a TLS config")
+	}
+}
+
+func TestSTARTTLSAndAuth(t *testing.T) {
+	s := Start(t, WithSTARTTLS(), WithAuth("user", "secret"))
+	c, err := smtp.Dial(s.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.StartTLS(s.ClientTLS()); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Auth(smtp.PlainAuth("", "user", "wrong", s.Host)); err == nil || !strings.Contains(err.Error(), "535") {
+		t.Fatalf("wrong password: err = %v, want 535", err)
+	}
+	// net/smtp hangs up after a failed AUTH: start again.
+	c, err = smtp.Dial(s.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.StartTLS(s.ClientTLS()); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Auth(smtp.PlainAuth("", "user", "secret", s.Host)); err != nil {
+		t.Fatal(err)
+	}
+	if err := send(t, s, c, "a@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	ms := s.Messages()
+	if len(ms) != 1 || ms[0].User != "user" || !ms[0].TLS {
+		t.Fatalf("messages = %+v", ms)
+	}
+}
+
+func TestAuthRequired(t *testing.T) {
+	s := Start(t, WithAuth("user", "secret"))
+	c, err := smtp.Dial(s.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Mail("from@example.com"); err == nil {
+		t.Fatal("MAIL without AUTH accepted")
+	}
+}
+
+func TestImplicitTLS(t *testing.T) {
+	s := Start(t, WithImplicitTLS())
+	conn, err := tls.Dial("tcp", s.Addr, s.ClientTLS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := smtp.NewClient(conn, s.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := send(t, s, c, "a@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if ms := s.Messages(); len(ms) != 1 || !ms[0].TLS {
+		t.Fatalf("messages = %+v", ms)
+	}
+	// A client that does not trust the test CA is refused.
+	if _, err := tls.Dial("tcp", s.Addr, &tls.Config{ServerName: s.Host}); err == nil {
+		t.Error("an untrusting client connected")
+	}
+}
+
+func TestFailNext(t *testing.T) {
+	s := Start(t)
+	s.FailNext(1, 451, "greylisted")
+	s.FailNextData(1, 550, "rejected")
+	c, err := smtp.Dial(s.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for _, want := range []string{"451", "550", ""} {
+		err := send(t, s, c, "a@example.com")
+		if want == "" {
+			if err != nil {
+				t.Fatalf("third message: %v", err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Fatalf("err = %v, want %s", err, want)
+		}
+		if err := c.Reset(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(s.Messages()); n != 1 {
+		t.Errorf("%d messages, want 1", n)
+	}
+}
+
+func TestCloseRefusesConnections(t *testing.T) {
+	s := Start(t)
+	s.Close()
+	s.Close()
+	if c, err := net.Dial("tcp", s.Addr); err == nil {
+		c.Close()
+		t.Error("connected after Close")
+	}
+}
+
+func TestDropAfterNext(t *testing.T) {
+	s := Start(t)
+	s.DropAfterNext(1)
+	c, err := smtp.Dial(s.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := send(t, s, c, "a@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Reset(); err != nil {
+		t.Fatalf("the command after the message is answered: %v", err)
+	}
+	if err := c.Noop(); err == nil {
+		t.Fatal("connection still open")
+	}
+	if n := len(s.Messages()); n != 1 {
+		t.Errorf("%d messages, want 1", n)
+	}
+}

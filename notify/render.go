@@ -1,0 +1,746 @@
+package notify
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	htmltemplate "html/template"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	texttemplate "text/template"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"remindd/plan"
+	"remindd/schedule"
+)
+
+// Message is a notification rendered for delivery.
+type Message struct {
+	Key      string  `json:"key"`      // the dedup key
+	To       string  `json:"to"`       // e-mail address, or an enterprise's robot webhook URL, or ""
+	Name     string  `json:"name"`     // recipient's name, on one line
+	Subject  string  `json:"subject"`  // one line, never CR or LF
+	Text     string  `json:"text"`     // plain text
+	HTML     string  `json:"html"`     // the same as an HTML document
+	Markdown string  `json:"markdown"` // for chat robots, at most MarkdownLimit bytes
+	Events   []Event `json:"events,omitempty"`
+}
+
+// Event is one all-day deadline, written into the e-mail's .ics attachment.
+type Event struct {
+	UID         string    `json:"uid"`
+	Date        plan.Date `json:"date"`
+	Summary     string    `json:"summary"`
+	Description string    `json:"description"`
+}
+
+// MarkdownLimit is the most bytes a robot message's markdown may have: WeCom
+// refuses longer markdown content.
+const MarkdownLimit = 4096
+
+// MarkdownItems is how many tasks or rows a robot message lists before it
+// cuts the list short and states the total.
+const MarkdownItems = 10
+
+// Template parts: each rule has one template per part, named RULE.PART.tmpl.
+// The common.PART.tmpl files hold definitions shared by the rules' templates
+// of that part.
+var (
+	rules = []schedule.Rule{schedule.Agenda, schedule.Lead, schedule.Overdue,
+		schedule.Milestone, schedule.Digest, schedule.Quarterly}
+	parts = []string{"subject", "text", "html", "markdown"}
+)
+
+//go:embed templates/*.tmpl
+var embedded embed.FS
+
+// Renderer turns notifications into messages with the plan's words.
+type Renderer struct {
+	plan *plan.Plan
+	sets map[string]executor // "lead.subject" → its template set
+}
+
+// executor is a parsed text/template or html/template set.
+type executor interface {
+	ExecuteTemplate(w *bytes.Buffer, name string, data any) error
+}
+
+type textSet struct{ t *texttemplate.Template }
+
+func (s textSet) ExecuteTemplate(w *bytes.Buffer, name string, data any) error {
+	return s.t.ExecuteTemplate(w, name, data)
+}
+
+type htmlSet struct{ t *htmltemplate.Template }
+
+func (s htmlSet) ExecuteTemplate(w *bytes.Buffer, name string, data any) error {
+	return s.t.ExecuteTemplate(w, name, data)
+}
+
+// NewRenderer parses the embedded templates. When overrideDir is not empty,
+// a RULE.PART.tmpl or common.PART.tmpl file in it replaces the embedded file
+// of that name; any other .tmpl file there is refused, as a misspelt override
+// would otherwise be ignored silently.
+func NewRenderer(p *plan.Plan, overrideDir string) (*Renderer, error) {
+	sources, err := templateSources(overrideDir)
+	if err != nil {
+		return nil, err
+	}
+	r := &Renderer{plan: p, sets: map[string]executor{}}
+	for _, part := range parts {
+		for _, rule := range rules {
+			name := string(rule) + "." + part + ".tmpl"
+			files := []string{name}
+			if _, ok := sources["common."+part+".tmpl"]; ok {
+				files = append([]string{"common." + part + ".tmpl"}, files...)
+			}
+			set, err := parseSet(part, name, files, sources)
+			if err != nil {
+				return nil, err
+			}
+			r.sets[string(rule)+"."+part] = set
+		}
+	}
+	return r, nil
+}
+
+// source is one template file's text and where it came from.
+type source struct {
+	path string // shown in errors
+	text string
+}
+
+func templateSources(overrideDir string) (map[string]source, error) {
+	out := map[string]source{}
+	entries, err := fs.ReadDir(embedded, "templates")
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		b, err := embedded.ReadFile("templates/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		out[e.Name()] = source{path: "templates/" + e.Name() + " (embedded)", text: string(b)}
+	}
+	if overrideDir == "" {
+		return out, nil
+	}
+	over, err := os.ReadDir(overrideDir)
+	if err != nil {
+		return nil, fmt.Errorf("template overrides: %w", err)
+	}
+	for _, e := range over {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tmpl") {
+			continue
+		}
+		path := filepath.Join(overrideDir, e.Name())
+		if _, ok := out[e.Name()]; !ok {
+			return nil, fmt.Errorf("template override %s: no template has that name (want RULE.PART.tmpl with RULE one of %s and PART one of %s, or common.PART.tmpl)",
+				path, joinRules(), strings.Join(parts, ", "))
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("template override: %w", err)
+		}
+		out[e.Name()] = source{path: path, text: string(b)}
+	}
+	return out, nil
+}
+
+func joinRules() string {
+	names := make([]string, len(rules))
+	for i, r := range rules {
+		names[i] = string(r)
+	}
+	return strings.Join(names, ", ")
+}
+
+func parseSet(part, name string, files []string, sources map[string]source) (executor, error) {
+	if part == "html" {
+		t := htmltemplate.New(name).Funcs(htmltemplate.FuncMap(funcs)).Option("missingkey=error")
+		for _, f := range files {
+			src, tt := sources[f], t
+			if f != name {
+				tt = t.New(f)
+			}
+			if _, err := tt.Parse(src.text); err != nil {
+				return nil, fmt.Errorf("template %s: %w", src.path, err)
+			}
+		}
+		return htmlSet{t}, nil
+	}
+	t := texttemplate.New(name).Funcs(texttemplate.FuncMap(funcs)).Option("missingkey=error")
+	for _, f := range files {
+		src, tt := sources[f], t
+		if f != name {
+			tt = t.New(f)
+		}
+		if _, err := tt.Parse(src.text); err != nil {
+			return nil, fmt.Errorf("template %s: %w", src.path, err)
+		}
+	}
+	return textSet{t}, nil
+}
+
+// Render renders a notification into a message. Names and addresses that
+// come from outside (an enterprise list) are made safe for each part: one
+// line in the subject and the text, escaped in HTML, inert in markdown.
+func (r *Renderer) Render(n schedule.Notification) (Message, error) {
+	rule := string(n.Rule)
+	if _, ok := r.sets[rule+".subject"]; !ok {
+		return Message{}, fmt.Errorf("render %s: unknown rule %q", n.Key, n.Rule)
+	}
+	m := Message{Key: n.Key, To: n.Address, Name: oneLine(n.Name)}
+
+	subject, err := r.execute(rule, "subject", r.view(n, oneLine))
+	if err != nil {
+		return Message{}, fmt.Errorf("render %s: %w", n.Key, err)
+	}
+	m.Subject = oneLine(subject)
+
+	text := r.view(n, oneLine)
+	text.Subject = m.Subject
+	if m.Text, err = r.execute(rule, "text", text); err != nil {
+		return Message{}, fmt.Errorf("render %s: %w", n.Key, err)
+	}
+	m.Text = tidy(m.Text) + "\n"
+	html := r.view(n, oneLine) // html/template escapes
+	html.Subject = m.Subject
+	if m.HTML, err = r.execute(rule, "html", html); err != nil {
+		return Message{}, fmt.Errorf("render %s: %w", n.Key, err)
+	}
+	md := r.view(n, markdownText)
+	md.Subject = markdownText(m.Subject)
+	if m.Markdown, err = r.execute(rule, "markdown", md); err != nil {
+		return Message{}, fmt.Errorf("render %s: %w", n.Key, err)
+	}
+	m.Markdown = FitMarkdown(tidy(m.Markdown), MarkdownLimit)
+	m.Events = r.events(n)
+	return m, nil
+}
+
+func (r *Renderer) execute(rule, part string, data *view) (string, error) {
+	var b bytes.Buffer
+	if err := r.sets[rule+"."+part].ExecuteTemplate(&b, rule+"."+part+".tmpl", data); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+// tidy trims trailing spaces from lines, keeps at most one blank line in a
+// row and drops blank lines at the ends, so templates need not be careful
+// with white space.
+func tidy(s string) string {
+	lines := strings.Split(s, "\n")
+	out := lines[:0]
+	blank := true // at the start, drop blank lines
+	for _, l := range lines {
+		l = strings.TrimRight(l, " \t\r")
+		if l == "" {
+			if blank {
+				continue
+			}
+			blank = true
+		} else {
+			blank = false
+		}
+		out = append(out, l)
+	}
+	return strings.TrimRight(strings.Join(out, "\n"), "\n")
+}
+
+// markdownCut ends a markdown message that had to be shortened.
+const markdownCut = "\n……内容较长，详见邮件或系统"
+
+// FitMarkdown shortens markdown to at most limit bytes, cutting at a line
+// break where it can and saying that it did.
+func FitMarkdown(s string, limit int) string {
+	if len(s) <= limit {
+		return s
+	}
+	keep := limit - len(markdownCut)
+	if keep <= 0 {
+		return truncateBytes(s, limit)
+	}
+	cut := truncateBytes(s, keep)
+	if i := strings.LastIndexByte(cut, '\n'); i > 0 {
+		cut = cut[:i]
+	}
+	return cut + markdownCut
+}
+
+// truncateBytes cuts s to at most n bytes without splitting a character.
+func truncateBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// oneLine makes untrusted text safe for a header or a line of text: valid
+// UTF-8, control characters and line separators turned into spaces, trimmed.
+func oneLine(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == '\u0085' {
+			return ' '
+		}
+		return r
+	}, s)
+	return strings.TrimSpace(s)
+}
+
+// markdownText makes text inert in robot markdown: on one line, with the
+// characters markdown (and the HTML the robots accept) reacts to replaced by
+// their full-width forms, which read naturally in Chinese text.
+func markdownText(s string) string {
+	return markdownReplacer.Replace(oneLine(s))
+}
+
+var markdownReplacer = strings.NewReplacer(
+	"*", "＊", "_", "＿", "`", "｀", "[", "［", "]", "］", "<", "＜", ">", "＞",
+	"#", "＃", "~", "～", "|", "｜", "\\", "＼", "&", "＆", "!", "！",
+)
+
+// view is what the templates see. Every string taken from the notification
+// has passed through the part's escaping function.
+type view struct {
+	Subject    string
+	Rule       string
+	Name       string
+	Enterprise bool // the recipient is an enterprise
+	Office     bool // the recipient is the office
+	Document   documentView
+	Period     string // 2024年6月, 2024年第二季度
+	Month      string // 6月
+	Count      int
+	Items      []itemView
+	Overdue    []itemView
+	// OverdueTasks are the overdue items' task numbers.
+	OverdueTasks []int
+	Upcoming     []itemView
+	Groups       []groupView // items by deadline, earliest first
+	// OverdueGroups and UpcomingGroups split Groups at today.
+	OverdueGroups  []groupView
+	UpcomingGroups []groupView
+	Milestones     []progressView
+	Digest         *digestView
+	Limit          int // how many rows a robot message lists
+}
+
+type documentView struct{ Number, Title, Issuer string }
+
+type itemView struct {
+	Task     int
+	Text     string
+	Due      string // 2024年5月31日
+	DueShort string // 5月31日
+	Left     string // 还剩7天, 今天到期, 已逾期12天
+	DaysLeft int
+	Overdue  bool
+}
+
+type groupView struct {
+	Due      string
+	DueShort string
+	Left     string
+	DaysLeft int
+	Overdue  bool
+	Items    []itemView
+}
+
+type progressView struct {
+	Task        int
+	Sector      string // the sector's full name
+	SectorShort string // before its parenthesised note
+	Metric      string
+	Unit        string
+	Percent     int
+	Target      int
+	Required    int
+	Achieved    int
+	Gap         int
+	Met         bool
+	Due         string
+	DueShort    string
+	Month       string // 5月
+	Left        string
+}
+
+type digestView struct {
+	Month        string // 5月: the month reported on
+	MonthLong    string // 2024年5月
+	Today        string // 2024年6月2日
+	Sections     []sectionRow
+	OverdueTotal int // overdue obligations of sections, summed
+	Lagging      []progressView
+	Enterprises  []sectorRow
+	Failed       []failedRow
+	Reports      []reportRow
+}
+
+type sectionRow struct {
+	Name  string
+	Count int
+	Tasks string // 1–43、45
+}
+
+type sectorRow struct {
+	Name        string
+	Short       string
+	Overdue     int
+	Enterprises int
+}
+
+type failedRow struct {
+	Key       string
+	Rule      string // 到期提醒
+	Recipient string
+	Channel   string
+	Error     string
+}
+
+type reportRow struct {
+	Name     string
+	To       string
+	Due      string
+	DueShort string
+	Text     string
+}
+
+func (r *Renderer) view(n schedule.Notification, esc func(string) string) *view {
+	p := r.plan
+	v := &view{
+		Rule:       string(n.Rule),
+		Name:       esc(n.Name),
+		Enterprise: n.Recipient.Kind == schedule.KindEnterprise,
+		Office:     n.Recipient.Kind == schedule.KindOffice,
+		Document:   documentView{esc(p.Document.Number), esc(p.Document.Title), esc(p.Document.Issuer)},
+		Limit:      MarkdownItems,
+	}
+	v.Period, v.Month = periodLabels(n.Period)
+	if v.Period == "" {
+		v.Month = fmt.Sprintf("%d月", n.At.In(r.location()).Month())
+	}
+	for _, it := range n.Items {
+		iv := itemView{
+			Task: it.Task, Text: esc(it.Text), Due: longDate(it.Due), DueShort: shortDate(it.Due),
+			Left: daysLeft(it.DaysLeft), DaysLeft: it.DaysLeft, Overdue: it.Overdue,
+		}
+		v.Items = append(v.Items, iv)
+		if it.Overdue {
+			v.Overdue = append(v.Overdue, iv)
+			v.OverdueTasks = append(v.OverdueTasks, it.Task)
+		} else {
+			v.Upcoming = append(v.Upcoming, iv)
+		}
+	}
+	v.Groups, v.OverdueGroups, v.UpcomingGroups = groups(v.Items), groups(v.Overdue), groups(v.Upcoming)
+	v.Count = len(v.Items)
+	today := plan.DateOf(n.At.In(r.location()))
+	for _, m := range n.Milestones {
+		v.Milestones = append(v.Milestones, r.progress(m, today, esc))
+	}
+	if d := n.Digest; d != nil {
+		dv := &digestView{Today: longDate(today)}
+		dv.MonthLong, dv.Month = periodLabels(d.Month)
+		for _, s := range d.Sections {
+			dv.Sections = append(dv.Sections, sectionRow{Name: esc(s.Name), Count: len(s.Overdue), Tasks: taskRanges(s.Overdue)})
+			dv.OverdueTotal += len(s.Overdue)
+		}
+		for _, m := range d.Lagging {
+			dv.Lagging = append(dv.Lagging, r.progress(m, today, esc))
+		}
+		for _, s := range d.Enterprises {
+			dv.Enterprises = append(dv.Enterprises, sectorRow{Name: esc(s.Name), Short: esc(shortName(s.Name)),
+				Overdue: s.Overdue, Enterprises: s.Enterprises})
+		}
+		for _, f := range d.Failed {
+			dv.Failed = append(dv.Failed, failedRow{Key: esc(f.Key), Rule: ruleName(f.Rule),
+				Recipient: esc(r.recipientName(f.Recipient)), Channel: esc(f.Channel), Error: esc(f.LastError)})
+		}
+		for _, rep := range d.Reports {
+			dv.Reports = append(dv.Reports, reportRow{Name: esc(rep.Name), To: esc(rep.To),
+				Due: longDate(rep.Due), DueShort: shortDate(rep.Due), Text: esc(rep.Text)})
+		}
+		v.Digest = dv
+	}
+	return v
+}
+
+// groups gathers items by deadline, earliest first, keeping their order
+// within a deadline.
+func groups(items []itemView) []groupView {
+	var out []groupView
+	index := map[string]int{}
+	for _, it := range items {
+		if i, ok := index[it.Due]; ok {
+			out[i].Items = append(out[i].Items, it)
+			continue
+		}
+		index[it.Due] = len(out)
+		out = append(out, groupView{Due: it.Due, DueShort: it.DueShort, Left: it.Left,
+			DaysLeft: it.DaysLeft, Overdue: it.Overdue, Items: []itemView{it}})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].DaysLeft < out[j].DaysLeft })
+	return out
+}
+
+func (r *Renderer) location() *time.Location {
+	if r.plan.Location != nil {
+		return r.plan.Location
+	}
+	return time.UTC
+}
+
+func (r *Renderer) progress(m schedule.Progress, today plan.Date, esc func(string) string) progressView {
+	unit := ""
+	if met, ok := r.plan.Metric(m.Metric); ok {
+		unit = met.Unit
+	}
+	return progressView{
+		Task: m.Task, Sector: esc(m.SectorName), SectorShort: esc(shortName(m.SectorName)),
+		Metric: esc(m.MetricName), Unit: esc(unit), Percent: m.Percent, Target: m.Target,
+		Required: m.Required, Achieved: m.Achieved, Gap: m.Gap(), Met: m.Met(),
+		Due: longDate(m.Due), DueShort: shortDate(m.Due), Month: fmt.Sprintf("%d月", m.Due.Month),
+		Left: daysLeft(today.DaysUntil(m.Due)),
+	}
+}
+
+// recipientName names a recipient as people know it: a section's or the
+// office's name from the plan, or the kind and id.
+func (r *Renderer) recipientName(rc schedule.Recipient) string {
+	switch rc.Kind {
+	case schedule.KindSection:
+		if s, ok := r.plan.Section(rc.ID); ok {
+			return s.Name
+		}
+	case schedule.KindOffice:
+		if r.plan.Office.Name != "" {
+			return r.plan.Office.Name
+		}
+	case schedule.KindEnterprise:
+		return "企业 " + rc.ID
+	}
+	return rc.String()
+}
+
+var ruleNames = map[schedule.Rule]string{
+	schedule.Agenda: "月度工作安排", schedule.Lead: "到期提醒", schedule.Overdue: "逾期提醒",
+	schedule.Milestone: "目标进度预警", schedule.Digest: "逾期情况汇总", schedule.Quarterly: "季度工作事项",
+}
+
+func ruleName(r schedule.Rule) string {
+	if s, ok := ruleNames[r]; ok {
+		return s
+	}
+	return string(r)
+}
+
+// periodLabels reads a period such as 2024-06 or 2024-Q2 as Chinese labels:
+// long (2024年6月, 2024年第二季度) and short (6月, 第二季度).
+func periodLabels(period string) (long, short string) {
+	y, rest, ok := strings.Cut(period, "-")
+	if !ok {
+		return "", ""
+	}
+	if q, ok := strings.CutPrefix(rest, "Q"); ok {
+		n, err := strconv.Atoi(q)
+		if err != nil || n < 1 || n > 4 {
+			return "", ""
+		}
+		name := "第" + []string{"一", "二", "三", "四"}[n-1] + "季度"
+		return y + "年" + name, name
+	}
+	m, err := strconv.Atoi(rest)
+	if err != nil {
+		return "", ""
+	}
+	return fmt.Sprintf("%s年%d月", y, m), fmt.Sprintf("%d月", m)
+}
+
+func longDate(d plan.Date) string  { return fmt.Sprintf("%d年%d月%d日", d.Year, d.Month, d.Day) }
+func shortDate(d plan.Date) string { return fmt.Sprintf("%d月%d日", d.Month, d.Day) }
+
+// daysLeft says how far a deadline is: 还剩7天, 今天到期 or 已逾期12天.
+func daysLeft(n int) string {
+	switch {
+	case n > 0:
+		return fmt.Sprintf("还剩%d天", n)
+	case n == 0:
+		return "今天到期"
+	default:
+		return fmt.Sprintf("已逾期%d天", -n)
+	}
+}
+
+// shortName is a sector's name without its parenthesised note:
+// 旅游行业（含旅行社、星级饭店<酒店>） → 旅游行业.
+func shortName(s string) string {
+	for _, open := range []string{"（", "("} {
+		if i := strings.Index(s, open); i > 0 {
+			return s[:i]
+		}
+	}
+	return s
+}
+
+// taskRanges writes ascending task numbers compactly: 1–43、45、47–48.
+func taskRanges(ns []int) string {
+	ns = append([]int(nil), ns...)
+	sort.Ints(ns)
+	var parts []string
+	for i := 0; i < len(ns); {
+		j := i
+		for j+1 < len(ns) && ns[j+1] == ns[j]+1 {
+			j++
+		}
+		switch {
+		case j == i:
+			parts = append(parts, strconv.Itoa(ns[i]))
+		default:
+			parts = append(parts, fmt.Sprintf("%d–%d", ns[i], ns[j]))
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, "、")
+}
+
+// funcs are the helpers templates may call.
+var funcs = map[string]any{
+	// first returns at most n elements of a list.
+	"first": func(n int, list any) (any, error) {
+		v := reflect.ValueOf(list)
+		if v.Kind() != reflect.Slice {
+			return nil, fmt.Errorf("first: %T is not a list", list)
+		}
+		if v.Len() > n {
+			v = v.Slice(0, n)
+		}
+		return v.Interface(), nil
+	},
+	// more is how many elements of a list first n leaves out.
+	"more": func(n int, list any) (int, error) {
+		v := reflect.ValueOf(list)
+		if v.Kind() != reflect.Slice {
+			return 0, fmt.Errorf("more: %T is not a list", list)
+		}
+		return max(v.Len()-n, 0), nil
+	},
+	// short cuts text to n characters, ending it with … when cut.
+	"short": func(n int, s string) string {
+		if utf8.RuneCountInString(s) <= n {
+			return s
+		}
+		rs := []rune(s)
+		return string(rs[:n]) + "…"
+	},
+	"inc": func(i int) int { return i + 1 },
+	// dict builds a map from key, value pairs, to hand a sub-template
+	// more than one value.
+	"dict": func(kv ...any) (map[string]any, error) {
+		if len(kv)%2 != 0 {
+			return nil, fmt.Errorf("dict: odd number of arguments")
+		}
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i < len(kv); i += 2 {
+			k, ok := kv[i].(string)
+			if !ok {
+				return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+			}
+			m[k] = kv[i+1]
+		}
+		return m, nil
+	},
+	"ranges": taskRanges,
+	// cn writes 1–10 as Chinese numerals (一…十), for headings.
+	"cn": func(i int) string {
+		ds := []string{"零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"}
+		if i >= 0 && i < len(ds) {
+			return ds[i]
+		}
+		return strconv.Itoa(i)
+	},
+}
+
+// events are the message's deadlines as all-day calendar events: one per
+// distinct deadline among its items, or among its milestones.
+func (r *Renderer) events(n schedule.Notification) []Event {
+	if n.Rule == schedule.Digest {
+		return nil
+	}
+	p := r.plan
+	type day struct {
+		date  plan.Date
+		lines []string
+		tasks []int
+		what  []string
+	}
+	var days []*day
+	find := func(d plan.Date) *day {
+		for _, x := range days {
+			if x.date == d {
+				return x
+			}
+		}
+		x := &day{date: d}
+		days = append(days, x)
+		return x
+	}
+	for _, it := range n.Items {
+		d := find(it.Due)
+		d.tasks = append(d.tasks, it.Task)
+		d.lines = append(d.lines, fmt.Sprintf("任务%d：%s", it.Task, oneLine(it.Text)))
+	}
+	for _, m := range n.Milestones {
+		d := find(m.Due)
+		unit := ""
+		if met, ok := p.Metric(m.Metric); ok {
+			unit = met.Unit
+		}
+		d.what = append(d.what, fmt.Sprintf("%s%s", shortName(m.SectorName), m.MetricName))
+		d.lines = append(d.lines, fmt.Sprintf("任务%d %s %s：应完成%d%s（全年目标%d%s的%d%%），已完成%d%s，差%d%s",
+			m.Task, shortName(m.SectorName), m.MetricName, m.Required, unit, m.Target, unit, m.Percent,
+			m.Achieved, unit, m.Gap(), unit))
+	}
+	sort.Slice(days, func(i, j int) bool { return days[i].date.Before(days[j].date) })
+	doc := p.Document.Number
+	source := fmt.Sprintf("依据：《%s》（%s）。", p.Document.Title, p.Document.Number)
+	out := make([]Event, 0, len(days))
+	for _, d := range days {
+		var summary string
+		if len(d.tasks) > 0 {
+			summary = fmt.Sprintf("%s 任务%s到期（共%d项）", doc, taskRanges(d.tasks), len(d.tasks))
+		} else {
+			summary = fmt.Sprintf("%s 目标进度节点：%s", doc, strings.Join(d.what, "、"))
+		}
+		out = append(out, Event{
+			UID:         eventUID(n.Recipient.String()+":"+n.Channel, d.date),
+			Date:        d.date,
+			Summary:     summary,
+			Description: strings.Join(append(d.lines, source), "\n"),
+		})
+	}
+	return out
+}
+
+// eventUID is stable for a recipient, channel and deadline, so the 7-, 3-,
+// 1- and 0-day reminders and the overdue repeats of one deadline update one
+// calendar entry instead of adding four.
+func eventUID(who string, d plan.Date) string {
+	sum := sha256.Sum256([]byte(who + "\x00" + d.String()))
+	return hex.EncodeToString(sum[:16]) + "@remindd"
+}
