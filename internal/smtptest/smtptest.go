@@ -39,10 +39,15 @@ type Message struct {
 type Option func(*settings)
 
 type settings struct {
+	addr        string
 	startTLS    bool
 	implicitTLS bool
 	user, pass  string
 }
+
+// WithAddr listens on addr instead of a free port: a test that stopped a
+// server starts it again where its clients expect it.
+func WithAddr(addr string) Option { return func(s *settings) { s.addr = addr } }
 
 // WithSTARTTLS offers STARTTLS with the server's test certificate.
 func WithSTARTTLS() Option { return func(s *settings) { s.startTLS = true } }
@@ -103,7 +108,11 @@ func Start(t testing.TB, opts ...Option) *Server {
 		s.certPool = pool
 		tlsConf = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr := s.settings.addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatalf("smtptest: listen: %v", err)
 	}
