@@ -837,3 +837,45 @@ func TestEnqueueAndRecordIsOneTransaction(t *testing.T) {
 		}
 	})
 }
+
+// TestLockIsLostWithItsConnection: on MySQL the lock belongs to a
+// connection; when the server kills it, Check reports the loss and another
+// instance can lead.
+func TestLockIsLostWithItsConnection(t *testing.T) {
+	mysql := storetest.Backends(t)[1]
+	addr := mysql.Addr(t)
+	ctx := context.Background()
+	open := func() *store.Store {
+		s, err := store.Open(ctx, addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	a, b := open(), open()
+	l, err := a.Lock(ctx, "jobs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var db string
+	if err := b.DB().QueryRowContext(ctx, `SELECT DATABASE()`).Scan(&db); err != nil {
+		t.Fatal(err)
+	}
+	var holder int64
+	if err := b.DB().QueryRowContext(ctx, `SELECT IS_USED_LOCK(?)`, "remindd:"+db+":jobs").Scan(&holder); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.DB().ExecContext(ctx, fmt.Sprintf("KILL %d", holder)); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Check(ctx); err == nil {
+		t.Fatal("lock still reported held after its connection was killed")
+	}
+	l2, err := b.Lock(ctx, "jobs")
+	if err != nil {
+		t.Fatalf("another instance cannot lead: %v", err)
+	}
+	l2.Release()
+	l.Release()
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -202,4 +203,60 @@ func TestSecondInstanceOnOneSQLiteFileIsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	<-p.done
+}
+
+// TestSystemdNotifications listens where systemd would and checks that
+// remindd says READY=1, pings the watchdog it was asked for, and says
+// STOPPING=1 on SIGTERM.
+func TestSystemdNotifications(t *testing.T) {
+	sock := filepath.Join(t.TempDir(), "notify.sock")
+	conn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	got := make(chan string, 100)
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, _, err := conn.ReadFromUnix(buf)
+			if err != nil {
+				close(got)
+				return
+			}
+			got <- string(buf[:n])
+		}
+	}()
+	await := func(want string) {
+		t.Helper()
+		timeout := time.After(20 * time.Second)
+		for {
+			select {
+			case s, ok := <-got:
+				if !ok {
+					t.Fatalf("socket closed before %s", want)
+				}
+				if strings.Contains(s, want) {
+					return
+				}
+			case <-timeout:
+				t.Fatalf("no %s from remindd", want)
+			}
+		}
+	}
+
+	cmd := exec.Command(binary, "run", "--config", tempConfig(t), "--listen", "")
+	cmd.Env = append(os.Environ(), "NOTIFY_SOCKET="+sock, "WATCHDOG_USEC=200000")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	await("READY=1")
+	await("WATCHDOG=1")
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	await("STOPPING=1")
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("exit: %v", err)
+	}
 }
