@@ -155,7 +155,7 @@ type TickResult struct {
 // enqueues it together with the runs, in one transaction.
 func (d *Daemon) Decide(ctx context.Context, at time.Time) (TickResult, error) {
 	s := d.current()
-	state, err := d.store.Snapshot(ctx, s.plan.ID)
+	state, err := d.store.Snapshot(ctx, s.plan.ID, at)
 	if err != nil {
 		return TickResult{}, err
 	}
@@ -167,22 +167,43 @@ func (d *Daemon) Decide(ctx context.Context, at time.Time) (TickResult, error) {
 	if err != nil {
 		return TickResult{}, err
 	}
-	msgs := make([]store.Message, 0, len(ns))
+	// Most of what a day's jobs decide was enqueued on an earlier day:
+	// render only what the outbox does not hold yet.
+	keys := make([]string, len(ns))
+	for i, n := range ns {
+		keys[i] = n.Key
+	}
+	have, err := d.store.ExistingKeys(ctx, keys)
+	if err != nil {
+		return TickResult{}, err
+	}
+	fresh := ns[:0:0]
 	for _, n := range ns {
-		m, err := s.renderer.Render(n)
-		if err != nil {
-			return TickResult{}, fmt.Errorf("render %s: %w", n.Key, err)
+		if !have[n.Key] {
+			fresh = append(fresh, n)
 		}
-		body, err := json.Marshal(m)
-		if err != nil {
-			return TickResult{}, fmt.Errorf("render %s: %w", n.Key, err)
+	}
+	msgs := func(yield func(store.Message, error) bool) {
+		for _, n := range fresh {
+			m, err := s.renderer.Render(n)
+			if err != nil {
+				yield(store.Message{}, fmt.Errorf("render %s: %w", n.Key, err))
+				return
+			}
+			body, err := json.Marshal(m)
+			if err != nil {
+				yield(store.Message{}, fmt.Errorf("render %s: %w", n.Key, err))
+				return
+			}
+			if !yield(store.Message{
+				Key: n.Key, PlanID: s.plan.ID, Rule: string(n.Rule),
+				RecipientKind: n.Recipient.Kind, RecipientID: n.Recipient.ID,
+				Channel: n.Channel, Address: n.Address, Subject: m.Subject, Body: string(body),
+				Tasks: n.Tasks, NextAttempt: at,
+			}, nil) {
+				return
+			}
 		}
-		msgs = append(msgs, store.Message{
-			Key: n.Key, PlanID: s.plan.ID, Rule: string(n.Rule),
-			RecipientKind: n.Recipient.Kind, RecipientID: n.Recipient.ID,
-			Channel: n.Channel, Address: n.Address, Subject: m.Subject, Body: string(body),
-			Tasks: n.Tasks, NextAttempt: at,
-		})
 	}
 	added, err := d.store.EnqueueAndRecord(ctx, s.plan.ID, msgs, runs)
 	if err != nil {
@@ -195,13 +216,13 @@ func (d *Daemon) Decide(ctx context.Context, at time.Time) (TickResult, error) {
 		d.lastOK[r.Job] = d.clock.Now()
 		d.mu.Unlock()
 	}
-	for _, m := range msgs {
-		d.metrics.decided.WithLabelValues(m.Rule, m.Channel).Inc()
+	for _, n := range ns {
+		d.metrics.decided.WithLabelValues(string(n.Rule), n.Channel).Inc()
 	}
 	if added > 0 || len(runs) > 0 {
-		d.log.WithFields(logrus.Fields{"at": at.Format(time.RFC3339), "decided": len(msgs), "enqueued": added, "jobs": jobNames(runs)}).Info("jobs run")
+		d.log.WithFields(logrus.Fields{"at": at.Format(time.RFC3339), "decided": len(ns), "enqueued": added, "jobs": jobNames(runs)}).Info("jobs run")
 	}
-	return TickResult{Decided: len(msgs), Enqueued: added, Runs: runs}, nil
+	return TickResult{Decided: len(ns), Enqueued: added, Runs: runs}, nil
 }
 
 // Tick is what the daemon does on waking at instant at: decide, then

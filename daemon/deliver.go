@@ -91,14 +91,13 @@ func (d *Daemon) sendGroup(ctx context.Context, s *setup, name string, rows []st
 			}
 		}
 	}
+	var sent []int64
 	for i, r := range rows {
 		fields := logrus.Fields{"key": r.Key, "rule": r.Rule, "channel": name, "attempt": r.Attempts + 1}
 		err := errs[i]
 		switch {
 		case err == nil:
-			if e := d.store.MarkSent(ctx, r.ID, now); e != nil {
-				return dl, e
-			}
+			sent = append(sent, r.ID)
 			d.metrics.delivered.WithLabelValues(r.Rule, name, store.StatusSent).Inc()
 			dl.Sent++
 		case notify.Temporary(err) && r.Attempts+1 < s.config.Delivery.MaxAttempts:
@@ -118,6 +117,11 @@ func (d *Daemon) sendGroup(ctx context.Context, s *setup, name string, rows []st
 			d.log.WithFields(fields).WithError(err).Error("delivery failed")
 			dl.Failed++
 		}
+	}
+	// One statement marks the batch: a crash before it re-sends at most this
+	// batch (claims go stale and are taken again), never loses a message.
+	if _, err := d.store.MarkAllSent(ctx, sent, now); err != nil {
+		return dl, err
 	}
 	return dl, nil
 }

@@ -75,10 +75,6 @@ const (
 // state is a realistic snapshot: a few enterprises, some work done by the
 // sections and enterprises, some achievements, one failed delivery.
 func state() *schedule.State {
-	done := func(task int, kind, id string, day int) schedule.Completion {
-		return schedule.Completion{Task: task, Assignee: schedule.Recipient{Kind: kind, ID: id},
-			DoneAt: time.Date(2024, 3, day, 10, 0, 0, 0, shanghai), By: "测试"}
-	}
 	s := &schedule.State{
 		Enterprises: []schedule.Enterprise{
 			{ID: haiyun, Name: "晋江市海韵国际旅行社有限公司", Sector: "tourism", Size: "中等",
@@ -99,17 +95,17 @@ func state() *schedule.State {
 			LastError: "wecom https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=***: errcode 93000: invalid webhook url",
 		}},
 	}
-	// Sections have done their January and February work, some more.
+	// Done by March: the sections their January and February work, some more.
 	for n := 1; n <= 20; n++ {
 		for _, sec := range []string{"industry-mgmt", "market-mgmt", "public-culture-arts", "cultural-heritage"} {
-			s.Completions = append(s.Completions, done(n, schedule.KindSection, sec, 1))
+			s.Done.Add(n, schedule.Recipient{Kind: schedule.KindSection, ID: sec})
 		}
 	}
 	for n := 21; n <= 31; n++ {
-		s.Completions = append(s.Completions, done(n, schedule.KindSection, "market-mgmt", 28))
+		s.Done.Add(n, schedule.Recipient{Kind: schedule.KindSection, ID: "market-mgmt"})
 	}
 	for _, n := range []int{4, 5, 14, 21, 22, 23} {
-		s.Completions = append(s.Completions, done(n, schedule.KindEnterprise, haiyun, 20))
+		s.Done.Add(n, schedule.Recipient{Kind: schedule.KindEnterprise, ID: haiyun})
 	}
 	return s
 }

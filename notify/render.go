@@ -435,7 +435,7 @@ func (r *Renderer) view(n schedule.Notification, esc func(string) string) *view 
 	if v.Period == "" {
 		v.Month = fmt.Sprintf("%d月", n.At.In(r.location()).Month())
 	}
-	for _, it := range n.Items {
+	for _, it := range n.Items(p) {
 		iv := itemView{
 			Task: it.Task, Text: esc(it.Text), Due: longDate(it.Due), DueShort: shortDate(it.Due),
 			Left: daysLeft(it.DaysLeft), DaysLeft: it.DaysLeft, Overdue: it.Overdue,
@@ -700,7 +700,7 @@ func (r *Renderer) events(n schedule.Notification) []Event {
 		days = append(days, x)
 		return x
 	}
-	for _, it := range n.Items {
+	for _, it := range n.Items(r.plan) {
 		d := find(it.Due)
 		d.tasks = append(d.tasks, it.Task)
 		d.lines = append(d.lines, fmt.Sprintf("任务%d：%s", it.Task, oneLine(it.Text)))

@@ -176,13 +176,20 @@ func TestRenderMarkdownIsCutWithTheTotal(t *testing.T) {
 	}
 
 	// Even absurdly long task texts stay within WeCom's limit.
-	long := n
-	long.Items = append([]schedule.Item(nil), n.Items...)
-	for i := range long.Items {
-		long.Items[i].Text = strings.Repeat("很长的任务内容", 200)
+	longPlan, err := plan.Load("../plans/jinjiang-2024.yaml")
+	if err != nil {
+		t.Fatal(err)
 	}
+	for i := range longPlan.Tasks {
+		longPlan.Tasks[i].Text = strings.Repeat("很长的任务内容", 200)
+	}
+	longRenderer, err := NewRenderer(longPlan, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := n
 	long.Name = strings.Repeat("名", 3000)
-	m, err = r.Render(long)
+	m, err = longRenderer.Render(long)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -79,7 +79,7 @@ func TestWorkingDaysBringLeadRemindersForward(t *testing.T) {
 		if diff := cmp.Diff([]string{tc.want}, keys); diff != "" {
 			t.Errorf("working days %v (-want +got):\n%s", tc.workingDays, diff)
 		}
-		if got := ns[0].Items[0].DaysLeft; got != 2 {
+		if got := ns[0].Items(e.Plan)[0].DaysLeft; got != 2 {
 			t.Errorf("days left on 28 June = %d, want 2 (calendar days)", got)
 		}
 	}

@@ -57,11 +57,33 @@ type Notification struct {
 	At      time.Time `json:"at"`
 	// Tasks are the plan tasks the message is about, ascending.
 	Tasks      []int       `json:"tasks"`
-	Items      []Item      `json:"items,omitempty"`
 	Milestones []Progress  `json:"milestones,omitempty"`
 	Digest     *DigestBody `json:"digest,omitempty"`
 	// Period names what the message covers, e.g. 2024-06 or 2024-Q2.
 	Period string `json:"period,omitempty"`
+}
+
+// Items lists the tasks an agenda, lead, overdue or quarterly message is
+// about, with their text, deadline and the days left at the message's
+// instant; milestone messages and the digest carry their own bodies and
+// have none. Items are derived, not stored, so that a sweep over a
+// province's enterprises holds task numbers only.
+func (n *Notification) Items(p *plan.Plan) []Item {
+	if n.Rule == Milestone || n.Rule == Digest {
+		return nil
+	}
+	today := plan.DateOf(n.At.In(p.Location))
+	out := make([]Item, 0, len(n.Tasks))
+	for _, num := range n.Tasks {
+		t, ok := p.Task(num)
+		if !ok {
+			continue
+		}
+		due := p.DueDate(t.Month)
+		left := today.DaysUntil(due)
+		out = append(out, Item{Task: num, Text: t.Text, Due: due, DaysLeft: left, Overdue: left < 0})
+	}
+	return out
 }
 
 // Item is one task in a message, with its deadline.
@@ -205,7 +227,6 @@ func (ev *evaluation) send(m message, contacts []config.Contact) []Notification 
 			Address:    c.Address,
 			At:         ev.at,
 			Tasks:      tasks,
-			Items:      m.items,
 			Milestones: m.milestones,
 			Digest:     m.digest,
 			Period:     m.period,

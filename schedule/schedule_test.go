@@ -170,10 +170,7 @@ func doneThrough(e *schedule.Engine, last int) *schedule.State {
 	s := &schedule.State{}
 	for n := 1; n <= last; n++ {
 		for _, sec := range sections {
-			s.Completions = append(s.Completions, schedule.Completion{
-				Task: n, Assignee: schedule.Recipient{Kind: schedule.KindSection, ID: sec},
-				DoneAt: time.Date(2024, 1, 1, 0, 0, 0, 0, shanghai),
-			})
+			s.Done.Add(n, schedule.Recipient{Kind: schedule.KindSection, ID: sec})
 		}
 	}
 	return s
@@ -201,8 +198,8 @@ func TestOverdueRepeatsEverySevenDaysAfterTheDeadline(t *testing.T) {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 			for _, n := range ns {
-				if n.Items[0].DaysLeft != -tc.day {
-					t.Errorf("%s: days left %d, want %d", n.Key, n.Items[0].DaysLeft, -tc.day)
+				if got := n.Items(e.Plan)[0].DaysLeft; got != -tc.day {
+					t.Errorf("%s: days left %d, want %d", n.Key, got, -tc.day)
 				}
 			}
 		})
@@ -218,21 +215,16 @@ var cmpEmpty = cmp.Comparer(func(a, b []got) bool {
 
 func TestCompletionsSilenceOnlyTheirAssignee(t *testing.T) {
 	e := engine(t, false)
-	s := &schedule.State{Completions: []schedule.Completion{{
-		Task: 44, Assignee: schedule.Recipient{Kind: schedule.KindSection, ID: "industry-mgmt"},
-		DoneAt: time.Date(2024, 5, 20, 10, 0, 0, 0, shanghai),
-	}, {
-		// Recorded after the instant: not yet done then.
-		Task: 45, Assignee: schedule.Recipient{Kind: schedule.KindSection, ID: "industry-mgmt"},
-		DoneAt: time.Date(2024, 5, 25, 10, 0, 0, 0, shanghai),
-	}}}
+	s := &schedule.State{}
+	s.Done.Add(44, schedule.Recipient{Kind: schedule.KindSection, ID: "industry-mgmt"})
+	s.Done.Add(45, schedule.Recipient{Kind: schedule.KindEnterprise, ID: "industry-mgmt"}) // same id, other kind: not the section's
 	ns, err := e.Evaluate(s, at9(time.May, 24), schedule.Lead)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := perSection("lead", "2024-05-31/d7", func(sec string) []int {
 		if sec == "industry-mgmt" {
-			return append([]int{45}, seq(46, 54)...)
+			return seq(45, 54)
 		}
 		return seq(44, 54)
 	})

@@ -7,13 +7,74 @@ import (
 	"remindd/plan"
 )
 
-// State is a snapshot of what is known to be done, read once per evaluation.
+// State is a snapshot of what is known to be done at an instant, read once
+// per evaluation.
 type State struct {
-	Completions  []Completion
+	// Done holds the obligations done by the instant of the snapshot.
+	Done         Done
 	Enterprises  []Enterprise
 	Achievements []Achievement
 	// Failed lists deliveries that gave up, for the office digest.
 	Failed []FailedDelivery
+}
+
+// Done is a set of obligations, a bit per task for each assignee: compact
+// enough for a province's enterprises. The zero value is empty.
+type Done struct {
+	// by kind (section, enterprise), then assignee id
+	m map[string]map[string][]uint64
+}
+
+// Add marks task done by who.
+func (d *Done) Add(task int, who Recipient) { d.AddBytes(task, who.Kind, []byte(who.ID)) }
+
+// AddBytes is Add for an id read as bytes, without allocating when the
+// assignee is already known.
+func (d *Done) AddBytes(task int, kind string, id []byte) {
+	if task < 0 {
+		return
+	}
+	if d.m == nil {
+		d.m = map[string]map[string][]uint64{}
+	}
+	byID := d.m[kind]
+	if byID == nil {
+		byID = map[string][]uint64{}
+		d.m[kind] = byID
+	}
+	bits := byID[string(id)]
+	for len(bits) <= task/64 {
+		bits = append(bits, 0)
+	}
+	bits[task/64] |= 1 << (task % 64)
+	byID[string(id)] = bits
+}
+
+// Has reports whether task is done by who.
+func (d *Done) Has(task int, who Recipient) bool {
+	bits := d.m[who.Kind][who.ID]
+	return task >= 0 && task/64 < len(bits) && bits[task/64]&(1<<(task%64)) != 0
+}
+
+// Len counts the obligations in the set.
+func (d *Done) Len() int {
+	n := 0
+	for _, byID := range d.m {
+		for _, bits := range byID {
+			for _, w := range bits {
+				n += bits64(w)
+			}
+		}
+	}
+	return n
+}
+
+func bits64(w uint64) int {
+	n := 0
+	for ; w != 0; w &= w - 1 {
+		n++
+	}
+	return n
 }
 
 // Completion records that an obligation is done.
@@ -61,27 +122,17 @@ type FailedDelivery struct {
 
 // view is the state as of one instant, indexed for the rules.
 type view struct {
-	done         map[obligation]bool
+	done         *Done
 	enterprises  []*Enterprise
 	achievements map[[2]string]int // sector, metric → count up to the instant
 	failed       []FailedDelivery
 }
 
-type obligation struct {
-	task int
-	who  Recipient
-}
-
 func newView(s *State, at time.Time, loc *time.Location) *view {
 	v := &view{
-		done:         make(map[obligation]bool, len(s.Completions)),
+		done:         &s.Done,
 		achievements: map[[2]string]int{},
 		failed:       s.Failed,
-	}
-	for _, c := range s.Completions {
-		if !c.DoneAt.After(at) {
-			v.done[obligation{c.Task, c.Assignee}] = true
-		}
 	}
 	today := plan.DateOf(at.In(loc))
 	for _, a := range s.Achievements {
@@ -99,5 +150,5 @@ func newView(s *State, at time.Time, loc *time.Location) *view {
 }
 
 func (v *view) isDone(task int, who Recipient) bool {
-	return v.done[obligation{task, who}]
+	return v.done.Has(task, who)
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -59,4 +60,39 @@ FROM completions WHERE plan_id = ? ORDER BY task, assignee_kind, assignee_id`, p
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// Completions lists a plan's completions, by task and assignee.
+func (s *Store) Completions(ctx context.Context, planID string) ([]schedule.Completion, error) {
+	out, err := completions(ctx, s.db, planID)
+	if err != nil {
+		return nil, fmt.Errorf("store: completions of %s: %w", planID, err)
+	}
+	return out, nil
+}
+
+// done adds to d the obligations of a plan done by at.
+func (s *Store) done(ctx context.Context, q dbtx, planID string, at time.Time, d *schedule.Done) error {
+	rows, err := q.QueryContext(ctx, `SELECT task, assignee_kind, assignee_id FROM completions
+WHERE plan_id = ? AND done_at <= ?`, planID, s.instant(at))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var (
+		task     int
+		kind, id sql.RawBytes
+	)
+	for rows.Next() {
+		if err := rows.Scan(&task, &kind, &id); err != nil {
+			return err
+		}
+		switch string(kind) { // no allocation: the kinds are constants
+		case schedule.KindSection:
+			d.AddBytes(task, schedule.KindSection, id)
+		case schedule.KindEnterprise:
+			d.AddBytes(task, schedule.KindEnterprise, id)
+		}
+	}
+	return rows.Err()
 }

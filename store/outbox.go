@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"iter"
 	"strconv"
 	"strings"
 	"time"
@@ -69,18 +70,26 @@ type OutboxRow struct {
 // message whose key is already there is skipped, not an error: deciding
 // twice never sends twice. It returns how many were added.
 func (s *Store) Enqueue(ctx context.Context, msgs []Message) (added int, err error) {
-	return s.EnqueueAndRecord(ctx, "", msgs, nil)
+	return s.EnqueueAndRecord(ctx, "", Messages(msgs), nil)
+}
+
+// Messages yields the messages of a slice, for EnqueueAndRecord.
+func Messages(msgs []Message) iter.Seq2[Message, error] {
+	return func(yield func(Message, error) bool) {
+		for _, m := range msgs {
+			if !yield(m, nil) {
+				return
+			}
+		}
+	}
 }
 
 // EnqueueAndRecord adds messages to the outbox, as Enqueue does, and records
 // the job runs that decided them, in one transaction: a crash leaves either
-// both or neither, and a job re-run after a crash adds nothing twice.
-func (s *Store) EnqueueAndRecord(ctx context.Context, planID string, msgs []Message, runs []schedule.Run) (added int, err error) {
-	for _, m := range msgs {
-		if m.Key == "" || m.NextAttempt.IsZero() {
-			return 0, fmt.Errorf("store: enqueue %q: a message needs a key and a time", m.Key)
-		}
-	}
+// both or neither, and a job re-run after a crash adds nothing twice. The
+// messages are consumed one at a time (they may be rendered as they are
+// asked for); an error from the sequence rolls everything back.
+func (s *Store) EnqueueAndRecord(ctx context.Context, planID string, msgs iter.Seq2[Message, error], runs []schedule.Run) (added int, err error) {
 	err = s.inTx(ctx, nil, func(tx *sql.Tx) error {
 		var err error
 		if added, err = s.enqueue(ctx, tx, msgs); err != nil {
@@ -94,19 +103,59 @@ func (s *Store) EnqueueAndRecord(ctx context.Context, planID string, msgs []Mess
 	return added, nil
 }
 
-func (s *Store) enqueue(ctx context.Context, tx *sql.Tx, msgs []Message) (int, error) {
-	if len(msgs) == 0 {
-		return 0, nil
+// ExistingKeys returns which of keys the outbox already holds.
+func (s *Store) ExistingKeys(ctx context.Context, keys []string) (map[string]bool, error) {
+	const chunk = 500
+	out := map[string]bool{}
+	for start := 0; start < len(keys); start += chunk {
+		part := keys[start:min(start+chunk, len(keys))]
+		args := make([]any, len(part))
+		for i, k := range part {
+			args[i] = k
+		}
+		rows, err := s.db.QueryContext(ctx, `SELECT dedup_key FROM notifications WHERE dedup_key IN (`+placeholders(len(part))+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: existing keys: %w", err)
+		}
+		for rows.Next() {
+			var k string
+			if err := rows.Scan(&k); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: existing keys: %w", err)
+			}
+			out[k] = true
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("store: existing keys: %w", err)
+		}
 	}
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO notifications (dedup_key, plan_id, rule, recipient_kind, recipient_id, channel, address,
-subject, body, tasks, status, attempts, next_attempt_at, created_at)
-VALUES (`+placeholders(14)+`) `+s.dialect.doNothing("dedup_key"))
-	if err != nil {
-		return 0, err
-	}
-	defer stmt.Close()
+	return out, nil
+}
+
+func (s *Store) enqueue(ctx context.Context, tx *sql.Tx, msgs iter.Seq2[Message, error]) (int, error) {
+	var stmt *sql.Stmt
+	defer func() {
+		if stmt != nil {
+			stmt.Close()
+		}
+	}()
 	added := 0
-	for _, m := range msgs {
+	for m, err := range msgs {
+		if err != nil {
+			return 0, err
+		}
+		if m.Key == "" || m.NextAttempt.IsZero() {
+			return 0, fmt.Errorf("message %q needs a key and a time", m.Key)
+		}
+		if stmt == nil {
+			if stmt, err = tx.PrepareContext(ctx, `INSERT INTO notifications (dedup_key, plan_id, rule, recipient_kind, recipient_id, channel, address,
+subject, body, tasks, status, attempts, next_attempt_at, created_at)
+VALUES (`+placeholders(14)+`) `+s.dialect.doNothing("dedup_key")); err != nil {
+				return 0, err
+			}
+		}
 		at := s.instant(m.NextAttempt)
 		res, err := stmt.ExecContext(ctx, m.Key, m.PlanID, m.Rule, m.RecipientKind, m.RecipientID, m.Channel,
 			m.Address, m.Subject, m.Body, formatTasks(m.Tasks), StatusPending, 0, at, at)
@@ -333,4 +382,31 @@ ORDER BY next_attempt_at LIMIT 1`, StatusPending).Scan(&at)
 		return time.Time{}, false, fmt.Errorf("store: next due: %w", err)
 	}
 	return at.UTC(), true, nil
+}
+
+// MarkAllSent marks the given sending messages sent at, in one statement per
+// 500 ids. It returns how many were sending (and are now sent): a message
+// another worker took over after a stale claim is left to that worker.
+func (s *Store) MarkAllSent(ctx context.Context, ids []int64, at time.Time) (int, error) {
+	const chunk = 500
+	total := 0
+	for start := 0; start < len(ids); start += chunk {
+		part := ids[start:min(start+chunk, len(ids))]
+		args := []any{StatusSent, s.instant(at)}
+		for _, id := range part {
+			args = append(args, id)
+		}
+		args = append(args, StatusSending)
+		res, err := s.db.ExecContext(ctx, `UPDATE notifications SET status = ?, sent_at = ?
+WHERE id IN (`+placeholders(len(part))+`) AND status = ?`, args...)
+		if err != nil {
+			return total, fmt.Errorf("store: mark sent: %w", err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return total, fmt.Errorf("store: mark sent: %w", err)
+		}
+		total += int(n)
+	}
+	return total, nil
 }

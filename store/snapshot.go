@@ -4,20 +4,22 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"remindd/schedule"
 )
 
-// Snapshot reads what the rules need to know about a plan, in one read-only
-// transaction so that the parts agree: its completions, every enterprise
-// (active or not), its achievements and its failed deliveries. It sends one
-// query per table, however many rows there are.
-func (s *Store) Snapshot(ctx context.Context, planID string) (*schedule.State, error) {
+// Snapshot reads what the rules need to know about a plan at instant at, in
+// one read-only transaction so that the parts agree: the obligations done by
+// then, every enterprise (active or not), its achievements and its failed
+// deliveries. It sends one query per table, however many rows there are, and
+// keeps completions as a compact set.
+func (s *Store) Snapshot(ctx context.Context, planID string, at time.Time) (*schedule.State, error) {
 	var st *schedule.State
 	err := s.inTx(ctx, s.readOnly(), func(tx *sql.Tx) error {
 		st = &schedule.State{}
 		var err error
-		if st.Completions, err = completions(ctx, tx, planID); err != nil {
+		if err = s.done(ctx, tx, planID, at, &st.Done); err != nil {
 			return fmt.Errorf("completions: %w", err)
 		}
 		if st.Enterprises, err = enterprises(ctx, tx); err != nil {

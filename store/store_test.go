@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"remindd/internal/storetest"
 	"remindd/plan"
@@ -188,14 +189,17 @@ func TestChineseRoundTrips(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		st, err := s.Snapshot(ctx, planID)
+		st, err := s.Snapshot(ctx, planID, later)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if diff := cmp.Diff([]schedule.Achievement{a}, st.Achievements); diff != "" {
 			t.Errorf("achievements (-wrote +read):\n%s", diff)
 		}
-		if diff := cmp.Diff([]schedule.Completion{utc(c)}, st.Completions); diff != "" {
+		if !st.Done.Has(c.Task, c.Assignee) || st.Done.Len() != 1 {
+			t.Errorf("snapshot's done set lacks %v", c)
+		}
+		if diff := cmp.Diff([]schedule.Completion{utc(c)}, completionsOf(t, s)); diff != "" {
 			t.Errorf("completions (-wrote +read):\n%s", diff)
 		}
 		rows, err := s.Outbox(ctx)
@@ -300,11 +304,14 @@ func TestCompleteAndUndo(t *testing.T) {
 		if n := count(t, s, `SELECT COUNT(*) FROM completions WHERE plan_id = ? AND task = 12 AND assignee_kind = 'section'`, planID); n != 1 {
 			t.Errorf("recording twice left %d rows, want 1", n)
 		}
-		st, err := s.Snapshot(ctx, planID)
+		st, err := s.Snapshot(ctx, planID, later)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff([]schedule.Completion{utc(ent), utc(again)}, st.Completions); diff != "" {
+		if st.Done.Len() != 2 {
+			t.Errorf("done set has %d obligations, want 2", st.Done.Len())
+		}
+		if diff := cmp.Diff([]schedule.Completion{utc(ent), utc(again)}, completionsOf(t, s)); diff != "" {
 			t.Errorf("completions (-want +got):\n%s", diff)
 		}
 
@@ -317,11 +324,14 @@ func TestCompleteAndUndo(t *testing.T) {
 		if removed, err := s.Undo(ctx, "other-plan", 12, enterprise(code(1))); err != nil || removed {
 			t.Errorf("undo in another plan: %v %v, want false", removed, err)
 		}
-		st, err = s.Snapshot(ctx, planID)
+		st, err = s.Snapshot(ctx, planID, later)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff([]schedule.Completion{utc(ent)}, st.Completions); diff != "" {
+		if st.Done.Len() != 1 || !st.Done.Has(ent.Task, ent.Assignee) {
+			t.Errorf("done set after undo has %d obligations", st.Done.Len())
+		}
+		if diff := cmp.Diff([]schedule.Completion{utc(ent)}, completionsOf(t, s)); diff != "" {
 			t.Errorf("completions after undo (-want +got):\n%s", diff)
 		}
 
@@ -384,18 +394,26 @@ func TestSnapshotReturnsWhatWasWritten(t *testing.T) {
 			}
 		}
 
-		got, err := s.Snapshot(ctx, planID)
+		got, err := s.Snapshot(ctx, planID, later)
 		if err != nil {
 			t.Fatal(err)
 		}
+		for _, c := range comps {
+			if !got.Done.Has(c.Task, c.Assignee) {
+				t.Errorf("snapshot lacks completion %v", c)
+			}
+		}
+		if got.Done.Len() != len(comps) {
+			t.Errorf("snapshot has %d completions, want %d", got.Done.Len(), len(comps))
+		}
+		got.Done = schedule.Done{}
 		want := &schedule.State{
-			Completions:  comps,
 			Enterprises:  ents,
 			Achievements: achs,
 			Failed: []schedule.FailedDelivery{{Key: failKey, Rule: "lead", Recipient: section("industry-mgmt"),
 				Channel: "email", LastError: "smtp: 550 mailbox unavailable"}},
 		}
-		if diff := cmp.Diff(want, got); diff != "" {
+		if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(schedule.State{}, "Done")); diff != "" {
 			t.Errorf("snapshot (-want +got):\n%s", diff)
 		}
 	})
@@ -457,13 +475,13 @@ func TestSnapshotQueryCountIsConstant(t *testing.T) {
 			t.Helper()
 			fill(size)
 			before := n.Load()
-			st, err := counted.Snapshot(ctx, planID)
+			st, err := counted.Snapshot(ctx, planID, later)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(st.Enterprises) != size || len(st.Completions) != size || len(st.Achievements) != size || len(st.Failed) != size {
+			if len(st.Enterprises) != size || st.Done.Len() != size || len(st.Achievements) != size || len(st.Failed) != size {
 				t.Fatalf("snapshot of %d: %d enterprises, %d completions, %d achievements, %d failed", size,
-					len(st.Enterprises), len(st.Completions), len(st.Achievements), len(st.Failed))
+					len(st.Enterprises), st.Done.Len(), len(st.Achievements), len(st.Failed))
 			}
 			return n.Load() - before
 		}
@@ -725,10 +743,6 @@ func TestTimesComeBackInUTCToTheMicrosecond(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		st, err := s.Snapshot(ctx, planID)
-		if err != nil {
-			t.Fatal(err)
-		}
 		out, err := s.Outbox(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -738,7 +752,7 @@ func TestTimesComeBackInUTCToTheMicrosecond(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := map[string]time.Time{
-			"done_at":         st.Completions[0].DoneAt,
+			"done_at":         completionsOf(t, s)[0].DoneAt,
 			"next_attempt_at": out[0].NextAttempt,
 			"created_at":      out[0].CreatedAt,
 			"sent_at":         *out[0].SentAt,
@@ -806,19 +820,19 @@ func TestEnqueueAndRecordIsOneTransaction(t *testing.T) {
 		msgs := []store.Message{{Key: "digest:office:office:2024-06:outbox", PlanID: planID, Rule: "digest",
 			RecipientKind: "office", RecipientID: "office", Channel: "outbox", Subject: "汇总", NextAttempt: at}}
 		runs := []schedule.Run{{Job: "digest", At: at}}
-		if n, err := s.EnqueueAndRecord(ctx, planID, msgs, runs); err != nil || n != 1 {
+		if n, err := s.EnqueueAndRecord(ctx, planID, store.Messages(msgs), runs); err != nil || n != 1 {
 			t.Fatalf("added %d, %v", n, err)
 		}
 		// A batch with a bad message (no time) adds nothing and records nothing.
 		bad := append(msgs, store.Message{Key: "x", PlanID: planID})
-		later := []schedule.Run{{Job: "digest", At: at.Add(time.Hour)}}
-		if _, err := s.EnqueueAndRecord(ctx, planID, bad, later); err == nil {
+		laterRuns := []schedule.Run{{Job: "digest", At: at.Add(time.Hour)}}
+		if _, err := s.EnqueueAndRecord(ctx, planID, store.Messages(bad), laterRuns); err == nil {
 			t.Fatal("bad batch accepted")
 		}
 		// A batch that fails inside the transaction rolls the runs back too.
 		tooLong := []store.Message{{Key: strings.Repeat("k", 300), PlanID: planID, Rule: "lead", RecipientKind: "section",
 			RecipientID: "x", Channel: "outbox", NextAttempt: at}}
-		if _, err := s.EnqueueAndRecord(ctx, planID, tooLong, later); err == nil {
+		if _, err := s.EnqueueAndRecord(ctx, planID, store.Messages(tooLong), laterRuns); err == nil {
 			t.Fatal("over-long key accepted")
 		}
 		last, err := s.LastRuns(ctx, planID)
@@ -827,6 +841,13 @@ func TestEnqueueAndRecordIsOneTransaction(t *testing.T) {
 		}
 		if !last["digest"].Equal(at) {
 			t.Errorf("digest last run %v, want %v (the failed batches must not record)", last["digest"], at)
+		}
+		have, err := s.ExistingKeys(ctx, []string{msgs[0].Key, "lead:section:x:2024-05-31/d7:outbox"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !have[msgs[0].Key] || len(have) != 1 {
+			t.Errorf("existing keys = %v", have)
 		}
 		depth, err := s.Depth(ctx)
 		if err != nil {
@@ -878,4 +899,76 @@ func TestLockIsLostWithItsConnection(t *testing.T) {
 	}
 	l2.Release()
 	l.Release()
+}
+
+// later is an instant after everything the tests record.
+var later = time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func completionsOf(t *testing.T, s *store.Store) []schedule.Completion {
+	t.Helper()
+	cs, err := s.Completions(context.Background(), planID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cs
+}
+
+// TestSnapshotCountsCompletionsUpToTheInstant: a completion recorded as done
+// after the snapshot's instant is not done yet then.
+func TestSnapshotCountsCompletionsUpToTheInstant(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		who := schedule.Recipient{Kind: schedule.KindSection, ID: "industry-mgmt"}
+		done := time.Date(2024, 5, 20, 2, 0, 0, 0, time.UTC)
+		if err := s.Complete(ctx, planID, schedule.Completion{Task: 44, Assignee: who, DoneAt: done}); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			at   time.Time
+			want bool
+		}{{done.Add(-time.Second), false}, {done, true}, {done.Add(time.Hour), true}} {
+			st, err := s.Snapshot(ctx, planID, tc.at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := st.Done.Has(44, who); got != tc.want {
+				t.Errorf("at %s: done %v, want %v", tc.at, got, tc.want)
+			}
+		}
+	})
+}
+
+func TestMarkAllSent(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		now := time.Date(2024, 5, 24, 1, 0, 0, 0, time.UTC)
+		var msgs []store.Message
+		for i := 0; i < 3; i++ {
+			msgs = append(msgs, store.Message{Key: fmt.Sprintf("lead:section:s%d:2024-05-31/d7:outbox", i), PlanID: planID,
+				Rule: "lead", RecipientKind: "section", RecipientID: fmt.Sprint(i), Channel: "outbox", NextAttempt: now})
+		}
+		if _, err := s.Enqueue(ctx, msgs); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := s.Claim(ctx, "w", now, 2)
+		if err != nil || len(rows) != 2 {
+			t.Fatalf("claim: %d rows, %v", len(rows), err)
+		}
+		// The third is still pending: it is not marked.
+		all, err := s.Outbox(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := s.MarkAllSent(ctx, []int64{rows[0].ID, rows[1].ID, all[2].ID}, now)
+		if err != nil || n != 2 {
+			t.Fatalf("marked %d, %v; want 2", n, err)
+		}
+		depth, err := s.Depth(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if depth[store.StatusSent] != 2 || depth[store.StatusPending] != 1 {
+			t.Errorf("depth %v", depth)
+		}
+	})
 }

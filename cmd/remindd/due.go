@@ -30,7 +30,7 @@ func (a *app) due(args []string) error {
 	if err != nil {
 		return err
 	}
-	state, runs, err := a.snapshot(context.Background(), c, p)
+	state, runs, err := a.snapshot(context.Background(), c, p, when)
 	if err != nil {
 		return err
 	}

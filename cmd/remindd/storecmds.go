@@ -46,7 +46,7 @@ func (a *app) storeAddr(c *config.Config) string {
 
 // snapshot reads the state and last job runs for a dry run. A SQLite file that
 // does not exist yet is an empty state: a dry run creates nothing.
-func (a *app) snapshot(ctx context.Context, c *config.Config, p *plan.Plan) (*schedule.State, map[string]time.Time, error) {
+func (a *app) snapshot(ctx context.Context, c *config.Config, p *plan.Plan, at time.Time) (*schedule.State, map[string]time.Time, error) {
 	addr := a.storeAddr(c)
 	if path, ok := strings.CutPrefix(addr, "sqlite:"); ok && !strings.HasPrefix(path, "file:") {
 		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
@@ -58,7 +58,7 @@ func (a *app) snapshot(ctx context.Context, c *config.Config, p *plan.Plan) (*sc
 		return nil, nil, err
 	}
 	defer s.Close()
-	state, err := s.Snapshot(ctx, p.ID)
+	state, err := s.Snapshot(ctx, p.ID, at)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -333,7 +333,7 @@ func (a *app) status(args []string) error {
 	if err != nil {
 		return err
 	}
-	state, _, err := a.snapshot(context.Background(), c, p)
+	state, _, err := a.snapshot(context.Background(), c, p, when)
 	if err != nil {
 		return err
 	}
