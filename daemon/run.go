@@ -52,6 +52,13 @@ func (d *Daemon) Run(ctx context.Context, o RunOptions) error {
 		if err := lead.take(stop); err != nil {
 			return err
 		}
+		// Alone on this file: what a killed predecessor left sending was
+		// cut off mid-send. Send it again (at most that batch is doubled).
+		if n, err := d.store.ReleaseClaims(stop, d.clock.Now()); err != nil {
+			return err
+		} else if n > 0 {
+			d.log.WithField("messages", n).Warn("released claims of a previous run that stopped mid-send")
+		}
 	} else {
 		lead.try(stop)
 	}

@@ -410,3 +410,21 @@ WHERE id IN (`+placeholders(len(part))+`) AND status = ?`, args...)
 	}
 	return total, nil
 }
+
+// ReleaseClaims puts every message left sending back to pending, due at
+// once, and returns how many. Only a process that knows no other deliverer
+// runs may call it: the holder of a SQLite store's lock at start, whose
+// predecessor died mid-send. (On MySQL, stale claims expire after
+// ClaimTimeout instead.)
+func (s *Store) ReleaseClaims(ctx context.Context, now time.Time) (int, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE notifications SET status = ?, next_attempt_at = ? WHERE status = ?`,
+		StatusPending, s.instant(now), StatusSending)
+	if err != nil {
+		return 0, fmt.Errorf("store: release claims: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("store: release claims: %w", err)
+	}
+	return int(n), nil
+}

@@ -91,13 +91,23 @@ func (a *app) run(args []string) error {
 }
 
 // lead takes the job lock for a one-off command, so it never runs the jobs
-// beside a running daemon.
-func lead(ctx context.Context, s *store.Store) (*store.Lock, error) {
+// beside a running daemon. Alone on a SQLite file, it also sends again what
+// a killed predecessor left sending.
+func lead(ctx context.Context, s *store.Store, now time.Time) (*store.Lock, error) {
 	l, err := s.Lock(ctx, "jobs")
 	if errors.Is(err, store.ErrLocked) && s.Driver() == "mysql" {
 		return nil, fmt.Errorf("another remindd is running the jobs on this database: %w", err)
 	}
-	return l, err
+	if err != nil {
+		return nil, err
+	}
+	if s.Driver() == "sqlite" {
+		if _, err := s.ReleaseClaims(ctx, now); err != nil {
+			l.Release()
+			return nil, err
+		}
+	}
+	return l, nil
 }
 
 // tick wakes once at --at, as the daemon would after being down since its
@@ -128,7 +138,7 @@ func (a *app) tick(args []string) error {
 		return err
 	}
 	defer s.Close()
-	l, err := lead(ctx, s)
+	l, err := lead(ctx, s, when)
 	if err != nil {
 		return err
 	}
@@ -178,7 +188,7 @@ func (a *app) simulate(args []string) error {
 		return err
 	}
 	defer s.Close()
-	l, err := lead(ctx, s)
+	l, err := lead(ctx, s, start)
 	if err != nil {
 		return err
 	}

@@ -75,6 +75,8 @@ type Server struct {
 	settings settings
 
 	mu       sync.Mutex
+	arrived  *sync.Cond // broadcast on each message and on Close
+	closed   bool
 	messages []Message
 	conns    int
 	failures []failure
@@ -96,6 +98,7 @@ type failure struct {
 func Start(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	s := &Server{done: make(chan struct{})}
+	s.arrived = sync.NewCond(&s.mu)
 	for _, o := range opts {
 		o(&s.settings)
 	}
@@ -232,9 +235,29 @@ func (s *Server) countConn() {
 	s.mu.Unlock()
 }
 
+// WaitFor blocks until done(messages) is true for the messages received so
+// far, re-checking as each arrives, or until the server is closed; it reports
+// whether done became true. It waits on arrivals, not on time: callers bound
+// it by closing the server (e.g. from a timer that fails the test).
+func (s *Server) WaitFor(done func([]Message) bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for !done(s.messages) {
+		if s.closed {
+			return false
+		}
+		s.arrived.Wait()
+	}
+	return true
+}
+
 // Close stops the server and drops its connections. It is safe to call
 // more than once.
 func (s *Server) Close() {
+	s.mu.Lock()
+	s.closed = true
+	s.arrived.Broadcast()
+	s.mu.Unlock()
 	// A second Close answers ErrServerClosed; a listener already gone is
 	// nothing a test could act on either. The listener is closed here too, in
 	// case Serve had not yet registered it when the server closed.
@@ -359,6 +382,7 @@ func (ss *session) Data(r io.Reader) error {
 	_, isTLS := ss.conn.TLSConnectionState()
 	ss.s.mu.Lock()
 	ss.s.messages = append(ss.s.messages, Message{From: ss.from, To: ss.to, Data: b, User: ss.user, TLS: isTLS || ss.tls})
+	ss.s.arrived.Broadcast()
 	ss.s.mu.Unlock()
 	if ss.s.takeDrop() {
 		if dc := dropConnOf(ss.conn); dc != nil {
