@@ -82,6 +82,7 @@ func (d *Daemon) Run(ctx context.Context, o RunOptions) error {
 		}
 	}
 
+	faults := newFaultLog(d.log, d.clock, time.Minute)
 	var decideMu sync.Mutex
 	decide := func() {
 		if !lead.is() || stop.Err() != nil {
@@ -90,12 +91,18 @@ func (d *Daemon) Run(ctx context.Context, o RunOptions) error {
 		decideMu.Lock()
 		defer decideMu.Unlock()
 		if _, err := d.Decide(stop, d.clock.Now()); err != nil {
-			d.log.WithError(err).Error("jobs failed")
+			faults.Error("jobs failed", err)
+			return
 		}
+		faults.OK("jobs failed")
 	}
 	deliver := func() {
-		if _, err := d.Deliver(stop, send, d.clock.Now()); err != nil && stop.Err() == nil {
-			d.log.WithError(err).Error("delivery failed")
+		_, err := d.Deliver(stop, send, d.clock.Now())
+		switch {
+		case err != nil && stop.Err() == nil:
+			faults.Error("outbox delivery failed", err)
+		case err == nil:
+			faults.OK("outbox delivery failed")
 		}
 	}
 
@@ -103,11 +110,18 @@ func (d *Daemon) Run(ctx context.Context, o RunOptions) error {
 	if err != nil {
 		return err
 	}
-	decide() // catch up on start
-	deliver()
 	c.Start()
 	d.log.WithFields(logrus.Fields{"leader": lead.is(), "store": d.store.Driver()}).Info("remindd started")
 	notifySystemd(d.log, sd.SdNotifyReady)
+	// Catch up on start, beside the scheduler: a long outbox must not hold
+	// back readiness. Claims keep it from racing the delivery job.
+	var startup sync.WaitGroup
+	startup.Add(1)
+	go func() {
+		defer startup.Done()
+		decide()
+		deliver()
+	}()
 
 	watchdog := make(chan struct{})
 	go d.watchdog(watchdog)
@@ -135,7 +149,13 @@ loop:
 	close(watchdog)
 	d.log.Info("stopping: no new work; letting sends in flight finish")
 	stopNow()
-	running := c.Stop()
+	cronDone := c.Stop()
+	running, allDone := context.WithCancel(context.Background())
+	go func() {
+		<-cronDone.Done()
+		startup.Wait()
+		allDone()
+	}()
 	bound := time.Duration(d.current().config.Delivery.DrainTimeout)
 	select {
 	case <-running.Done():

@@ -260,3 +260,20 @@ func TestSystemdNotifications(t *testing.T) {
 		t.Errorf("exit: %v", err)
 	}
 }
+
+func netListen() (net.Listener, error) { return net.Listen("tcp", "127.0.0.1:0") }
+
+// getNoFail is get that reports a failed request as code 0.
+func getNoFail(url string) (int, string) {
+	client := http.Client{Timeout: time.Second}
+	resp, err := client.Get(url)
+	if err != nil {
+		return 0, err.Error()
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return resp.StatusCode, err.Error()
+	}
+	return resp.StatusCode, string(body)
+}
