@@ -144,6 +144,9 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	s := strings.TrimSpace(n.Value)
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		if v, err := strconv.Atoi(days); err == nil {
+			if v < 0 || v > 36500 {
+				return fmt.Errorf("line %d: %q is outside 0–36500 days", n.Line, s)
+			}
 			*d = Duration(time.Duration(v) * 24 * time.Hour)
 			return nil
 		}
@@ -247,8 +250,8 @@ func (c *Config) applyDefaults() {
 			if ch.TLS == "" {
 				ch.TLS = "starttls"
 			}
-			if ch.Port == 0 {
-				ch.Port = map[string]int{"implicit": 465, "starttls": 587, "none": 25}[ch.TLS]
+			if port, known := map[string]int{"implicit": 465, "starttls": 587, "none": 25}[ch.TLS]; ch.Port == 0 && known {
+				ch.Port = port
 			}
 			if ch.Timeout == 0 {
 				ch.Timeout = Duration(15 * time.Second)
@@ -270,6 +273,11 @@ func (c *Config) validate() error {
 
 	if c.Plan == "" {
 		r.Add("plan", path("plan"), "the plan file is required")
+	}
+	if c.Templates != "" {
+		if fi, err := os.Stat(c.TemplatesPath()); err != nil || !fi.IsDir() {
+			r.Add("templates", path("templates"), "template folder %s is not a folder that can be read", c.TemplatesPath())
+		}
 	}
 	if _, _, err := SplitStore(c.Store); err != nil {
 		r.Add("store", path("store"), "%v", err)
@@ -326,7 +334,8 @@ func (c *Config) validate() error {
 			if ch.Host == "" {
 				r.Add(field+".host", path("channels", i), "an email channel needs host")
 			}
-			if ch.Port < 1 || ch.Port > 65535 {
+			tlsKnown := ch.TLS == "starttls" || ch.TLS == "implicit" || ch.TLS == "none"
+			if (ch.Port != 0 || tlsKnown) && (ch.Port < 1 || ch.Port > 65535) {
 				r.Add(field+".port", at("port"), "port %d outside 1–65535", ch.Port)
 			}
 			if ch.TLS != "starttls" && ch.TLS != "implicit" && ch.TLS != "none" {

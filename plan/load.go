@@ -47,6 +47,8 @@ func (p *Plan) validate(f *yamlfile.File) error {
 	}
 	if p.Timezone == "" {
 		r.Add("timezone", path("timezone"), "time zone is required (for example Asia/Shanghai)")
+	} else if p.Timezone == "Local" {
+		r.Add("timezone", path("timezone"), "time zone \"Local\" is the host's: name the plan's zone, such as Asia/Shanghai")
 	} else if loc, err := time.LoadLocation(p.Timezone); err != nil {
 		r.Add("timezone", path("timezone"), "unknown time zone %q", p.Timezone)
 	} else {

@@ -409,7 +409,8 @@ func isMobile(s string) bool {
 func checkWebhook(s string) string {
 	u, err := url.Parse(s)
 	if err != nil || u.Host == "" || u.Opaque != "" {
-		return fmt.Sprintf("%q is not an https:// URL", s)
+		// Not shown: a pasted key alone is a secret too.
+		return "is not an https:// URL such as https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…"
 	}
 	switch u.Scheme {
 	case "https":
@@ -418,9 +419,10 @@ func checkWebhook(s string) string {
 		if h := u.Hostname(); h == "localhost" || h == "127.0.0.1" {
 			return ""
 		}
-		return fmt.Sprintf("%q uses http://, allowed only for localhost and 127.0.0.1; use https://", s)
+		// The URL carries the robot's key: name only its host.
+		return fmt.Sprintf("http://%s/… uses http://, allowed only for localhost and 127.0.0.1; use https://", u.Host)
 	}
-	return fmt.Sprintf("%q is not an https:// URL", s)
+	return fmt.Sprintf("%s://%s/… is not an https:// URL", u.Scheme, u.Host)
 }
 
 func parseActive(s string) (bool, error) {

@@ -184,6 +184,9 @@ func (a *app) completion(name string, args []string) error {
 	if err := noArgs(fs, args); err != nil {
 		return err
 	}
+	if *task == 0 {
+		return usageError{"give --task N"}
+	}
 	if (*section == "") == (*enterprise == "") {
 		return usageError{"give --section ID or --enterprise CODE"}
 	}
@@ -277,7 +280,10 @@ func (a *app) achieve(args []string) error {
 	if *size != "" && !contains(p.SizeClasses, *size) {
 		return usageError{fmt.Sprintf("--size %q: want one of %s", *size, strings.Join(p.SizeClasses, ", "))}
 	}
-	if *kind != "" && (*metric != "demo_post" || !contains(p.DemoPostKinds, *kind)) {
+	if *kind != "" && *metric != "demo_post" {
+		return usageError{fmt.Sprintf("--kind %q is a demo post's kind: it needs --metric demo_post", *kind)}
+	}
+	if *kind != "" && !contains(p.DemoPostKinds, *kind) {
 		return usageError{fmt.Sprintf("--kind %q: a demo post kind, one of %s", *kind, strings.Join(p.DemoPostKinds, ", "))}
 	}
 	var date plan.Date

@@ -42,6 +42,9 @@ func Decode(name string, data []byte, v any) (*File, error) {
 		return nil, Problems{{File: name, Line: 1, Msg: "file is empty"}}
 	}
 	f.root = root.Content[0]
+	if line := secondDocument(data); line > 0 {
+		return nil, Problems{{File: name, Line: line, Msg: "a second YAML document starts here: the file must hold one"}}
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(v); err != nil {
@@ -51,6 +54,20 @@ func Decode(name string, data []byte, v any) (*File, error) {
 }
 
 var lineRE = regexp.MustCompile(`^line (\d+): (.*)$`)
+
+// secondDocument returns the line where a second YAML document in data
+// begins, or 0 when there is none.
+func secondDocument(data []byte) int {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var n yaml.Node
+	if dec.Decode(&n) != nil || dec.Decode(&n) != nil {
+		return 0
+	}
+	if len(n.Content) > 0 {
+		return n.Content[0].Line
+	}
+	return n.Line
+}
 
 // wrap turns yaml.v3's errors into Problems with file and line.
 func (f *File) wrap(err error) error {
@@ -72,6 +89,11 @@ func (f *File) wrap(err error) error {
 	if m := lineRE.FindStringSubmatch(msg); m != nil {
 		p.Line, _ = strconv.Atoi(m[1])
 		p.Msg = m[2]
+		// yaml.v3 reports a parser error ("did not find expected …") at the
+		// 0-based line of its context; scanner errors are 1-based.
+		if strings.HasPrefix(p.Msg, "did not find expected") {
+			p.Line++
+		}
 	}
 	return Problems{p}
 }
