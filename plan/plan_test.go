@@ -239,7 +239,7 @@ func TestInvalidPlans(t *testing.T) {
 		{
 			name: "unknown field",
 			edit: func(s string) string { return replaceOnce(s, "  - n: 3\n    month: 1\n", "  - n: 3\n    monthh: 1\n") },
-			want: ":LINE: field monthh not found in type plan.Task",
+			want: ":LINE: unknown field \"monthh\"",
 		},
 		{
 			name: "unknown size class",

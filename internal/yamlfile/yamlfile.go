@@ -78,7 +78,7 @@ func (f *File) wrap(err error) error {
 			p := Problem{File: f.Name, Msg: e}
 			if m := lineRE.FindStringSubmatch(e); m != nil {
 				p.Line, _ = strconv.Atoi(m[1])
-				p.Msg = m[2]
+				p.Msg = plain(m[2])
 			}
 			ps = append(ps, p)
 		}
@@ -96,6 +96,30 @@ func (f *File) wrap(err error) error {
 		}
 	}
 	return Problems{p}
+}
+
+var (
+	unknownFieldRE = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+	wrongTypeRE    = regexp.MustCompile("^cannot unmarshal !!(\\w+) (`.*`) into (.+)$")
+)
+
+// plain rewrites yaml.v3's messages, which speak of Go types, for the
+// operator who edits the file.
+func plain(msg string) string {
+	if m := unknownFieldRE.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("unknown field %q (%s)", m[1], msg)
+	}
+	if m := wrongTypeRE.FindStringSubmatch(msg); m != nil {
+		want := map[string]string{
+			"int": "a whole number", "int64": "a whole number", "bool": "true or false",
+			"string": "text", "[]string": "a list", "[]int": "a list of whole numbers",
+		}[m[3]]
+		if want == "" {
+			want = "of another kind"
+		}
+		return fmt.Sprintf("%s is not %s (%s)", m[2], want, msg)
+	}
+	return msg
 }
 
 // Line returns the line of the value at path, a sequence of mapping keys
