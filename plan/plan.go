@@ -212,6 +212,15 @@ func (p *Plan) DueDate(month int) Date {
 	return DateOf(p.Due(month))
 }
 
+// Ends is the plan's last day: its year-end report's deadline, or the last
+// day of its year. No reminder is due after it; a new year's plan takes over.
+func (p *Plan) Ends() Date {
+	if d := p.Reporting.YearEnd.Due; !d.IsZero() {
+		return d
+	}
+	return Date{Year: p.Year, Month: time.December, Day: 31}
+}
+
 // OwnersOf returns the sections that own task t.
 func (p *Plan) OwnersOf(t *Task) []string {
 	if len(t.Owners) > 0 {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"remindd/plan"
 	"remindd/schedule"
 )
 
@@ -88,6 +89,7 @@ func TestWorkingDaysBringLeadRemindersForward(t *testing.T) {
 func TestWorkingDaysRefuseUncoveredYears(t *testing.T) {
 	e := engine(t, true)
 	e.Plan.Year = 2031
+	e.Plan.Reporting.YearEnd.Due = plan.Date{} // the plan ends with 2031
 	if _, err := e.Evaluate(&schedule.State{}, time.Date(2031, 5, 24, 9, 0, 0, 0, shanghai), schedule.Lead); err == nil {
 		t.Fatal("evaluation in a year without holiday data succeeded")
 	}

@@ -140,10 +140,13 @@ func New(p *plan.Plan, c *config.Config) *Engine {
 }
 
 // Evaluate returns the notifications the given rules produce at instant at
-// against state s, in a stable order.
+// against state s, in a stable order; after the plan's last day, none.
 func (e *Engine) Evaluate(s *State, at time.Time, rules ...Rule) ([]Notification, error) {
 	ev := &evaluation{Engine: e, at: at.In(e.Plan.Location), view: newView(s, at, e.Plan.Location)}
 	ev.today = plan.DateOf(ev.at)
+	if e.Plan.Ends().Before(ev.today) {
+		return nil, nil // the plan is over
+	}
 	var out []Notification
 	for _, r := range rules {
 		var (

@@ -382,3 +382,25 @@ func TestEvaluateIsDeterministic(t *testing.T) {
 		keys[n.Key] = true
 	}
 }
+
+func TestNothingIsDueAfterThePlanEnds(t *testing.T) {
+	e := engine(t, false)
+	all := []schedule.Rule{schedule.Agenda, schedule.Lead, schedule.Overdue, schedule.Milestone, schedule.Digest, schedule.Quarterly}
+	for _, tc := range []struct {
+		at   time.Time
+		want bool
+	}{
+		{time.Date(2025, 1, 2, 9, 0, 0, 0, shanghai), true}, // December's digest and overdue repeats
+		{time.Date(2025, 1, 5, 9, 0, 0, 0, shanghai), true}, // the year-end report's deadline
+		{time.Date(2025, 1, 6, 9, 0, 0, 0, shanghai), false},
+		{time.Date(2026, 11, 29, 9, 0, 0, 0, shanghai), false},
+	} {
+		ns, err := e.Evaluate(&schedule.State{}, tc.at, all...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(ns) > 0; got != tc.want {
+			t.Errorf("%s: %d notifications, want some: %v", tc.at.Format("2006-01-02"), len(ns), tc.want)
+		}
+	}
+}
