@@ -13,7 +13,7 @@ func (ev *evaluation) agenda() ([]Notification, error) {
 	period := fmt.Sprintf("%04d-%02d", ev.today.Year, month)
 	var out []Notification
 	for _, a := range ev.sections() {
-		items := append(ev.overdueItems(a), ev.open(a, first, last)...)
+		items := append(ev.overdueItems(a), ev.open(a, ev.offset(first), ev.offset(last))...)
 		var milestones []Progress
 		for _, m := range ev.Plan.Milestones {
 			if t, _ := ev.Plan.Task(m.Task); t.Month != month {

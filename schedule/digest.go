@@ -57,7 +57,7 @@ func (ev *evaluation) digest() ([]Notification, error) {
 	for _, a := range ev.accountable() {
 		var tasks []int
 		for _, it := range ev.overdueItems(a) {
-			tasks = append(tasks, it.Task)
+			tasks = append(tasks, it.task.N)
 		}
 		body.Sections = append(body.Sections, SectionOverdue{ID: a.who.ID, Name: a.name, Overdue: tasks})
 	}

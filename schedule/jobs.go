@@ -132,7 +132,7 @@ type Run struct {
 // Due is what a tick at instant at does: for each job, its latest activation
 // in (last recorded run, at], bounded by the catch-up window, is evaluated
 // against state s. lastRuns may be empty (a new store). It returns the
-// notifications, de-duplicated by key, and the runs to record.
+// notifications, each key once, and the runs to record.
 func (e *Engine) Due(s *State, at time.Time, lastRuns map[string]time.Time) ([]Notification, []Run, error) {
 	jobs, err := e.Jobs()
 	if err != nil {
@@ -142,7 +142,6 @@ func (e *Engine) Due(s *State, at time.Time, lastRuns map[string]time.Time) ([]N
 	var (
 		out  []Notification
 		runs []Run
-		seen = map[string]bool{}
 	)
 	for _, j := range jobs {
 		after := floor
@@ -157,11 +156,12 @@ func (e *Engine) Due(s *State, at time.Time, lastRuns map[string]time.Time) ([]N
 		if err != nil {
 			return nil, nil, fmt.Errorf("job %s: %w", j.Name, err)
 		}
-		for _, n := range ns {
-			if !seen[n.Key] {
-				seen[n.Key] = true
-				out = append(out, n)
-			}
+		// Jobs run different rules and keys start with the rule: no two
+		// jobs decide the same key.
+		if out == nil {
+			out = ns
+		} else {
+			out = append(out, ns...)
 		}
 		runs = append(runs, Run{Job: j.Name, At: when})
 	}

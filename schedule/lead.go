@@ -12,19 +12,20 @@ func (ev *evaluation) lead() ([]Notification, error) {
 		return nil, err
 	}
 	maxLead := ev.Config.Rules.LeadDays[0]
+	ahead := ev.offset(horizon) // days from today to the horizon
 	var out []Notification
 	for _, a := range append(ev.sections(), ev.enterprises()...) {
 		if len(a.contacts) == 0 {
 			continue
 		}
 		stages := map[plan.Date]int{}
-		var items []Item
-		for _, it := range ev.open(a, ev.today, horizon.AddDays(maxLead)) {
-			stage := ev.leadStage(horizon.DaysUntil(it.Due))
+		var items []*taskDue
+		for _, it := range ev.open(a, 0, ahead+maxLead) {
+			stage := ev.leadStage(it.left - ahead)
 			if stage < 0 {
 				continue
 			}
-			stages[it.Due] = stage
+			stages[it.due] = stage
 			items = append(items, it)
 		}
 		if len(items) == 0 {

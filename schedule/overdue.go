@@ -11,16 +11,17 @@ import "remindd/plan"
 // not a burst.
 func (ev *evaluation) overdue() ([]Notification, error) {
 	every := ev.Config.Rules.OverdueEveryDays
-	var out []Notification
-	for _, a := range append(ev.sections(), ev.enterprises()...) {
+	all := append(ev.sections(), ev.enterprises()...)
+	out := make([]Notification, 0, len(all))
+	for _, a := range all {
 		if len(a.contacts) == 0 {
 			continue
 		}
 		items := ev.overdueItems(a)
 		var oldest plan.Date
 		for _, it := range items {
-			if oldest.IsZero() || it.Due.Before(oldest) {
-				oldest = it.Due
+			if oldest.IsZero() || it.due.Before(oldest) {
+				oldest = it.due
 			}
 		}
 		if oldest.IsZero() {

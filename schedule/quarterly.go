@@ -18,7 +18,7 @@ func (ev *evaluation) quarterly() ([]Notification, error) {
 		if len(a.contacts) == 0 {
 			continue
 		}
-		items := ev.open(a, first, last)
+		items := ev.open(a, ev.offset(first), ev.offset(last))
 		if len(items) == 0 {
 			continue
 		}

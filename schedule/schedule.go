@@ -6,6 +6,7 @@ package schedule
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -142,8 +143,7 @@ func New(p *plan.Plan, c *config.Config) *Engine {
 // Evaluate returns the notifications the given rules produce at instant at
 // against state s, in a stable order; after the plan's last day, none.
 func (e *Engine) Evaluate(s *State, at time.Time, rules ...Rule) ([]Notification, error) {
-	ev := &evaluation{Engine: e, at: at.In(e.Plan.Location), view: newView(s, at, e.Plan.Location)}
-	ev.today = plan.DateOf(ev.at)
+	ev := e.newEvaluation(s, at)
 	if e.Plan.Ends().Before(ev.today) {
 		return nil, nil // the plan is over
 	}
@@ -201,7 +201,42 @@ type evaluation struct {
 	at    time.Time
 	today plan.Date
 	view  *view
+	// tasks are the plan's tasks by number with their deadlines, computed
+	// once: the rules walk them for every enterprise.
+	tasks []*taskDue
+	// firms caches enterprises(): each rule walks them.
+	firms []assignee
 }
+
+// taskDue is a task with its deadline and the days left to it from today.
+type taskDue struct {
+	task *plan.Task
+	due  plan.Date
+	left int
+}
+
+// newEvaluation prepares an evaluation at instant at.
+func (e *Engine) newEvaluation(s *State, at time.Time) *evaluation {
+	ev := &evaluation{Engine: e, at: at.In(e.Plan.Location), view: newView(s, at, e.Plan.Location)}
+	ev.today = plan.DateOf(ev.at)
+	ev.tasks = make([]*taskDue, 0, len(e.Plan.Tasks))
+	dues := map[int]taskDue{} // by month
+	for i := range e.Plan.Tasks {
+		t := &e.Plan.Tasks[i]
+		d, ok := dues[t.Month]
+		if !ok {
+			d.due = e.Plan.DueDate(t.Month)
+			d.left = ev.today.DaysUntil(d.due)
+			dues[t.Month] = d
+		}
+		ev.tasks = append(ev.tasks, &taskDue{task: t, due: d.due, left: d.left})
+	}
+	sort.Slice(ev.tasks, func(i, j int) bool { return ev.tasks[i].task.N < ev.tasks[j].task.N })
+	return ev
+}
+
+// offset is the number of days from today to d.
+func (ev *evaluation) offset(d plan.Date) int { return ev.today.DaysUntil(d) }
 
 // message is what a rule decided for one recipient, before it is fanned out
 // to the recipient's channels.
@@ -211,7 +246,7 @@ type message struct {
 	name       string
 	what       string // the key's middle: what and which period or stage
 	period     string
-	items      []Item
+	items      []*taskDue
 	milestones []Progress
 	digest     *DigestBody
 }
@@ -241,7 +276,7 @@ func (ev *evaluation) send(m message, contacts []config.Contact) []Notification 
 func taskNumbers(m message) []int {
 	seen := map[int]bool{}
 	for _, it := range m.items {
-		seen[it.Task] = true
+		seen[it.task.N] = true
 	}
 	for _, p := range m.milestones {
 		seen[p.Task] = true
@@ -286,6 +321,9 @@ func (ev *evaluation) sections() []assignee {
 
 // enterprises lists active enterprises with their contacts, by credit code.
 func (ev *evaluation) enterprises() []assignee {
+	if ev.firms != nil {
+		return ev.firms
+	}
 	out := make([]assignee, 0, len(ev.view.enterprises))
 	for _, ent := range ev.view.enterprises {
 		out = append(out, assignee{
@@ -295,6 +333,7 @@ func (ev *evaluation) enterprises() []assignee {
 			enterprise: ent,
 		})
 	}
+	ev.firms = out
 	return out
 }
 
@@ -322,29 +361,23 @@ func (ev *evaluation) owes(a assignee, t *plan.Task) bool {
 	return false
 }
 
-// open returns a's tasks that are not done, with deadlines between from and
-// to inclusive (zero dates leave that side open), as items.
-func (ev *evaluation) open(a assignee, from, to plan.Date) []Item {
-	var out []Item
-	for i := range ev.Plan.Tasks {
-		t := &ev.Plan.Tasks[i]
-		due := ev.Plan.DueDate(t.Month)
-		if (!from.IsZero() && due.Before(from)) || (!to.IsZero() && to.Before(due)) {
+// open returns a's tasks that are not done, with deadlines between minLeft
+// and maxLeft days from today inclusive, by task number.
+func (ev *evaluation) open(a assignee, minLeft, maxLeft int) []*taskDue {
+	var out []*taskDue
+	done := ev.view.done.of(a.who)
+	for _, t := range ev.tasks {
+		if t.left < minLeft || t.left > maxLeft || done.has(t.task.N) || !ev.owes(a, t.task) {
 			continue
 		}
-		if !ev.owes(a, t) || ev.view.isDone(t.N, a.who) {
-			continue
-		}
-		left := ev.today.DaysUntil(due)
-		out = append(out, Item{Task: t.N, Text: t.Text, Due: due, DaysLeft: left, Overdue: left < 0})
+		out = append(out, t)
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Task < out[j].Task })
 	return out
 }
 
 // overdueItems are a's open tasks whose deadline has passed.
-func (ev *evaluation) overdueItems(a assignee) []Item {
-	return ev.open(a, plan.Date{}, ev.today.AddDays(-1))
+func (ev *evaluation) overdueItems(a assignee) []*taskDue {
+	return ev.open(a, math.MinInt, -1)
 }
 
 // progress is sector's standing against milestone m at the instant.

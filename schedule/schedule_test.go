@@ -13,7 +13,7 @@ import (
 )
 
 // engine loads the shipped plan under the example config.
-func engine(t *testing.T, workingDays bool) *schedule.Engine {
+func engine(t testing.TB, workingDays bool) *schedule.Engine {
 	t.Helper()
 	c, err := config.Load("../examples/config.yaml")
 	if err != nil {

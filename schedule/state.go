@@ -51,10 +51,17 @@ func (d *Done) AddBytes(task int, kind string, id []byte) {
 }
 
 // Has reports whether task is done by who.
-func (d *Done) Has(task int, who Recipient) bool {
-	bits := d.m[who.Kind][who.ID]
-	return task >= 0 && task/64 < len(bits) && bits[task/64]&(1<<(task%64)) != 0
+func (d *Done) Has(task int, who Recipient) bool { return d.of(who).has(task) }
+
+// bits is one assignee's done tasks.
+type bits []uint64
+
+func (b bits) has(task int) bool {
+	return task >= 0 && task/64 < len(b) && b[task/64]&(1<<(task%64)) != 0
 }
+
+// of returns who's done tasks.
+func (d *Done) of(who Recipient) bits { return d.m[who.Kind][who.ID] }
 
 // Len counts the obligations in the set.
 func (d *Done) Len() int {
@@ -145,7 +152,9 @@ func newView(s *State, at time.Time, loc *time.Location) *view {
 			v.enterprises = append(v.enterprises, &s.Enterprises[i])
 		}
 	}
-	sort.Slice(v.enterprises, func(i, j int) bool { return v.enterprises[i].ID < v.enterprises[j].ID })
+	if !sort.SliceIsSorted(v.enterprises, func(i, j int) bool { return v.enterprises[i].ID < v.enterprises[j].ID }) {
+		sort.Slice(v.enterprises, func(i, j int) bool { return v.enterprises[i].ID < v.enterprises[j].ID })
+	}
 	return v
 }
 
