@@ -110,6 +110,33 @@ func lead(ctx context.Context, s *store.Store, now time.Time) (*store.Lock, erro
 	return l, nil
 }
 
+// leadOnce prepares a one-off run of the jobs (tick, simulate): it loads the
+// config and plan, opens the daemon on a settable clock and takes the job
+// lock. done releases the lock and closes the store.
+func (a *app) leadOnce(ctx context.Context, level string, now time.Time) (*daemon.Daemon, *plan.Plan, func(), error) {
+	log, err := a.logger(level)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	c, p, err := a.load()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	d, s, err := a.openDaemon(ctx, c, p, log, &daemon.SetClock{})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	l, err := lead(ctx, s, now)
+	if err != nil {
+		s.Close()
+		return nil, nil, nil, err
+	}
+	return d, p, func() {
+		l.Release()
+		s.Close()
+	}, nil
+}
+
 // tick wakes once at --at, as the daemon would after being down since its
 // last recorded run: it runs the jobs whose time passed, enqueues and
 // delivers, then exits.
@@ -124,25 +151,12 @@ func (a *app) tick(args []string) error {
 	if err != nil {
 		return err
 	}
-	log, err := a.logger(*level)
-	if err != nil {
-		return err
-	}
-	c, p, err := a.load()
-	if err != nil {
-		return err
-	}
 	ctx := context.Background()
-	d, s, err := a.openDaemon(ctx, c, p, log, &daemon.SetClock{})
+	d, p, done, err := a.leadOnce(ctx, *level, when)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	l, err := lead(ctx, s, when)
-	if err != nil {
-		return err
-	}
-	defer l.Release()
+	defer done()
 	res, err := d.Tick(ctx, when)
 	if err != nil {
 		return err
@@ -174,25 +188,12 @@ func (a *app) simulate(args []string) error {
 	if !start.Before(end) {
 		return usageError{"--from must be before --to"}
 	}
-	log, err := a.logger(*level)
-	if err != nil {
-		return err
-	}
-	c, p, err := a.load()
-	if err != nil {
-		return err
-	}
 	ctx := context.Background()
-	d, s, err := a.openDaemon(ctx, c, p, log, &daemon.SetClock{})
+	d, p, done, err := a.leadOnce(ctx, *level, start)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	l, err := lead(ctx, s, start)
-	if err != nil {
-		return err
-	}
-	defer l.Release()
+	defer done()
 	var total daemon.TickResult
 	err = d.Simulate(ctx, start, end, func(t time.Time, r daemon.TickResult) {
 		fmt.Fprintf(a.stdout, "%s %s\n", t.In(p.Location).Format(time.RFC3339), summary(r))
