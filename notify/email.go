@@ -201,8 +201,8 @@ func (e *emailChannel) message(m Message, now time.Time) (*mail.Msg, error) {
 		msg.AddAlternativeString(mail.TypeTextHTML, m.HTML)
 	}
 	if len(m.Events) > 0 {
-		err := msg.AttachReader(ICS, bytes.NewReader(calendar(m.Events, now)),
-			mail.WithFileContentType(mail.ContentType(icsContentType)))
+		err := msg.AttachReader(ICS, bytes.NewReader(Calendar(m.Events, now)),
+			mail.WithFileContentType(mail.ContentType(ICSContentType)))
 		if err != nil {
 			return nil, permanent(fmt.Errorf("channel %s: message %s: attach calendar: %w", e.name, oneLine(m.Key), err))
 		}

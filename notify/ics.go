@@ -10,18 +10,18 @@ import (
 // ICS is the name of the calendar attachment.
 const ICS = "deadlines.ics"
 
-// icsContentType is the attachment's media type; go-mail appends its name.
-const icsContentType = "text/calendar; method=PUBLISH; charset=UTF-8"
+// ICSContentType is the attachment's media type; go-mail appends its name.
+const ICSContentType = "text/calendar; method=PUBLISH; charset=UTF-8"
 
 // alarmTrigger fires at 09:00 on the day before an all-day deadline: the
 // event starts at midnight, 15 hours later.
 const alarmTrigger = "-PT15H"
 
-// calendar writes events as an iCalendar (RFC 5545) object: one all-day
+// Calendar writes events as an iCalendar (RFC 5545) object: one all-day
 // VEVENT per event with a display alarm, CRLF line endings, lines folded at
 // 75 octets without splitting a character, text escaped. stamp is the
 // DTSTAMP, the moment the object is made.
-func calendar(events []Event, stamp time.Time) []byte {
+func Calendar(events []Event, stamp time.Time) []byte {
 	var b strings.Builder
 	line := func(name, value string) { writeFolded(&b, name+":"+value) }
 	line("BEGIN", "VCALENDAR")

@@ -32,7 +32,7 @@ func TestRenderGolden(t *testing.T) {
 			golden(t, tc.name+".html.golden", m.HTML)
 			golden(t, tc.name+".markdown.golden", m.Markdown)
 			if len(m.Events) > 0 {
-				golden(t, tc.name+".ics.golden", string(calendar(m.Events, dtstamp)))
+				golden(t, tc.name+".ics.golden", string(Calendar(m.Events, dtstamp)))
 			}
 			golden(t, tc.name+".file.golden", fileContent(m))
 			if m.Key != n.Key || m.To != n.Address || m.Name != n.Name {
