@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -893,12 +894,37 @@ func TestLockIsLostWithItsConnection(t *testing.T) {
 	if err := l.Check(ctx); err == nil {
 		t.Fatal("lock still reported held after its connection was killed")
 	}
+	// KILL is asynchronous: the killed thread frees its locks when it
+	// notices. Wait for that on the server (GET_LOCK blocks until the lock
+	// is free, here at most 10 s), give the lock back, then lead.
+	waitFree(t, b, "remindd:"+db+":jobs")
 	l2, err := b.Lock(ctx, "jobs")
 	if err != nil {
 		t.Fatalf("another instance cannot lead: %v", err)
 	}
 	l2.Release()
 	l.Release()
+}
+
+// waitFree blocks until no connection holds the named MySQL lock.
+func waitFree(t *testing.T, s *store.Store, name string) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := s.DB().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var got sql.NullInt64
+	if err := conn.QueryRowContext(ctx, `SELECT GET_LOCK(?, 10)`, name).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if !got.Valid || got.Int64 != 1 {
+		t.Fatalf("lock %s still held 10 s after its holder was killed", name)
+	}
+	if _, err := conn.ExecContext(ctx, `SELECT RELEASE_LOCK(?)`, name); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // later is an instant after everything the tests record.
