@@ -71,9 +71,20 @@ func (s *Store) Completions(ctx context.Context, planID string) ([]schedule.Comp
 	return out, nil
 }
 
+// doneIndex makes a query read completions through completions_done
+// (schema 2), which holds every column the snapshot reads: MariaDB's
+// optimizer prefers the table scan by itself, which reads each row's note
+// and takes four times as long at a million rows.
+func (s *Store) doneIndex() string {
+	if s.dialect.name == "mysql" {
+		return "FORCE INDEX (completions_done)"
+	}
+	return "INDEXED BY completions_done"
+}
+
 // done adds to d the obligations of a plan done by at.
 func (s *Store) done(ctx context.Context, q dbtx, planID string, at time.Time, d *schedule.Done) error {
-	rows, err := q.QueryContext(ctx, `SELECT task, assignee_kind, assignee_id FROM completions
+	rows, err := q.QueryContext(ctx, `SELECT task, assignee_kind, assignee_id FROM completions `+s.doneIndex()+`
 WHERE plan_id = ? AND done_at <= ?`, planID, s.instant(at))
 	if err != nil {
 		return err

@@ -1,0 +1,79 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"remindd/internal/storetest"
+	"remindd/schedule"
+	"remindd/store"
+)
+
+// TestMigrateAgainAfterHalfApply: on MySQL a migration's DDL commits before
+// its version is recorded; the latest migration, its statements run but its
+// version lost, runs again without an error.
+func TestMigrateAgainAfterHalfApply(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		want, err := s.SchemaVersion()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DB().ExecContext(ctx, `DELETE FROM schema_migrations WHERE version = ?`, want); err != nil {
+			t.Fatal(err)
+		}
+		from, to, err := s.Migrate(ctx)
+		if err != nil {
+			t.Fatalf("migrate again: %v", err)
+		}
+		if from != want-1 || to != want {
+			t.Errorf("migrate again: from %d to %d, want %d to %d", from, to, want-1, want)
+		}
+		if err := s.CheckSchema(ctx); err != nil {
+			t.Errorf("check schema: %v", err)
+		}
+	})
+}
+
+// TestSnapshotReadsCompletionsThroughTheIndex: the snapshot's completions
+// are the plan's done by the instant, read through completions_done, for
+// sections and enterprises alike, however many each assignee has.
+func TestSnapshotReadsCompletionsThroughTheIndex(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		var want []schedule.Completion
+		for i, task := range []int{1, 63, 64, 65, 127, 128, 133} {
+			for _, who := range []schedule.Recipient{section("industry-mgmt"), enterprise(code(i % 3))} {
+				c := schedule.Completion{Task: task, Assignee: who, DoneAt: at("2024-05-01 09:00:00").AddDate(0, 0, i)}
+				if err := s.Complete(ctx, planID, c); err != nil {
+					t.Fatal(err)
+				}
+				want = append(want, c)
+			}
+		}
+		if err := s.Complete(ctx, "other-plan", schedule.Completion{Task: 2, Assignee: section("industry-mgmt"), DoneAt: at("2024-05-01 09:00:00")}); err != nil {
+			t.Fatal(err)
+		}
+		instant := at("2024-05-04 09:00:00")
+		st, err := s.Snapshot(ctx, planID, instant)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, c := range want {
+			done := !c.DoneAt.After(instant)
+			if done {
+				n++
+			}
+			if got := st.Done.Has(c.Task, c.Assignee); got != done {
+				t.Errorf("task %d by %s done at %s: in the snapshot at %s %v, want %v", c.Task, c.Assignee, c.DoneAt, instant, got, done)
+			}
+		}
+		if st.Done.Has(2, section("industry-mgmt")) {
+			t.Error("another plan's completion is in the snapshot")
+		}
+		if got := st.Done.Len(); got != n {
+			t.Errorf("snapshot holds %d completions, want %d", got, n)
+		}
+	})
+}
