@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"sort"
 	"strings"
 	_ "time/tzdata" // the plan's zone must load on hosts without zoneinfo
@@ -18,7 +19,19 @@ import (
 	"remindd/workday"
 )
 
+// memoryLimit is the Go runtime's soft memory limit unless GOMEMLIMIT sets
+// one. A sweep of 100,000 enterprises keeps about 70 MB alive but allocates
+// several times that; with the default GOGC alone the heap grows to twice
+// what is live before a collection, so that `remindd due` peaked at 225 MB.
+// Near the limit the collector runs sooner instead (and gives up the limit
+// rather than use more than about half the CPU), so nothing fails over it:
+// measured at 100k, the peak went down to 145 MB at no cost in time.
+const memoryLimit = 128 << 20
+
 func main() {
+	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"remindd/plan"
+	"remindd/schedule"
+)
+
+// TestDueJSONIsStreamedAsOneValue: due --format json writes its array an
+// element at a time, byte for byte as encoding the whole slice at once.
+func TestDueJSONIsStreamedAsOneValue(t *testing.T) {
+	at := time.Date(2024, 6, 2, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	digest := &schedule.DigestBody{Month: "2024-05",
+		Sections: []schedule.SectionOverdue{{ID: "industry-mgmt", Name: "行业管理科", Overdue: []int{1, 2}}},
+		Failed:   []schedule.FailedDelivery{{Key: "k", Rule: schedule.Lead, LastError: "smtp: 550 <a@b> & \u2028 \x01"}},
+		Reports:  []schedule.ReportDue{{Name: "月报", Due: plan.Date{Year: 2024, Month: 6, Day: 5}}},
+	}
+	all := []schedule.Notification{
+		{Key: "overdue:enterprise:91350582MA00000001:2024-06-01:mail", Rule: schedule.Overdue,
+			Recipient: schedule.Recipient{Kind: schedule.KindEnterprise, ID: "91350582MA00000001"},
+			Name:      "晋江市<某>酒店 & \"茶\"", Channel: "mail", Address: "a@example.cn", At: at, Tasks: []int{44, 45}},
+		{Key: "milestone:section:industry-mgmt:2024-06-30/d7:mail", Rule: schedule.Milestone,
+			Recipient: schedule.Recipient{Kind: schedule.KindSection, ID: "industry-mgmt"}, Channel: "mail", At: at,
+			Tasks: []int{}, Milestones: []schedule.Progress{{Task: 49, Sector: "tourism", Percent: 50, Target: 4, Required: 2}}},
+		{Key: "digest:office:office:2024-06:mail", Rule: schedule.Digest, Recipient: schedule.Recipient{Kind: schedule.KindOffice, ID: "office"},
+			Channel: "mail", At: at, Tasks: []int{1, 2}, Digest: digest, Period: "2024-06"},
+	}
+	for _, ns := range [][]schedule.Notification{nil, {}, all[:1], all} {
+		var whole bytes.Buffer
+		a := &app{stdout: &whole}
+		want := ns
+		if want == nil {
+			want = []schedule.Notification{}
+		}
+		if err := a.json(want); err != nil {
+			t.Fatal(err)
+		}
+		var streamed bytes.Buffer
+		a.stdout = &streamed
+		if err := a.printNotifications(ns, "json"); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(whole.String(), streamed.String()); diff != "" {
+			t.Errorf("%d notifications streamed (-whole +streamed):\n%s", len(ns), diff)
+		}
+	}
+}
+
+// FuzzAppendIndent: appendIndent indents what encoding/json writes as
+// json.Indent does.
+func FuzzAppendIndent(f *testing.F) {
+	for _, s := range []string{`[]`, `{}`, `[{}]`, `{"a":[]}`, `{"a":{"b":[1,2,{"c":null}]},"d":"x,y:{}[]\"\\"}`,
+		`"\u2028<&>"`, `[1,[2,[3,[]]],{"":""}]`, `{"k":"晋江","t":true,"f":false,"n":-1.5e+10}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var v any
+		if json.Unmarshal([]byte(s), &v) != nil {
+			return
+		}
+		var compact bytes.Buffer
+		enc := json.NewEncoder(&compact)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			t.Fatal(err)
+		}
+		src := bytes.TrimSuffix(compact.Bytes(), []byte("\n"))
+		var want bytes.Buffer
+		if err := json.Indent(&want, src, "  ", "  "); err != nil {
+			t.Fatal(err)
+		}
+		if got := appendIndent([]byte("x"), src, "  "); string(got) != "x"+want.String() {
+			t.Errorf("appendIndent(%s):\n%s\nwant\n%s", src, got[1:], want.Bytes())
+		}
+	})
+}
