@@ -4,14 +4,13 @@ import "fmt"
 
 // agenda gives each section, once a month, the month's open tasks, its open
 // overdue items and the milestones due this month for its sectors.
-func (ev *evaluation) agenda() ([]Notification, error) {
+func (ev *evaluation) agenda(out []Notification) ([]Notification, error) {
 	if ev.today.Year != ev.Plan.Year {
-		return nil, nil
+		return out, nil
 	}
 	month := int(ev.today.Month)
 	first, last := ev.Plan.DueDate(month).AddDays(1-ev.Plan.DueDate(month).Day), ev.Plan.DueDate(month)
 	period := fmt.Sprintf("%04d-%02d", ev.today.Year, month)
-	var out []Notification
 	for _, a := range ev.sections() {
 		items := append(ev.overdueItems(a), ev.open(a, ev.offset(first), ev.offset(last))...)
 		var milestones []Progress
@@ -26,10 +25,10 @@ func (ev *evaluation) agenda() ([]Notification, error) {
 		if len(items) == 0 && len(milestones) == 0 {
 			continue
 		}
-		out = append(out, ev.send(message{
+		out = ev.send(out, message{
 			rule: Agenda, to: a.who, name: a.name,
 			what: period, period: period, items: items, milestones: milestones,
-		}, a.contacts)...)
+		}, a.contacts)
 	}
 	return out, nil
 }

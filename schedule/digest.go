@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"fmt"
+	"math"
 
 	"remindd/plan"
 )
@@ -43,15 +44,15 @@ type ReportDue struct {
 // digest gives the office, once a month, every task past its deadline and not
 // done by section, the lagging targets, the enterprises overdue by sector, the
 // deliveries that failed, and the reports now due.
-func (ev *evaluation) digest() ([]Notification, error) {
+func (ev *evaluation) digest(out []Notification) ([]Notification, error) {
 	p := ev.Plan
 	reported := ev.today.AddDays(-ev.today.Day) // last day of the previous month
 	if reported.Year != p.Year {
-		return nil, nil
+		return out, nil
 	}
 	contacts := ev.Config.Office.Contacts
 	if len(contacts) == 0 {
-		return nil, nil
+		return out, nil
 	}
 	body := &DigestBody{Month: fmt.Sprintf("%04d-%02d", reported.Year, reported.Month), Failed: ev.view.failed}
 	for _, a := range ev.accountable() {
@@ -83,7 +84,7 @@ func (ev *evaluation) digest() ([]Notification, error) {
 		body.Reports = append(body.Reports, ReportDue{Name: "年度工作总结", To: ye.To, Due: ye.Due, Text: ye.Text})
 	}
 	period := fmt.Sprintf("%04d-%02d", ev.today.Year, ev.today.Month)
-	return ev.send(message{
+	return ev.send(out, message{
 		rule: Digest, to: Recipient{KindOffice, p.Office.ID}, name: p.Office.Name,
 		what: period, period: period, digest: body,
 	}, contacts), nil
@@ -104,7 +105,7 @@ func (ev *evaluation) enterprisesOverdue() []SectorOverdue {
 			continue
 		}
 		out[i].Enterprises++
-		if len(ev.overdueItems(a)) > 0 {
+		if ev.hasOpen(a, math.MinInt, -1) {
 			out[i].Overdue++
 		}
 	}
@@ -115,12 +116,13 @@ func (ev *evaluation) enterprisesOverdue() []SectorOverdue {
 // section of the bureau, and outside bodies the config gives contacts for.
 func (ev *evaluation) accountable() []assignee {
 	var out []assignee
-	for _, s := range ev.Plan.Sections {
+	for i := range ev.Plan.Sections {
+		s := &ev.Plan.Sections[i]
 		cs := ev.Config.SectionContacts(s.ID)
 		if s.External && len(cs) == 0 {
 			continue
 		}
-		out = append(out, assignee{who: Recipient{KindSection, s.ID}, name: s.Name, contacts: cs})
+		out = append(out, ev.section(s, cs, ev.view.done))
 	}
 	return out
 }

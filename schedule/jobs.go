@@ -142,6 +142,7 @@ func (e *Engine) Due(s *State, at time.Time, lastRuns map[string]time.Time) ([]N
 	var (
 		out  []Notification
 		runs []Run
+		v    *view // built once for all the jobs, when one is due
 	)
 	for _, j := range jobs {
 		after := floor
@@ -152,16 +153,13 @@ func (e *Engine) Due(s *State, at time.Time, lastRuns map[string]time.Time) ([]N
 		if !ok {
 			continue
 		}
-		ns, err := e.Evaluate(s, when, j.Rules...)
-		if err != nil {
-			return nil, nil, fmt.Errorf("job %s: %w", j.Name, err)
+		if v == nil {
+			v = e.newView(s)
 		}
 		// Jobs run different rules and keys start with the rule: no two
 		// jobs decide the same key.
-		if out == nil {
-			out = ns
-		} else {
-			out = append(out, ns...)
+		if out, err = e.evaluate(out, v, when, j.Rules); err != nil {
+			return nil, nil, fmt.Errorf("job %s: %w", j.Name, err)
 		}
 		runs = append(runs, Run{Job: j.Name, At: when})
 	}

@@ -6,24 +6,28 @@ import "remindd/plan"
 // deadline is near: one message per recipient, grouping every item due, keyed
 // by deadline and stage, so that a recipient gets the message of the stage it
 // is in now and a late evaluation sends no stale stages.
-func (ev *evaluation) lead() ([]Notification, error) {
+func (ev *evaluation) lead(out []Notification) ([]Notification, error) {
 	horizon, err := ev.leadHorizon()
 	if err != nil {
 		return nil, err
 	}
 	maxLead := ev.Config.Rules.LeadDays[0]
 	ahead := ev.offset(horizon) // days from today to the horizon
-	var out []Notification
-	for _, a := range append(ev.sections(), ev.enterprises()...) {
+	for a := range ev.assignees() {
 		if len(a.contacts) == 0 {
 			continue
 		}
-		stages := map[plan.Date]int{}
-		var items []*taskDue
+		var (
+			stages map[plan.Date]int
+			items  []*taskDue
+		)
 		for _, it := range ev.open(a, 0, ahead+maxLead) {
 			stage := ev.leadStage(it.left - ahead)
 			if stage < 0 {
 				continue
+			}
+			if stages == nil {
+				stages = map[plan.Date]int{}
 			}
 			stages[it.due] = stage
 			items = append(items, it)
@@ -31,10 +35,10 @@ func (ev *evaluation) lead() ([]Notification, error) {
 		if len(items) == 0 {
 			continue
 		}
-		out = append(out, ev.send(message{
+		out = ev.send(out, message{
 			rule: Lead, to: a.who, name: a.name,
 			what: stageKey(stages, "d"), items: items,
-		}, a.contacts)...)
+		}, a.contacts)
 	}
 	return out, nil
 }

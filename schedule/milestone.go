@@ -6,12 +6,11 @@ import "remindd/plan"
 // deadline, when the sector's achievements up to now fall short of
 // ceil(percent × yearly target). One message per section groups all its
 // sectors' lagging milestones.
-func (ev *evaluation) milestone() ([]Notification, error) {
+func (ev *evaluation) milestone(out []Notification) ([]Notification, error) {
 	horizon, err := ev.leadHorizon()
 	if err != nil {
 		return nil, err
 	}
-	var out []Notification
 	for _, a := range ev.sections() {
 		stages := map[plan.Date]int{}
 		var lagging []Progress
@@ -35,10 +34,10 @@ func (ev *evaluation) milestone() ([]Notification, error) {
 		if len(lagging) == 0 {
 			continue
 		}
-		out = append(out, ev.send(message{
+		out = ev.send(out, message{
 			rule: Milestone, to: a.who, name: a.name,
 			what: stageKey(stages, "d"), milestones: lagging,
-		}, a.contacts)...)
+		}, a.contacts)
 	}
 	return out, nil
 }

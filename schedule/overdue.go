@@ -9,11 +9,9 @@ import "remindd/plan"
 // the day the current repeat period began: each period is sent once, a missed
 // day heals at the next evaluation, and a long downtime sends one message,
 // not a burst.
-func (ev *evaluation) overdue() ([]Notification, error) {
+func (ev *evaluation) overdue(out []Notification) ([]Notification, error) {
 	every := ev.Config.Rules.OverdueEveryDays
-	all := append(ev.sections(), ev.enterprises()...)
-	out := make([]Notification, 0, len(all))
-	for _, a := range all {
+	for a := range ev.assignees() {
 		if len(a.contacts) == 0 {
 			continue
 		}
@@ -31,10 +29,10 @@ func (ev *evaluation) overdue() ([]Notification, error) {
 		if k < 1 {
 			continue
 		}
-		out = append(out, ev.send(message{
+		out = ev.send(out, message{
 			rule: Overdue, to: a.who, name: a.name,
 			what: oldest.AddDays(k * every).String(), items: items,
-		}, a.contacts)...)
+		}, a.contacts)
 	}
 	return out, nil
 }

@@ -4,16 +4,15 @@ import "fmt"
 
 // quarterly gives each enterprise, on the first day of a quarter, its open
 // obligations whose deadlines fall in that quarter.
-func (ev *evaluation) quarterly() ([]Notification, error) {
+func (ev *evaluation) quarterly(out []Notification) ([]Notification, error) {
 	if ev.today.Year != ev.Plan.Year {
-		return nil, nil
+		return out, nil
 	}
 	q := (int(ev.today.Month)-1)/3 + 1
 	first := ev.Plan.DueDate(3*q - 2)
 	first = first.AddDays(1 - first.Day)
 	last := ev.Plan.DueDate(3 * q)
 	period := fmt.Sprintf("%04d-Q%d", ev.today.Year, q)
-	var out []Notification
 	for _, a := range ev.enterprises() {
 		if len(a.contacts) == 0 {
 			continue
@@ -22,10 +21,10 @@ func (ev *evaluation) quarterly() ([]Notification, error) {
 		if len(items) == 0 {
 			continue
 		}
-		out = append(out, ev.send(message{
+		out = ev.send(out, message{
 			rule: Quarterly, to: a.who, name: a.name,
 			what: period, period: period, items: items,
-		}, a.contacts)...)
+		}, a.contacts)
 	}
 	return out, nil
 }

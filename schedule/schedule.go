@@ -6,7 +6,10 @@ package schedule
 
 import (
 	"fmt"
+	"iter"
 	"math"
+	mbits "math/bits"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -143,45 +146,49 @@ func New(p *plan.Plan, c *config.Config) *Engine {
 // Evaluate returns the notifications the given rules produce at instant at
 // against state s, in a stable order; after the plan's last day, none.
 func (e *Engine) Evaluate(s *State, at time.Time, rules ...Rule) ([]Notification, error) {
-	ev := e.newEvaluation(s, at)
-	if e.Plan.Ends().Before(ev.today) {
-		return nil, nil // the plan is over
+	out, err := e.evaluate(nil, e.newView(s), at, rules)
+	if err != nil {
+		return nil, err
 	}
-	var out []Notification
+	Sort(out)
+	return out, nil
+}
+
+// evaluate appends to out the notifications the rules produce at instant at.
+func (e *Engine) evaluate(out []Notification, v *view, at time.Time, rules []Rule) ([]Notification, error) {
+	ev := e.newEvaluation(v, at)
+	if e.Plan.Ends().Before(ev.today) {
+		return out, nil // the plan is over
+	}
 	for _, r := range rules {
-		var (
-			ns  []Notification
-			err error
-		)
+		var err error
 		switch r {
 		case Agenda:
-			ns, err = ev.agenda()
+			out, err = ev.agenda(out)
 		case Lead:
-			ns, err = ev.lead()
+			out, err = ev.lead(out)
 		case Overdue:
-			ns, err = ev.overdue()
+			out, err = ev.overdue(out)
 		case Milestone:
-			ns, err = ev.milestone()
+			out, err = ev.milestone(out)
 		case Digest:
-			ns, err = ev.digest()
+			out, err = ev.digest(out)
 		case Quarterly:
-			ns, err = ev.quarterly()
+			out, err = ev.quarterly(out)
 		default:
 			err = fmt.Errorf("unknown rule %q", r)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("rule %s at %s: %w", r, at.Format(time.RFC3339), err)
 		}
-		out = append(out, ns...)
 	}
-	Sort(out)
 	return out, nil
 }
 
 // Sort orders notifications by rule, recipient and channel.
 func Sort(ns []Notification) {
-	sort.SliceStable(ns, func(i, j int) bool {
-		a, b := ns[i], ns[j]
+	less := func(i, j int) bool {
+		a, b := &ns[i], &ns[j]
 		if ruleOrder[a.Rule] != ruleOrder[b.Rule] {
 			return ruleOrder[a.Rule] < ruleOrder[b.Rule]
 		}
@@ -192,10 +199,13 @@ func Sort(ns []Notification) {
 			return a.Recipient.ID < b.Recipient.ID
 		}
 		return a.Channel < b.Channel
-	})
+	}
+	if !sort.SliceIsSorted(ns, less) {
+		sort.SliceStable(ns, less)
+	}
 }
 
-// evaluation is one Evaluate call's working state.
+// evaluation is the working state of the rules at one instant.
 type evaluation struct {
 	*Engine
 	at    time.Time
@@ -204,8 +214,12 @@ type evaluation struct {
 	// tasks are the plan's tasks by number with their deadlines, computed
 	// once: the rules walk them for every enterprise.
 	tasks []*taskDue
-	// firms caches enterprises(): each rule walks them.
-	firms []assignee
+	// byNumber indexes tasks by task number.
+	byNumber []*taskDue
+	// windows caches window().
+	windows map[[2]int]bits
+	// achievements counts by sector and metric those up to today.
+	achievements map[[2]string]int
 }
 
 // taskDue is a task with its deadline and the days left to it from today.
@@ -216,9 +230,15 @@ type taskDue struct {
 }
 
 // newEvaluation prepares an evaluation at instant at.
-func (e *Engine) newEvaluation(s *State, at time.Time) *evaluation {
-	ev := &evaluation{Engine: e, at: at.In(e.Plan.Location), view: newView(s, at, e.Plan.Location)}
+func (e *Engine) newEvaluation(v *view, at time.Time) *evaluation {
+	ev := &evaluation{Engine: e, at: at.In(e.Plan.Location), view: v,
+		windows: map[[2]int]bits{}, achievements: map[[2]string]int{}}
 	ev.today = plan.DateOf(ev.at)
+	for _, a := range v.achievements {
+		if !ev.today.Before(a.Date) {
+			ev.achievements[[2]string{a.Sector, a.Metric}]++
+		}
+	}
 	ev.tasks = make([]*taskDue, 0, len(e.Plan.Tasks))
 	dues := map[int]taskDue{} // by month
 	for i := range e.Plan.Tasks {
@@ -232,7 +252,28 @@ func (e *Engine) newEvaluation(s *State, at time.Time) *evaluation {
 		ev.tasks = append(ev.tasks, &taskDue{task: t, due: d.due, left: d.left})
 	}
 	sort.Slice(ev.tasks, func(i, j int) bool { return ev.tasks[i].task.N < ev.tasks[j].task.N })
+	if len(ev.tasks) > 0 {
+		ev.byNumber = make([]*taskDue, ev.tasks[len(ev.tasks)-1].task.N+1)
+	}
+	for _, t := range ev.tasks {
+		ev.byNumber[t.task.N] = t
+	}
 	return ev
+}
+
+// window is the set of tasks with deadlines between minLeft and maxLeft
+// days from today inclusive.
+func (ev *evaluation) window(minLeft, maxLeft int) bits {
+	w, ok := ev.windows[[2]int{minLeft, maxLeft}]
+	if !ok {
+		for _, t := range ev.tasks {
+			if t.left >= minLeft && t.left <= maxLeft {
+				w = w.with(t.task.N)
+			}
+		}
+		ev.windows[[2]int{minLeft, maxLeft}] = w
+	}
+	return w
 }
 
 // offset is the number of days from today to d.
@@ -251,10 +292,10 @@ type message struct {
 	digest     *DigestBody
 }
 
-// send fans a message out to the recipient's contacts, one notification each.
-func (ev *evaluation) send(m message, contacts []config.Contact) []Notification {
+// send fans a message out to the recipient's contacts, one notification
+// each, appended to out.
+func (ev *evaluation) send(out []Notification, m message, contacts []config.Contact) []Notification {
 	tasks := taskNumbers(m)
-	var out []Notification
 	for _, c := range contacts {
 		out = append(out, Notification{
 			Key:        strings.Join([]string{string(m.rule), m.to.Kind, m.to.ID, m.what, c.Channel}, ":"),
@@ -273,27 +314,30 @@ func (ev *evaluation) send(m message, contacts []config.Contact) []Notification 
 	return out
 }
 
+// taskNumbers lists the tasks a message is about, ascending, each once.
 func taskNumbers(m message) []int {
-	seen := map[int]bool{}
+	n := len(m.items) + len(m.milestones)
+	if m.digest != nil {
+		for _, s := range m.digest.Sections {
+			n += len(s.Overdue)
+		}
+	}
+	out := make([]int, 0, n)
 	for _, it := range m.items {
-		seen[it.task.N] = true
+		out = append(out, it.task.N)
 	}
 	for _, p := range m.milestones {
-		seen[p.Task] = true
+		out = append(out, p.Task)
 	}
 	if m.digest != nil {
 		for _, s := range m.digest.Sections {
-			for _, n := range s.Overdue {
-				seen[n] = true
-			}
+			out = append(out, s.Overdue...)
 		}
 	}
-	out := make([]int, 0, len(seen))
-	for n := range seen {
-		out = append(out, n)
+	if !slices.IsSorted(out) {
+		slices.Sort(out)
 	}
-	sort.Ints(out)
-	return out
+	return slices.Compact(out)
 }
 
 // assignee is one party that carries obligations: a configured section or an
@@ -303,57 +347,42 @@ type assignee struct {
 	name       string
 	contacts   []config.Contact
 	enterprise *Enterprise
+	// owed are the tasks it carries, done those it has done.
+	owed, done bits
+}
+
+// section is a plan section as an assignee with the given contacts.
+func (e *Engine) section(s *plan.Section, contacts []config.Contact, done *Done) assignee {
+	a := assignee{who: Recipient{KindSection, s.ID}, name: s.Name, contacts: contacts}
+	a.owed = e.owedBits(func(t *plan.Task) bool { return e.owes(a, t) })
+	a.done = done.of(a.who)
+	return a
 }
 
 // sections lists the plan's sections that have contacts in the config, in
 // plan order.
-func (ev *evaluation) sections() []assignee {
-	var out []assignee
-	for _, s := range ev.Plan.Sections {
-		cs := ev.Config.SectionContacts(s.ID)
-		if len(cs) == 0 {
-			continue
-		}
-		out = append(out, assignee{who: Recipient{KindSection, s.ID}, name: s.Name, contacts: cs})
-	}
-	return out
-}
+func (ev *evaluation) sections() []assignee { return ev.view.sections }
 
 // enterprises lists active enterprises with their contacts, by credit code.
-func (ev *evaluation) enterprises() []assignee {
-	if ev.firms != nil {
-		return ev.firms
-	}
-	out := make([]assignee, 0, len(ev.view.enterprises))
-	for _, ent := range ev.view.enterprises {
-		out = append(out, assignee{
-			who:        Recipient{KindEnterprise, ent.ID},
-			name:       ent.Name,
-			contacts:   ev.enterpriseContacts(ent),
-			enterprise: ent,
-		})
-	}
-	ev.firms = out
-	return out
-}
+func (ev *evaluation) enterprises() []assignee { return ev.view.firms }
 
-func (ev *evaluation) enterpriseContacts(ent *Enterprise) []config.Contact {
+func (e *Engine) enterpriseContacts(ent *Enterprise) []config.Contact {
 	var cs []config.Contact
-	if ent.Email != "" && ev.Config.Enterprises.Email != "" {
-		cs = append(cs, config.Contact{Channel: ev.Config.Enterprises.Email, Address: ent.Email})
+	if ent.Email != "" && e.Config.Enterprises.Email != "" {
+		cs = append(cs, config.Contact{Channel: e.Config.Enterprises.Email, Address: ent.Email})
 	}
-	if ent.Webhook != "" && ev.Config.Enterprises.Robot != "" {
-		cs = append(cs, config.Contact{Channel: ev.Config.Enterprises.Robot, Address: ent.Webhook})
+	if ent.Webhook != "" && e.Config.Enterprises.Robot != "" {
+		cs = append(cs, config.Contact{Channel: e.Config.Enterprises.Robot, Address: ent.Webhook})
 	}
 	return cs
 }
 
 // owes reports whether a carries task t.
-func (ev *evaluation) owes(a assignee, t *plan.Task) bool {
+func (e *Engine) owes(a assignee, t *plan.Task) bool {
 	if a.enterprise != nil {
 		return t.Enterprises.Matches(a.enterprise.Size, a.enterprise.Trades)
 	}
-	for _, o := range ev.Plan.OwnersOf(t) {
+	for _, o := range e.Plan.OwnersOf(t) {
 		if o == a.who.ID {
 			return true
 		}
@@ -364,15 +393,32 @@ func (ev *evaluation) owes(a assignee, t *plan.Task) bool {
 // open returns a's tasks that are not done, with deadlines between minLeft
 // and maxLeft days from today inclusive, by task number.
 func (ev *evaluation) open(a assignee, minLeft, maxLeft int) []*taskDue {
-	var out []*taskDue
-	done := ev.view.done.of(a.who)
-	for _, t := range ev.tasks {
-		if t.left < minLeft || t.left > maxLeft || done.has(t.task.N) || !ev.owes(a, t.task) {
-			continue
+	win, done := ev.window(minLeft, maxLeft), a.done
+	n := 0
+	for w := range a.owed {
+		n += mbits.OnesCount64(a.owed[w] & win.word(w) &^ done.word(w))
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]*taskDue, 0, n)
+	for w := range a.owed {
+		for open := a.owed[w] & win.word(w) &^ done.word(w); open != 0; open &= open - 1 {
+			out = append(out, ev.byNumber[w*64+mbits.TrailingZeros64(open)])
 		}
-		out = append(out, t)
 	}
 	return out
+}
+
+// hasOpen reports whether open would return any task.
+func (ev *evaluation) hasOpen(a assignee, minLeft, maxLeft int) bool {
+	win, done := ev.window(minLeft, maxLeft), a.done
+	for w := range a.owed {
+		if a.owed[w]&win.word(w)&^done.word(w) != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // overdueItems are a's open tasks whose deadline has passed.
@@ -392,7 +438,7 @@ func (ev *evaluation) progress(m plan.Milestone, sector *plan.Sector) Progress {
 		Task: m.Task, Sector: sector.ID, SectorName: sector.Name,
 		Metric: m.Metric, MetricName: name, Percent: m.Percent, Target: target,
 		Required: m.Required(target),
-		Achieved: ev.view.achievements[[2]string{sector.ID, m.Metric}],
+		Achieved: ev.achievements[[2]string{sector.ID, m.Metric}],
 		Due:      ev.Plan.DueDate(t.Month),
 	}
 }
@@ -439,4 +485,17 @@ func stageKey(stages map[plan.Date]int, prefix string) string {
 		parts[i] = fmt.Sprintf("%s/%s%d", d, prefix, stages[d])
 	}
 	return strings.Join(parts, "+")
+}
+
+// assignees yields the sections with contacts, then the active enterprises.
+func (ev *evaluation) assignees() iter.Seq[assignee] {
+	return func(yield func(assignee) bool) {
+		for _, list := range [][]assignee{ev.sections(), ev.enterprises()} {
+			for _, a := range list {
+				if !yield(a) {
+					return
+				}
+			}
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"bytes"
 	"sort"
 	"time"
 
@@ -23,6 +24,26 @@ type State struct {
 type Done struct {
 	// by kind (section, enterprise), then assignee id
 	m map[string]map[string][]uint64
+	// words is the longest bit set yet: a new assignee's set gets as many
+	// words, so that it rarely grows again.
+	words int
+	// The assignee AddBytes added to last, whose set it adds to again
+	// without a lookup: a reader that gets each assignee's rows together
+	// looks each up once.
+	lastKind string
+	lastID   []byte
+	last     []uint64
+}
+
+// Grow makes room for n assignees of kind, for a reader that knows how many
+// there will be about.
+func (d *Done) Grow(kind string, n int) {
+	if d.m == nil {
+		d.m = map[string]map[string][]uint64{}
+	}
+	if d.m[kind] == nil {
+		d.m[kind] = make(map[string][]uint64, n)
+	}
 }
 
 // Add marks task done by who.
@@ -34,20 +55,24 @@ func (d *Done) AddBytes(task int, kind string, id []byte) {
 	if task < 0 {
 		return
 	}
-	if d.m == nil {
-		d.m = map[string]map[string][]uint64{}
+	w := task / 64
+	if w < len(d.last) && kind == d.lastKind && bytes.Equal(id, d.lastID) {
+		d.last[w] |= 1 << (task % 64)
+		return
 	}
 	byID := d.m[kind]
-	if byID == nil {
-		byID = map[string][]uint64{}
-		d.m[kind] = byID
+	bits := byID[string(id)] // no allocation to look up
+	if w >= len(bits) {
+		if byID == nil {
+			d.Grow(kind, 0)
+			byID = d.m[kind]
+		}
+		d.words = max(d.words, w+1)
+		bits = append(bits, make([]uint64, d.words-len(bits))...)
+		byID[string(id)] = bits
 	}
-	bits := byID[string(id)]
-	for len(bits) <= task/64 {
-		bits = append(bits, 0)
-	}
-	bits[task/64] |= 1 << (task % 64)
-	byID[string(id)] = bits
+	bits[w] |= 1 << (task % 64)
+	d.lastKind, d.lastID, d.last = kind, append(d.lastID[:0], id...), bits
 }
 
 // Has reports whether task is done by who.
@@ -127,35 +152,94 @@ type FailedDelivery struct {
 	LastError string    `json:"last_error"`
 }
 
-// view is the state as of one instant, indexed for the rules.
+// view is the state indexed for the rules: what does not change with the
+// instant, built once per Due and shared by its jobs' evaluations.
 type view struct {
 	done         *Done
-	enterprises  []*Enterprise
-	achievements map[[2]string]int // sector, metric → count up to the instant
+	achievements []Achievement
 	failed       []FailedDelivery
+	// sections are the plan's sections with contacts in the config, in plan
+	// order; firms the active enterprises with their contacts, by credit code.
+	sections, firms []assignee
 }
 
-func newView(s *State, at time.Time, loc *time.Location) *view {
-	v := &view{
-		done:         &s.Done,
-		achievements: map[[2]string]int{},
-		failed:       s.Failed,
-	}
-	today := plan.DateOf(at.In(loc))
-	for _, a := range s.Achievements {
-		if !today.Before(a.Date) {
-			v.achievements[[2]string{a.Sector, a.Metric}]++
+func (e *Engine) newView(s *State) *view {
+	v := &view{done: &s.Done, achievements: s.Achievements, failed: s.Failed}
+	for i := range e.Plan.Sections {
+		sec := &e.Plan.Sections[i]
+		if cs := e.Config.SectionContacts(sec.ID); len(cs) > 0 {
+			v.sections = append(v.sections, e.section(sec, cs, &s.Done))
 		}
 	}
+	n := 0
 	for i := range s.Enterprises {
 		if s.Enterprises[i].Active {
-			v.enterprises = append(v.enterprises, &s.Enterprises[i])
+			n++
 		}
 	}
-	if !sort.SliceIsSorted(v.enterprises, func(i, j int) bool { return v.enterprises[i].ID < v.enterprises[j].ID }) {
-		sort.Slice(v.enterprises, func(i, j int) bool { return v.enterprises[i].ID < v.enterprises[j].ID })
+	v.firms = make([]assignee, 0, n)
+	// Enterprises of one size class and trades owe the same tasks.
+	var (
+		owed = map[string]bits{}
+		key  []byte
+	)
+	for i := range s.Enterprises {
+		ent := &s.Enterprises[i]
+		if !ent.Active {
+			continue
+		}
+		key = append(key[:0], ent.Size...)
+		for _, t := range ent.Trades {
+			key = append(append(key, 0), t...)
+		}
+		o, ok := owed[string(key)]
+		if !ok {
+			o = e.owedBits(func(t *plan.Task) bool { return t.Enterprises.Matches(ent.Size, ent.Trades) })
+			owed[string(key)] = o
+		}
+		v.firms = append(v.firms, assignee{
+			who:        Recipient{KindEnterprise, ent.ID},
+			name:       ent.Name,
+			contacts:   e.enterpriseContacts(ent),
+			enterprise: ent,
+			owed:       o,
+			done:       s.Done.of(Recipient{KindEnterprise, ent.ID}),
+		})
+	}
+	byID := func(i, j int) bool { return v.firms[i].who.ID < v.firms[j].who.ID }
+	if !sort.SliceIsSorted(v.firms, byID) {
+		sort.SliceStable(v.firms, byID)
 	}
 	return v
+}
+
+// owedBits is the set of the plan's tasks for which owes is true.
+func (e *Engine) owedBits(owes func(*plan.Task) bool) bits {
+	var b bits
+	for i := range e.Plan.Tasks {
+		t := &e.Plan.Tasks[i]
+		if owes(t) {
+			b = b.with(t.N)
+		}
+	}
+	return b
+}
+
+// with adds task to b, which it may grow.
+func (b bits) with(task int) bits {
+	for len(b) <= task/64 {
+		b = append(b, 0)
+	}
+	b[task/64] |= 1 << (task % 64)
+	return b
+}
+
+// word is b's word w, 0 past its end.
+func (b bits) word(w int) uint64 {
+	if w < len(b) {
+		return b[w]
+	}
+	return 0
 }
 
 func (v *view) isDone(task int, who Recipient) bool {

@@ -39,7 +39,7 @@ type MilestoneStat struct {
 // and upcoming tasks, every sector's standing against every milestone, and
 // the enterprises with overdue obligations by sector.
 func (e *Engine) Status(s *State, at time.Time) *Status {
-	ev := e.newEvaluation(s, at)
+	ev := e.newEvaluation(e.newView(s), at)
 	st := &Status{At: ev.at}
 	for _, a := range ev.accountable() {
 		ss := SectionStatus{ID: a.who.ID, Name: a.name, Done: []int{}, Overdue: []int{}, Upcoming: []int{}}
