@@ -117,3 +117,61 @@ func scanEnterprise(row interface{ Scan(...any) error }) (schedule.Enterprise, e
 	}
 	return e, err
 }
+
+// ruleColumns are the columns of enterprises the rules read: not the
+// contact's name or mobile number.
+const ruleColumns = `credit_code, name, sector, size_class, trades, email, webhook, active`
+
+// ruleEnterprises lists every enterprise, active or not, by credit code,
+// with the fields the rules read (Contact and Mobile are left empty). It
+// reads a province's roster into as little memory as it can: each row's own
+// text is one string, and the values many enterprises share (sector, size
+// class, trades) are held once: enterprises with the same trades share one
+// Trades slice, which nobody may modify.
+func ruleEnterprises(ctx context.Context, q dbtx) ([]schedule.Enterprise, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+ruleColumns+` FROM enterprises ORDER BY credit_code`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var (
+		out                                          []schedule.Enterprise
+		code, name, sector, size, trades, mail, hook sql.RawBytes
+		own                                          []byte
+		shared                                       = map[string]string{}
+		tradeLists                                   = map[string][]string{}
+	)
+	intern := func(b []byte) string {
+		if s, ok := shared[string(b)]; ok { // no allocation to look up
+			return s
+		}
+		s := string(b)
+		shared[s] = s
+		return s
+	}
+	for rows.Next() {
+		var e schedule.Enterprise
+		if err := rows.Scan(&code, &name, &sector, &size, &trades, &mail, &hook, &e.Active); err != nil {
+			return nil, err
+		}
+		own = append(append(append(append(own[:0], code...), name...), mail...), hook...)
+		text := string(own)
+		text, e.ID = text[len(code):], text[:len(code)]
+		text, e.Name = text[len(name):], text[:len(name)]
+		e.Email, e.Webhook = text[:len(mail)], text[len(mail):]
+		e.Sector, e.Size = intern(sector), intern(size)
+		if len(trades) > 0 {
+			list, ok := tradeLists[string(trades)]
+			if !ok {
+				list = strings.Split(intern(trades), tradeSep)
+				for i, t := range list {
+					list[i] = intern([]byte(t))
+				}
+				tradeLists[string(trades)] = list
+			}
+			e.Trades = list
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

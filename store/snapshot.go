@@ -11,7 +11,8 @@ import (
 
 // Snapshot reads what the rules need to know about a plan at instant at, in
 // one read-only transaction so that the parts agree: the obligations done by
-// then, every enterprise (active or not), its achievements and its failed
+// then, every enterprise (active or not, with what the rules read of it: no
+// contact name or mobile number), its achievements and its failed
 // deliveries. It sends one query per table, however many rows there are, and
 // keeps completions as a compact set.
 func (s *Store) Snapshot(ctx context.Context, planID string, at time.Time) (*schedule.State, error) {
@@ -19,11 +20,13 @@ func (s *Store) Snapshot(ctx context.Context, planID string, at time.Time) (*sch
 	err := s.inTx(ctx, s.readOnly(), func(tx *sql.Tx) error {
 		st = &schedule.State{}
 		var err error
+		if st.Enterprises, err = ruleEnterprises(ctx, tx); err != nil {
+			return fmt.Errorf("enterprises: %w", err)
+		}
+		// Most enterprises have done something.
+		st.Done.Grow(schedule.KindEnterprise, len(st.Enterprises))
 		if err = s.done(ctx, tx, planID, at, &st.Done); err != nil {
 			return fmt.Errorf("completions: %w", err)
-		}
-		if st.Enterprises, err = enterprises(ctx, tx); err != nil {
-			return fmt.Errorf("enterprises: %w", err)
 		}
 		if st.Achievements, err = achievements(ctx, tx, planID); err != nil {
 			return fmt.Errorf("achievements: %w", err)

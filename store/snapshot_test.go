@@ -2,7 +2,10 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"remindd/internal/storetest"
 	"remindd/schedule"
@@ -74,6 +77,38 @@ func TestSnapshotReadsCompletionsThroughTheIndex(t *testing.T) {
 		}
 		if got := st.Done.Len(); got != n {
 			t.Errorf("snapshot holds %d completions, want %d", got, n)
+		}
+	})
+}
+
+// TestSnapshotEnterprisesCarryWhatTheRulesRead: the snapshot's enterprises,
+// active or not and by credit code, have every field the rules read, each
+// their own or shared (sector, size class, trades) as written; not the
+// contact's name and mobile number.
+func TestSnapshotEnterprisesCarryWhatTheRulesRead(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		var written []schedule.Enterprise
+		for i, trades := range [][]string{{"消防重点单位", "有限空间"}, nil, {"消防重点单位", "有限空间"}, {"有限空间"}, {"消防重点单位"}} {
+			written = append(written, schedule.Enterprise{
+				ID: code(9 - i), Name: fmt.Sprintf("晋江市第%d旅行社", i), Sector: []string{"tourism", "culture"}[i%2],
+				Size: []string{"规上", "中等", "小微"}[i%3], Trades: trades, Contact: "陈晓明", Mobile: "13800000000",
+				Email: fmt.Sprintf("a%d@example.cn", i), Webhook: []string{"", "https://example.cn/hook?key=1"}[i%2], Active: i != 3,
+			})
+		}
+		mustUpsert(t, s, written...)
+		st, err := s.Snapshot(ctx, planID, later)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []schedule.Enterprise
+		for i := len(written) - 1; i >= 0; i-- {
+			e := written[i]
+			e.Contact, e.Mobile = "", ""
+			want = append(want, e)
+		}
+		if diff := cmp.Diff(want, st.Enterprises); diff != "" {
+			t.Errorf("snapshot's enterprises (-want +got):\n%s", diff)
 		}
 	})
 }
