@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log"
@@ -156,14 +155,14 @@ func (b *bench) benchDeliver(ctx context.Context, sk *sink) (*deliverResult, err
 		if err != nil {
 			return nil, err
 		}
-		body, err := json.Marshal(m)
+		body, err := notify.Encode(m, "email")
 		if err != nil {
 			return nil, err
 		}
 		res.byRule[string(n.Rule)]++
 		msgs = append(msgs, store.Message{Key: n.Key, PlanID: p.ID, Rule: string(n.Rule),
 			RecipientKind: n.Recipient.Kind, RecipientID: n.Recipient.ID, Channel: n.Channel, Address: n.Address,
-			Subject: m.Subject, Body: string(body), Tasks: n.Tasks, NextAttempt: sweepAt})
+			Subject: m.Subject, Body: body, Tasks: n.Tasks, NextAttempt: sweepAt})
 	}
 	res.renderTime = time.Since(t0)
 	t0 = time.Now()
@@ -353,8 +352,7 @@ func (b *bench) benchDeliver(ctx context.Context, sk *sink) (*deliverResult, err
 	}
 	t0 = time.Now()
 	for _, body := range bodies {
-		var m notify.Message
-		if err := json.Unmarshal([]byte(body), &m); err != nil {
+		if _, err := notify.Decode(body); err != nil {
 			return nil, err
 		}
 	}
@@ -417,12 +415,12 @@ func storedMessages(ctx context.Context, s *store.Store) ([]notify.Message, []in
 		var (
 			id         int64
 			addr, body string
-			m          notify.Message
 		)
 		if err := rows.Scan(&id, &addr, &body); err != nil {
 			return nil, nil, err
 		}
-		if err := json.Unmarshal([]byte(body), &m); err != nil {
+		m, err := notify.Decode(body)
+		if err != nil {
 			return nil, nil, err
 		}
 		m.To = addr

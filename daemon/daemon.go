@@ -7,7 +7,6 @@ package daemon
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"sync"
@@ -65,6 +64,9 @@ type Daemon struct {
 	leader   bool
 	lastOK   map[string]time.Time
 	storeErr error
+
+	debtMu sync.Mutex
+	debts  debts // what drains could not write to the store
 }
 
 // setup is what a config and plan build; a reload swaps it whole.
@@ -150,6 +152,14 @@ type TickResult struct {
 	Delivery Delivery
 }
 
+// kind is the type of the named channel, "" when it is not configured.
+func (s *setup) kind(channel string) string {
+	if ch, ok := s.config.Channel(channel); ok {
+		return ch.Type
+	}
+	return ""
+}
+
 // Decide runs, at instant at, each job whose time passed since its last
 // recorded run (within the catch-up window), renders what is due and
 // enqueues it together with the runs, in one transaction.
@@ -190,15 +200,15 @@ func (d *Daemon) Decide(ctx context.Context, at time.Time) (TickResult, error) {
 				yield(store.Message{}, fmt.Errorf("render %s: %w", n.Key, err))
 				return
 			}
-			body, err := json.Marshal(m)
+			body, err := notify.Encode(m, s.kind(n.Channel))
 			if err != nil {
-				yield(store.Message{}, fmt.Errorf("render %s: %w", n.Key, err))
+				yield(store.Message{}, err)
 				return
 			}
 			if !yield(store.Message{
 				Key: n.Key, PlanID: s.plan.ID, Rule: string(n.Rule),
 				RecipientKind: n.Recipient.Kind, RecipientID: n.Recipient.ID,
-				Channel: n.Channel, Address: n.Address, Subject: m.Subject, Body: string(body),
+				Channel: n.Channel, Address: n.Address, Subject: m.Subject, Body: body,
 				Tasks: n.Tasks, NextAttempt: at,
 			}, nil) {
 				return

@@ -31,6 +31,15 @@ type Channel interface {
 	Send(ctx context.Context, batch []Message) []error
 }
 
+// CloseIdle closes what ch keeps open between batches (an e-mail channel's
+// SMTP connection). A deliverer calls it when it has sent what was due; the
+// channel stays usable and opens a new connection for its next batch.
+func CloseIdle(ch Channel) {
+	if c, ok := ch.(interface{ closeIdle() }); ok {
+		c.closeIdle()
+	}
+}
+
 // Error is a failed delivery. Temporary errors (a full mailbox, a rate
 // limit, a network fault, a server's 4xx or 5xx) may succeed later, not
 // before RetryAfter when that is set; permanent ones (a refused address, a

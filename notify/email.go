@@ -14,6 +14,7 @@ import (
 	"net/textproto"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/wneessen/go-mail"
@@ -21,8 +22,10 @@ import (
 	"remindd/config"
 )
 
-// emailChannel sends messages over SMTP with go-mail: one connection per
-// batch, STARTTLS or implicit TLS, AUTH PLAIN or LOGIN.
+// emailChannel sends messages over SMTP with go-mail: STARTTLS or implicit
+// TLS, AUTH PLAIN or LOGIN, one connection for a batch, kept for the next
+// batch until CloseIdle (a drain of the outbox sends all its batches on one
+// connection, and closes it when done).
 type emailChannel struct {
 	name     string
 	host     string
@@ -35,6 +38,9 @@ type emailChannel struct {
 	timeout  time.Duration
 	now      func() time.Time
 	tlsConf  *tls.Config
+
+	mu   sync.Mutex
+	idle *mail.Client // the last batch's connection, open, or nil
 }
 
 func newEmail(c *config.Channel, opts Options, resolve func(string) string) (*emailChannel, error) {
@@ -127,13 +133,11 @@ func (e *emailChannel) Send(ctx context.Context, batch []Message) []error {
 	if pending == 0 {
 		return errs
 	}
-	c, err := e.client()
+	c, err := e.connect(ctx)
 	if err != nil {
-		return fill(errs, permanent(e.scrubber().wrap(err, "channel %s: smtp %s: configure client", e.name, e.addr())))
+		return fill(errs, err)
 	}
-	if err := c.DialWithContext(ctx); err != nil {
-		return fill(errs, e.dialError(err))
-	}
+	healthy := true
 	for i, msg := range msgs {
 		if msg == nil {
 			continue
@@ -145,14 +149,16 @@ func (e *emailChannel) Send(ctx context.Context, batch []Message) []error {
 		err := c.Send(msg)
 		var se *mail.SendError
 		if errors.As(err, &se) && se.Reason == mail.ErrConnCheck {
-			// The connection went stale (go-mail refreshes its deadline per
-			// Send, not per message): dial again, once.
+			// The connection went stale (the server closed it while idle,
+			// or go-mail's deadline, refreshed per Send and not per
+			// message, passed): dial again, once.
 			_ = c.Close() // the connection is already gone; its QUIT has nothing to report
 			if derr := c.DialWithContext(ctx); derr != nil {
 				return fill(errs, e.dialError(derr))
 			}
 			err = c.Send(msg)
 		}
+		healthy = err == nil
 		if err != nil && msg.IsDelivered() {
 			// The server accepted the message at the end of DATA; what
 			// failed is the reset after it. The next message redials.
@@ -164,8 +170,53 @@ func (e *emailChannel) Send(ctx context.Context, batch []Message) []error {
 	}
 	// Every message was accepted at the end of its DATA (or has its own
 	// error); a failing QUIT changes nothing about what was delivered.
-	_ = c.Close()
+	e.release(c, healthy)
 	return errs
+}
+
+// connect returns the connection the last batch left open, or dials one.
+// Its error is an *Error.
+func (e *emailChannel) connect(ctx context.Context) (*mail.Client, error) {
+	e.mu.Lock()
+	c := e.idle
+	e.idle = nil
+	e.mu.Unlock()
+	if c != nil {
+		return c, nil
+	}
+	c, err := e.client()
+	if err != nil {
+		return nil, permanent(e.scrubber().wrap(err, "channel %s: smtp %s: configure client", e.name, e.addr()))
+	}
+	if err := c.DialWithContext(ctx); err != nil {
+		return nil, e.dialError(err)
+	}
+	return c, nil
+}
+
+// release keeps a healthy connection for the next batch, unless one is kept
+// already, and closes it otherwise.
+func (e *emailChannel) release(c *mail.Client, healthy bool) {
+	e.mu.Lock()
+	if healthy && e.idle == nil {
+		e.idle = c
+		c = nil
+	}
+	e.mu.Unlock()
+	if c != nil {
+		_ = c.Close()
+	}
+}
+
+// closeIdle closes the connection kept for the next batch, if any.
+func (e *emailChannel) closeIdle() {
+	e.mu.Lock()
+	c := e.idle
+	e.idle = nil
+	e.mu.Unlock()
+	if c != nil {
+		_ = c.Close() // everything sent on it was accepted already
+	}
 }
 
 // fill answers every message not yet failed with err.

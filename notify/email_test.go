@@ -250,6 +250,41 @@ func TestEmailBatchUsesOneConnection(t *testing.T) {
 	}
 }
 
+// TestEmailKeepsItsConnectionUntilCloseIdle: batches share one connection
+// until CloseIdle; one the server dropped while idle is dialled again.
+func TestEmailKeepsItsConnectionUntilCloseIdle(t *testing.T) {
+	s := smtptest.Start(t, smtptest.WithSTARTTLS(), smtptest.WithAuth(smtpUser, smtpPassword))
+	ch := emailChannelFor(t, s, "starttls", smtpPassword, s.ClientTLS())
+	base := rendered(t, "lead-enterprise")
+	n := 0
+	send := func() {
+		t.Helper()
+		m := base
+		m.Key = base.Key + ":" + strconv.Itoa(n)
+		n++
+		if err := ch.Send(context.Background(), []Message{m})[0]; err != nil {
+			t.Fatal(err)
+		}
+	}
+	send()
+	send()
+	if c := s.Connections(); c != 1 {
+		t.Errorf("two batches used %d connections, want 1", c)
+	}
+	CloseIdle(ch)
+	s.DropAfterNext(1)
+	send() // a new connection, which the server drops after this message
+	send() // finds it gone and dials again
+	if c := s.Connections(); c != 3 {
+		t.Errorf("%d connections after CloseIdle and a drop, want 3", c)
+	}
+	if got := len(s.Messages()); got != n {
+		t.Errorf("%d messages received, want %d", got, n)
+	}
+	CloseIdle(ch)
+	CloseIdle(ch) // nothing left to close
+}
+
 func TestEmailRedialsADroppedConnection(t *testing.T) {
 	s := smtptest.Start(t, smtptest.WithAuth(smtpUser, smtpPassword))
 	ch := emailChannelFor(t, s, "none", smtpPassword, nil)

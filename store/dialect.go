@@ -21,6 +21,10 @@ type dialect struct {
 	// pass over each other's rows; SQLite's immediate transactions
 	// serialise claimers instead.
 	skipLocked string
+	// claim is the isolation of a claim's transaction. On MySQL it is READ
+	// COMMITTED: under REPEATABLE READ a claim's range scan takes gap
+	// locks, and two claimers moving rows into the sending range deadlock.
+	claim sql.IsolationLevel
 	// migrationsTable creates the table of applied migrations.
 	migrationsTable string
 	// tableExists counts the tables named ? in the current database.
@@ -56,6 +60,7 @@ var mysqlDialect = &dialect{
 	name:       "mysql",
 	snapshot:   sql.LevelRepeatableRead,
 	skipLocked: " FOR UPDATE SKIP LOCKED",
+	claim:      sql.LevelReadCommitted,
 	migrationsTable: `CREATE TABLE IF NOT EXISTS schema_migrations (
     version    INT         NOT NULL PRIMARY KEY,
     applied_at DATETIME(6) NOT NULL

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -37,6 +38,10 @@ const (
 	StatusSent    = "sent"
 	StatusFailed  = "failed"
 )
+
+// ErrNotSending is what marking a message that is not being sent returns:
+// nobody claimed it, or it was marked already.
+var ErrNotSending = errors.New("not " + StatusSending)
 
 // ClaimTimeout is how long a claim holds: a message still sending after it
 // was claimed this long ago belongs to a worker that died, and may be claimed
@@ -209,28 +214,50 @@ func (s *Store) Outbox(ctx context.Context) ([]OutboxRow, error) {
 	return out, nil
 }
 
-// Claim takes up to limit messages due at now for worker: pending ones whose
-// next attempt has come, and ones left sending by a worker that claimed them
-// more than ClaimTimeout ago. They are marked sending, in one transaction; on
-// MySQL the rows are read with SKIP LOCKED, on SQLite the transaction holds
-// the write lock, so two workers never take the same message. The rows come
-// back by id.
+// Claim takes up to limit messages due at now for worker: first ones left
+// sending by a worker that claimed them more than ClaimTimeout ago, then
+// pending ones whose next attempt has come, in the order they fell due. They
+// are marked sending, in one transaction; on MySQL the rows are read with
+// SKIP LOCKED, on SQLite the transaction holds the write lock, so two workers
+// never take the same message. The rows come back by id.
+//
+// The two kinds are read by two queries, each in the order of the index
+// notifications_due (status, next_attempt_at, id), so that a claim reads and
+// locks the rows it takes, not every row an OR or another order would make
+// the server examine (with every row locked, a claim of 100 among 10,000
+// pending took half a second).
 func (s *Store) Claim(ctx context.Context, worker string, now time.Time, limit int) ([]OutboxRow, error) {
 	if limit <= 0 {
 		return nil, fmt.Errorf("store: claim: limit %d must be positive", limit)
 	}
 	var out []OutboxRow
-	err := s.inTx(ctx, nil, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+outboxColumns+` FROM notifications
-WHERE (status = ? AND next_attempt_at <= ?) OR (status = ? AND claimed_at <= ?)
-ORDER BY next_attempt_at, id LIMIT ?`+s.dialect.skipLocked,
-			StatusPending, s.instant(now), StatusSending, s.instant(now.Add(-ClaimTimeout)), limit)
+	err := s.inTx(ctx, &sql.TxOptions{Isolation: s.dialect.claim}, func(tx *sql.Tx) error {
+		stale, err := tx.QueryContext(ctx, `SELECT `+outboxColumns+` FROM notifications
+WHERE status = ? AND claimed_at <= ? ORDER BY next_attempt_at, id LIMIT ?`+s.dialect.skipLocked,
+			StatusSending, s.instant(now.Add(-ClaimTimeout)), limit)
 		if err != nil {
 			return err
 		}
-		if out, err = scanOutbox(rows); err != nil || len(out) == 0 {
+		if out, err = scanOutbox(stale); err != nil {
 			return err
 		}
+		if len(out) < limit {
+			due, err := tx.QueryContext(ctx, `SELECT `+outboxColumns+` FROM notifications
+WHERE status = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`+s.dialect.skipLocked,
+				StatusPending, s.instant(now), limit-len(out))
+			if err != nil {
+				return err
+			}
+			more, err := scanOutbox(due)
+			if err != nil {
+				return err
+			}
+			out = append(out, more...)
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 		args := []any{StatusSending, worker, s.instant(now)}
 		for i := range out {
 			out[i].Status = StatusSending
@@ -244,6 +271,20 @@ WHERE id IN (`+placeholders(len(out))+`)`, args...)
 		return nil, fmt.Errorf("store: claim for %s: %w", worker, err)
 	}
 	return out, nil
+}
+
+// Unclaim gives back messages worker claimed and did not send: they are
+// pending again, due at once. A message no longer claimed by worker is left
+// alone. It returns how many were given back.
+func (s *Store) Unclaim(ctx context.Context, worker string, ids []int64) (int, error) {
+	return s.inChunks(ctx, "unclaim", ids, func(part []int64) (string, []any) {
+		args := []any{StatusPending}
+		for _, id := range part {
+			args = append(args, id)
+		}
+		return `UPDATE notifications SET status = ?, claimed_at = NULL
+WHERE id IN (` + placeholders(len(part)) + `) AND status = ? AND claimed_by = ?`, append(args, StatusSending, worker)
+	})
 }
 
 // MarkSent records that a claimed message was delivered at at.
@@ -288,7 +329,7 @@ func (s *Store) finish(ctx context.Context, op string, id int64, set string, arg
 	case err != nil:
 		return fmt.Errorf("store: %s %d: %w", op, id, err)
 	}
-	return fmt.Errorf("store: %s %d: notification is %s, not %s", op, id, status, StatusSending)
+	return fmt.Errorf("store: %s %d: notification is %s: %w", op, id, status, ErrNotSending)
 }
 
 func failed(ctx context.Context, q dbtx, planID string) ([]schedule.FailedDelivery, error) {
@@ -388,23 +429,30 @@ ORDER BY next_attempt_at LIMIT 1`, StatusPending).Scan(&at)
 // 500 ids. It returns how many were sending (and are now sent): a message
 // another worker took over after a stale claim is left to that worker.
 func (s *Store) MarkAllSent(ctx context.Context, ids []int64, at time.Time) (int, error) {
-	const chunk = 500
-	total := 0
-	for start := 0; start < len(ids); start += chunk {
-		part := ids[start:min(start+chunk, len(ids))]
+	return s.inChunks(ctx, "mark sent", ids, func(part []int64) (string, []any) {
 		args := []any{StatusSent, s.instant(at)}
 		for _, id := range part {
 			args = append(args, id)
 		}
-		args = append(args, StatusSending)
-		res, err := s.db.ExecContext(ctx, `UPDATE notifications SET status = ?, sent_at = ?
-WHERE id IN (`+placeholders(len(part))+`) AND status = ?`, args...)
+		return `UPDATE notifications SET status = ?, sent_at = ?
+WHERE id IN (` + placeholders(len(part)) + `) AND status = ?`, append(args, StatusSending)
+	})
+}
+
+// inChunks runs the statement stmt makes for each 500 of ids and returns
+// the rows they changed in all.
+func (s *Store) inChunks(ctx context.Context, op string, ids []int64, stmt func(part []int64) (string, []any)) (int, error) {
+	const chunk = 500
+	total := 0
+	for start := 0; start < len(ids); start += chunk {
+		q, args := stmt(ids[start:min(start+chunk, len(ids))])
+		res, err := s.db.ExecContext(ctx, q, args...)
 		if err != nil {
-			return total, fmt.Errorf("store: mark sent: %w", err)
+			return total, fmt.Errorf("store: %s: %w", op, err)
 		}
 		n, err := res.RowsAffected()
 		if err != nil {
-			return total, fmt.Errorf("store: mark sent: %w", err)
+			return total, fmt.Errorf("store: %s: %w", op, err)
 		}
 		total += int(n)
 	}

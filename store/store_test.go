@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -611,6 +612,59 @@ func TestClaimByTwoWorkersNeverSharesARow(t *testing.T) {
 	})
 }
 
+// TestClaimTakesStaleClaimsFirst: a claim fills its limit with messages a
+// dead worker left sending before the pending ones, and Unclaim gives back
+// only what the worker still holds.
+func TestClaimTakesStaleClaimsFirst(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		now := at("2024-06-02 09:00:00")
+		var msgs []store.Message
+		for i := range 6 {
+			msgs = append(msgs, message(fmt.Sprintf("m%d", i), now.Add(time.Duration(i)*time.Second)))
+		}
+		if _, err := s.Enqueue(ctx, msgs); err != nil {
+			t.Fatal(err)
+		}
+		dead, err := s.Claim(ctx, "dead", now.Add(time.Second), 10)
+		if err != nil || len(dead) != 2 {
+			t.Fatalf("first claim: %d rows, %v; want m0 and m1", len(dead), err)
+		}
+		later := now.Add(store.ClaimTimeout + 2*time.Second)
+		rows, err := s.Claim(ctx, "live", later, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := keysOf(rows); !slices.Equal(got, []string{"m0", "m1", "m2"}) {
+			t.Errorf("claim after the timeout took %v, want the stale m0, m1 and then m2", got)
+		}
+		// "dead" no longer holds m0: Unclaim leaves it with "live".
+		n, err := s.Unclaim(ctx, "dead", []int64{dead[0].ID})
+		if err != nil || n != 0 {
+			t.Errorf("unclaim by a worker that lost the claim: %d, %v; want 0", n, err)
+		}
+		ids := []int64{rows[0].ID, rows[1].ID}
+		if n, err := s.Unclaim(ctx, "live", ids); err != nil || n != 2 {
+			t.Errorf("unclaim: %d, %v; want 2", n, err)
+		}
+		again, err := s.Claim(ctx, "other", later, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := keysOf(again); !slices.Equal(got, []string{"m0", "m1", "m3", "m4", "m5"}) {
+			t.Errorf("claim after unclaim took %v, want m0, m1 given back and m3 to m5", got)
+		}
+	})
+}
+
+func keysOf(rows []store.OutboxRow) []string {
+	var keys []string
+	for _, r := range rows {
+		keys = append(keys, r.Key)
+	}
+	return keys
+}
+
 func TestMarkSentRetryFailed(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
@@ -636,7 +690,7 @@ func TestMarkSentRetryFailed(t *testing.T) {
 		if err := s.MarkSent(ctx, ids["c"], sentAt); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.MarkSent(ctx, ids["c"], sentAt); err == nil || !strings.Contains(err.Error(), "is sent, not sending") {
+		if err := s.MarkSent(ctx, ids["c"], sentAt); !errors.Is(err, store.ErrNotSending) || !strings.Contains(err.Error(), "is sent") {
 			t.Errorf("marking a sent notification again: %v", err)
 		}
 		if err := s.MarkRetry(ctx, 999999, now, "x"); err == nil || !strings.Contains(err.Error(), "no such notification") {
