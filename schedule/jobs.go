@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -155,6 +156,12 @@ func (e *Engine) Due(s *State, at time.Time, lastRuns map[string]time.Time) ([]N
 		}
 		if v == nil {
 			v = e.newView(s)
+		}
+		if out == nil && slices.ContainsFunc(j.Rules, func(r Rule) bool { return r == Lead || r == Overdue || r == Quarterly }) {
+			// Room for a message to every recipient on one channel, what
+			// the rules that write to every enterprise write at most: the
+			// slice does not grow, and copy, as it fills.
+			out = make([]Notification, 0, len(v.sections)+len(v.firms))
 		}
 		// Jobs run different rules and keys start with the rule: no two
 		// jobs decide the same key.

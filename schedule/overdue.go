@@ -11,6 +11,8 @@ import "remindd/plan"
 // not a burst.
 func (ev *evaluation) overdue(out []Notification) ([]Notification, error) {
 	every := ev.Config.Rules.OverdueEveryDays
+	// Most recipients share a few period starts: each is written once.
+	periods := map[plan.Date]string{}
 	for a := range ev.assignees() {
 		if len(a.contacts) == 0 {
 			continue
@@ -29,9 +31,15 @@ func (ev *evaluation) overdue(out []Notification) ([]Notification, error) {
 		if k < 1 {
 			continue
 		}
+		began := oldest.AddDays(k * every)
+		what, ok := periods[began]
+		if !ok {
+			what = began.String()
+			periods[began] = what
+		}
 		out = ev.send(out, message{
 			rule: Overdue, to: a.who, name: a.name,
-			what: oldest.AddDays(k * every).String(), items: items,
+			what: what, items: items,
 		}, a.contacts)
 	}
 	return out, nil
