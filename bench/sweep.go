@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -306,8 +305,8 @@ func baselineScan(ctx context.Context, db *sql.DB, planID string, at time.Time) 
 		kind, id string
 	}
 	type ent struct {
-		code, name, sector, size, trades, contact, email, mobile, webhook string
-		active                                                            bool
+		code, name, sector, size, trades, email, webhook string
+		active                                           bool
 	}
 	type ach struct {
 		sector, metric, name string
@@ -358,9 +357,9 @@ func baselineScan(ctx context.Context, db *sql.DB, planID string, at time.Time) 
 			comps = append(comps, c)
 			return err
 		}),
-		scan(`SELECT credit_code, name, sector, size_class, trades, contact_name, email, mobile, webhook, active FROM enterprises ORDER BY credit_code`, nil, func(r *sql.Rows) error {
+		scan(`SELECT credit_code, name, sector, size_class, trades, email, webhook, active FROM enterprises ORDER BY credit_code`, nil, func(r *sql.Rows) error {
 			var e ent
-			err := r.Scan(&e.code, &e.name, &e.sector, &e.size, &e.trades, &e.contact, &e.email, &e.mobile, &e.webhook, &e.active)
+			err := r.Scan(&e.code, &e.name, &e.sector, &e.size, &e.trades, &e.email, &e.webhook, &e.active)
 			ents = append(ents, e)
 			return err
 		}),
@@ -392,12 +391,7 @@ type countWriter struct{ n int64 }
 func (w *countWriter) Write(p []byte) (int, error) { w.n += int64(len(p)); return len(p), nil }
 
 // encode writes notifications as `remindd due --format json` does.
-func encode(w io.Writer, ns []schedule.Notification) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(ns)
-}
+func encode(w io.Writer, ns []schedule.Notification) error { return schedule.WriteJSON(w, ns) }
 
 // measureSweep runs the sweep measurements for one populated size.
 func (b *bench) measureSweep(ctx context.Context, name, cfgPath string, res *sweepResult) error {

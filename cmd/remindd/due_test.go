@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"testing"
 	"time"
 
@@ -13,7 +12,8 @@ import (
 )
 
 // TestDueJSONIsStreamedAsOneValue: due --format json writes its array an
-// element at a time, byte for byte as encoding the whole slice at once.
+// element at a time (schedule.WriteJSON), byte for byte as a.json writes
+// the whole slice.
 func TestDueJSONIsStreamedAsOneValue(t *testing.T) {
 	at := time.Date(2024, 6, 2, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
 	digest := &schedule.DigestBody{Month: "2024-05",
@@ -50,33 +50,4 @@ func TestDueJSONIsStreamedAsOneValue(t *testing.T) {
 			t.Errorf("%d notifications streamed (-whole +streamed):\n%s", len(ns), diff)
 		}
 	}
-}
-
-// FuzzAppendIndent: appendIndent indents what encoding/json writes as
-// json.Indent does.
-func FuzzAppendIndent(f *testing.F) {
-	for _, s := range []string{`[]`, `{}`, `[{}]`, `{"a":[]}`, `{"a":{"b":[1,2,{"c":null}]},"d":"x,y:{}[]\"\\"}`,
-		`"\u2028<&>"`, `[1,[2,[3,[]]],{"":""}]`, `{"k":"晋江","t":true,"f":false,"n":-1.5e+10}`} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		var v any
-		if json.Unmarshal([]byte(s), &v) != nil {
-			return
-		}
-		var compact bytes.Buffer
-		enc := json.NewEncoder(&compact)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(v); err != nil {
-			t.Fatal(err)
-		}
-		src := bytes.TrimSuffix(compact.Bytes(), []byte("\n"))
-		var want bytes.Buffer
-		if err := json.Indent(&want, src, "  ", "  "); err != nil {
-			t.Fatal(err)
-		}
-		if got := appendIndent([]byte("x"), src, "  "); string(got) != "x"+want.String() {
-			t.Errorf("appendIndent(%s):\n%s\nwant\n%s", src, got[1:], want.Bytes())
-		}
-	})
 }
