@@ -35,16 +35,8 @@ type Done struct {
 	last     []uint64
 }
 
-// Grow makes room for n assignees of kind, for a reader that knows how many
-// there will be about.
-func (d *Done) Grow(kind string, n int) {
-	if d.m == nil {
-		d.m = map[string]map[string][]uint64{}
-	}
-	if d.m[kind] == nil {
-		d.m[kind] = make(map[string][]uint64, n)
-	}
-}
+// Assignees counts the assignees of kind with something done.
+func (d *Done) Assignees(kind string) int { return len(d.m[kind]) }
 
 // Add marks task done by who.
 func (d *Done) Add(task int, who Recipient) { d.AddBytes(task, who.Kind, []byte(who.ID)) }
@@ -64,8 +56,11 @@ func (d *Done) AddBytes(task int, kind string, id []byte) {
 	bits := byID[string(id)] // no allocation to look up
 	if w >= len(bits) {
 		if byID == nil {
-			d.Grow(kind, 0)
-			byID = d.m[kind]
+			if d.m == nil {
+				d.m = map[string]map[string][]uint64{}
+			}
+			byID = map[string][]uint64{}
+			d.m[kind] = byID
 		}
 		d.words = max(d.words, w+1)
 		bits = append(bits, make([]uint64, d.words-len(bits))...)

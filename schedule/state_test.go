@@ -31,4 +31,7 @@ func TestDoneSet(t *testing.T) {
 	if d.Len() != 5 {
 		t.Errorf("Len = %d, want 5", d.Len())
 	}
+	if n := d.Assignees(schedule.KindSection); n != 1 {
+		t.Errorf("Assignees(section) = %d, want 1", n)
+	}
 }

@@ -127,15 +127,15 @@ const ruleColumns = `credit_code, name, sector, size_class, trades, email, webho
 // reads a province's roster into as little memory as it can: each row's own
 // text is one string, and the values many enterprises share (sector, size
 // class, trades) are held once: enterprises with the same trades share one
-// Trades slice, which nobody may modify.
-func ruleEnterprises(ctx context.Context, q dbtx) ([]schedule.Enterprise, error) {
+// Trades slice, which nobody may modify. It makes room for about enterprises.
+func ruleEnterprises(ctx context.Context, q dbtx, about int) ([]schedule.Enterprise, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+ruleColumns+` FROM enterprises ORDER BY credit_code`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var (
-		out                                          []schedule.Enterprise
+		out                                          = make([]schedule.Enterprise, 0, about)
 		code, name, sector, size, trades, mail, hook sql.RawBytes
 		own                                          []byte
 		shared                                       = map[string]string{}

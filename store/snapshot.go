@@ -20,13 +20,15 @@ func (s *Store) Snapshot(ctx context.Context, planID string, at time.Time) (*sch
 	err := s.inTx(ctx, s.readOnly(), func(tx *sql.Tx) error {
 		st = &schedule.State{}
 		var err error
-		if st.Enterprises, err = ruleEnterprises(ctx, tx); err != nil {
-			return fmt.Errorf("enterprises: %w", err)
-		}
-		// Most enterprises have done something.
-		st.Done.Grow(schedule.KindEnterprise, len(st.Enterprises))
 		if err = s.done(ctx, tx, planID, at, &st.Done); err != nil {
 			return fmt.Errorf("completions: %w", err)
+		}
+		// Most enterprises have done something: room for those and an
+		// eighth more, so that the slice rarely grows, and is copied, as
+		// it fills.
+		n := st.Done.Assignees(schedule.KindEnterprise)
+		if st.Enterprises, err = ruleEnterprises(ctx, tx, n+n/8); err != nil {
+			return fmt.Errorf("enterprises: %w", err)
 		}
 		if st.Achievements, err = achievements(ctx, tx, planID); err != nil {
 			return fmt.Errorf("achievements: %w", err)
