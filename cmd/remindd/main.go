@@ -57,6 +57,7 @@ func commands() []command {
 		{"outbox", "outbox [--format table|json]: every notification and its delivery status", (*app).outbox},
 		{"migrate", "migrate: create or upgrade the store's schema", (*app).migrate},
 		{"check-config", "check-config: validate the config and the plan it names", (*app).checkConfig},
+		{"test-send", "test-send (--section ID | --channel NAME [--to ADDRESS]): send a test message now; writes nothing", (*app).testSend},
 	}
 }
 
