@@ -7,6 +7,7 @@ package config
 import (
 	"fmt"
 	"net/mail"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -40,6 +41,10 @@ type Config struct {
 	// Templates is a folder whose templates replace the embedded ones of
 	// the same name.
 	Templates string `yaml:"templates"`
+	// HeartbeatURL, when set, is fetched (GET) after each successful daily
+	// sweep of `remindd run`, so that an outside monitor (a dead man's
+	// switch such as healthchecks.io) notices when reminders stop.
+	HeartbeatURL string `yaml:"heartbeat_url"`
 
 	// File is the path the config was read from; Dir its folder, against
 	// which relative paths in it are resolved.
@@ -281,6 +286,11 @@ func (c *Config) validate() error {
 	}
 	if _, _, err := SplitStore(c.Store); err != nil {
 		r.Add("store", path("store"), "%v", err)
+	}
+	if c.HeartbeatURL != "" {
+		if u, err := url.Parse(c.HeartbeatURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			r.Add("heartbeat_url", path("heartbeat_url"), "heartbeat URL must be an absolute http or https URL")
+		}
 	}
 	if c.CatchUp < 0 {
 		r.Add("catch_up", path("catch_up"), "catch-up window must not be negative")

@@ -90,11 +90,17 @@ func (d *Daemon) Run(ctx context.Context, o RunOptions) error {
 		}
 		decideMu.Lock()
 		defer decideMu.Unlock()
-		if _, err := d.Decide(stop, d.clock.Now()); err != nil {
+		res, err := d.Decide(stop, d.clock.Now())
+		if err != nil {
 			faults.Error("jobs failed", err)
 			return
 		}
 		faults.OK("jobs failed")
+		if err := d.heartbeat(stop, res.Runs); err != nil {
+			faults.Error("heartbeat failed", err)
+		} else {
+			faults.OK("heartbeat failed")
+		}
 	}
 	deliver := func() {
 		_, err := d.Deliver(stop, send, d.clock.Now())
