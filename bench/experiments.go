@@ -135,7 +135,7 @@ GROUP BY assignee_kind, assignee_id`, planID, at)
 	if err := timeIt("aggregated in the server through the index: GROUP BY assignee, BIT_OR of the tasks as 3 words (one run)", 1, func() (int, error) { return aggregated(text) }); err != nil {
 		return err
 	}
-	if err := timeIt("the same query without `FORCE INDEX` (the optimizer does not pick the index by itself)", b.runs, func() (int, error) { return raw(binary, "") }); err != nil {
+	if err := timeIt("the same query without `FORCE INDEX`: the plan the optimizer picks (at 100k, MariaDB 10.11 keeps the table scan)", b.runs, func() (int, error) { return raw(binary, "") }); err != nil {
 		return err
 	}
 	return timeIt("without the covering index (`IGNORE INDEX (completions_done)`: schema 1's table scan)", b.runs, func() (int, error) { return raw(binary, "IGNORE INDEX (completions_done)") })
