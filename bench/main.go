@@ -81,7 +81,7 @@ func run() error {
 	only := flag.String("only", "sweep,deliver,idle", "which parts to run")
 	flag.DurationVar(&b.maxSweep, "max-sweep", 2*time.Minute, "stop a sweep process running longer")
 	maxRSS := flag.Int64("max-rss-mb", 4096, "stop a sweep process using more resident memory (MB)")
-	experiments := flag.Bool("experiments", true, "after each sweep, time other ways of reading the completions (adds an index to that database)")
+	experiments := flag.Bool("experiments", true, "after each sweep, time other ways of reading the completions")
 	flag.BoolVar(&b.keep, "keep", false, "keep the databases remindd_bench_* afterwards")
 	command := flag.String("command", "", "the command line to record in the results (default: this program's)")
 	flag.Parse()
