@@ -291,8 +291,8 @@ func (b *bench) benchDeliver(ctx context.Context, sk *sink) (*deliverResult, err
 		return nil, fmt.Errorf("claimed %d of %d", claimed, b.mails)
 	}
 	// Then the first claim of a drain, with every message pending: the
-	// claim's SELECT as shipped and rewritten, each in a transaction that
-	// is rolled back.
+	// claim's SELECTs as shipped and as they were, each in a transaction
+	// that is rolled back.
 	if err := reset(store.StatusPending); err != nil {
 		return nil, err
 	}
@@ -463,25 +463,27 @@ func buildMail(m notify.Message, from, fromName string, now time.Time) (*mail.Ms
 const outboxColumns = `id, plan_id, dedup_key, rule, recipient_kind, recipient_id, channel, address, subject, body,
 tasks, status, attempts, next_attempt_at, sent_at, last_error, created_at`
 
-// claimQueries are the claim's SELECT as store.Claim sends it, and ways of
-// writing it that an index can serve in order.
+// claimQueries are the two SELECTs store.Claim sends (stale claims, then
+// pending messages, each in the order of the index notifications_due), and
+// the single query it sent before, whose OR made the server examine and lock
+// every pending row. Each gets (now, now - ClaimTimeout, limit).
 var claimQueries = []struct{ what, sql string }{
-	{"as shipped: `(pending AND due) OR (sending AND stale) ORDER BY next_attempt_at, id LIMIT 100 FOR UPDATE SKIP LOCKED`, every column",
+	{"as shipped, 1 of 2: stale claims, `status = 'sending' AND claimed_at <= ? ORDER BY next_attempt_at, id LIMIT 100 FOR UPDATE SKIP LOCKED`, every column",
 		`SELECT ` + outboxColumns + ` FROM notifications
-WHERE (status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND claimed_at <= ?)
+WHERE ? IS NOT NULL AND status = 'sending' AND claimed_at <= ?
 ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED`},
-	{"the same without `FOR UPDATE SKIP LOCKED`",
-		`SELECT ` + outboxColumns + ` FROM notifications
-WHERE (status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND claimed_at <= ?)
-ORDER BY next_attempt_at, id LIMIT ?`},
-	{"the same, ids only (the index covers it)",
-		`SELECT id FROM notifications
-WHERE (status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND claimed_at <= ?)
-ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED`},
-	{"pending only, no OR: `status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 100 FOR UPDATE SKIP LOCKED`, every column (stale claims would be a second query)",
+	{"as shipped, 2 of 2: pending, `status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 100 FOR UPDATE SKIP LOCKED`, every column",
 		`SELECT ` + outboxColumns + ` FROM notifications
 WHERE status = 'pending' AND next_attempt_at <= ? AND ? IS NOT NULL
 ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED`},
+	{"before: one query, `(pending AND due) OR (sending AND stale) ORDER BY next_attempt_at, id LIMIT 100 FOR UPDATE SKIP LOCKED`, every column",
+		`SELECT ` + outboxColumns + ` FROM notifications
+WHERE (status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND claimed_at <= ?)
+ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED`},
+	{"before, without `FOR UPDATE SKIP LOCKED`",
+		`SELECT ` + outboxColumns + ` FROM notifications
+WHERE (status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND claimed_at <= ?)
+ORDER BY next_attempt_at, id LIMIT ?`},
 }
 
 // claimSelect runs a claim's SELECT in a transaction, reads every row and
