@@ -9,7 +9,8 @@ import (
 	"remindd/schedule"
 )
 
-// due prints what a tick at --at would enqueue, and writes nothing.
+// due prints what a tick at --at would decide (a tick enqueues those whose
+// key is not in the outbox yet), and writes nothing.
 func (a *app) due(args []string) error {
 	fs := a.flags("due")
 	at := fs.String("at", "", "the instant, RFC 3339 (default now)")

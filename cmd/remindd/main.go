@@ -51,7 +51,7 @@ func commands() []command {
 		{"tick", "tick --at T: wake once at T, catch up, enqueue and deliver, exit", (*app).tick},
 		{"simulate", "simulate --from A --to B: replay every scheduled job time from A to B", (*app).simulate},
 		{"plan", "plan validate | plan show [--format json|table]: check or print the plan", (*app).plan},
-		{"due", "due --at T [--format table|json]: what a tick at T would enqueue; writes nothing", (*app).due},
+		{"due", "due --at T [--format table|json]: what a tick at T would decide (keys already in the outbox included); writes nothing", (*app).due},
 		{"status", "status --at T [--format table|json]: per section done, overdue, upcoming; per sector and milestone", (*app).status},
 		{"done", "done --task N (--section ID | --enterprise CODE) [--at T]: record a completion", (*app).done},
 		{"undo", "undo --task N (--section ID | --enterprise CODE): remove a completion", (*app).undo},
