@@ -75,19 +75,8 @@ func (b *bench) machine(ctx context.Context) []string {
 	return out
 }
 
-func median(xs []time.Duration) time.Duration {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
-
-func medianInt(xs []int64) int64 {
+// median is the middle of xs (the mean of the two middle ones), 0 when empty.
+func median[T time.Duration | int64](xs []T) T {
 	if len(xs) == 0 {
 		return 0
 	}
@@ -162,7 +151,7 @@ func (r *report) targets() []target {
 		out = append(out,
 			target{"sweep (`remindd due` process) ÷ bare scan ≤ 1.5 at 100k", fmt.Sprintf("%.2f× (%s ÷ %s) %s", ratio, ms(wall), ms(base), at), yesNo(ratio <= 1.5)},
 			target{"sweep ≤ 2 s at 100k", fmt.Sprintf("%s %s", ms(wall), at), yesNo(wall <= 2*time.Second)},
-			target{"sweep peak RSS ≤ 150 MB", fmt.Sprintf("%s %s", mb(medianInt(big.procRSS)), at), yesNo(medianInt(big.procRSS) <= 150<<20)})
+			target{"sweep peak RSS ≤ 150 MB", fmt.Sprintf("%s %s", mb(median(big.procRSS)), at), yesNo(median(big.procRSS) <= 150<<20)})
 		// Growth from the smallest to the largest size: the process net of
 		// its fixed cost on an empty store, and the in-process sweep.
 		fixed := 0.0
@@ -173,7 +162,7 @@ func (r *report) targets() []target {
 			k := exponent(first.n, big.n, median(first.procWall).Seconds()-fixed, wall.Seconds()-fixed)
 			ki := exponent(first.n, big.n, first.inProcess().Seconds(), big.inProcess().Seconds())
 			kb := exponent(first.n, big.n, median(first.baseline).Seconds(), base.Seconds())
-			kr := exponent(first.n, big.n, float64(medianInt(first.procRSS)), float64(medianInt(big.procRSS)))
+			kr := exponent(first.n, big.n, float64(median(first.procRSS)), float64(median(big.procRSS)))
 			out = append(out, target{"sweep time and peak memory grow linearly or better, " + human(first.n) + " → " + human(big.n) + " (exponent k of N^k ≤ 1.1)",
 				fmt.Sprintf("`due` process (net of the empty-store cost) ∝ N^%.2f, in-process sweep ∝ N^%.2f (the bare scan itself ∝ N^%.2f); peak RSS ∝ N^%.2f; by step in §2", k, ki, kb, kr),
 				yesNo(k <= 1.1 && kr <= 1.1)})
@@ -200,7 +189,7 @@ func (r *report) summary(b *bench) string {
 	var s strings.Builder
 	fmt.Fprintf(&s, "\nremindd bench, %s, %s\n", r.started.UTC().Format(time.RFC3339), strings.Join(r.machine[:1], ""))
 	if r.empty != nil {
-		fmt.Fprintf(&s, "  fixed cost of `due` on an empty store: %s, %s RSS\n", ms(median(r.empty.procWall)), mb(medianInt(r.empty.procRSS)))
+		fmt.Fprintf(&s, "  fixed cost of `due` on an empty store: %s, %s RSS\n", ms(median(r.empty.procWall)), mb(median(r.empty.procRSS)))
 	}
 	for _, x := range r.sweeps {
 		if len(x.procWall) == 0 {
@@ -208,7 +197,7 @@ func (r *report) summary(b *bench) string {
 			continue
 		}
 		fmt.Fprintf(&s, "  %7s enterprises: due %s (%s RSS), bare scan %s, ratio %.1f; in-process snapshot %s + Due %s + JSON %s\n",
-			human(x.n), ms(median(x.procWall)), mb(medianInt(x.procRSS)), ms(median(x.baseline)),
+			human(x.n), ms(median(x.procWall)), mb(median(x.procRSS)), ms(median(x.baseline)),
 			median(x.procWall).Seconds()/median(x.baseline).Seconds(), ms(median(x.snapshot)), ms(median(x.due)), ms(median(x.encode)))
 	}
 	if d := r.deliver; d != nil {
@@ -335,7 +324,7 @@ func (r *report) markdown(b *bench) string {
 		fixed := time.Duration(0)
 		if r.empty != nil {
 			fixed = median(r.empty.procWall)
-			w("| 0 | %s | | | | | | | %s | | | | | |\n", ms(fixed), mb(medianInt(r.empty.procRSS)))
+			w("| 0 | %s | | | | | | | %s | | | | | |\n", ms(fixed), mb(median(r.empty.procRSS)))
 		}
 		var prev *sweepResult
 		for _, x := range r.sweeps {
@@ -349,11 +338,11 @@ func (r *report) markdown(b *bench) string {
 				kt = fmt.Sprintf("%.2f", exponent(prev.n, x.n, (median(prev.procWall)-fixed).Seconds(), (wall-fixed).Seconds()))
 				ki = fmt.Sprintf("%.2f", exponent(prev.n, x.n, prev.inProcess().Seconds(), x.inProcess().Seconds()))
 				kb = fmt.Sprintf("%.2f", exponent(prev.n, x.n, median(prev.baseline).Seconds(), median(x.baseline).Seconds()))
-				kr = fmt.Sprintf("%.2f", exponent(prev.n, x.n, float64(medianInt(prev.procRSS)), float64(medianInt(x.procRSS))))
+				kr = fmt.Sprintf("%.2f", exponent(prev.n, x.n, float64(median(prev.procRSS)), float64(median(x.procRSS))))
 			}
 			w("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s (%d allocs) | %s (%d allocs) |\n", human(x.n), ms(wall), ms(per), kt,
 				ms(x.inProcess()), ki, ms(median(x.baseline)), kb,
-				mb(medianInt(x.procRSS)), kr, mbu(x.liveState), mbu(x.liveNotes), mbu(x.allocSnap), x.allocsSnap, mbu(x.allocDue), x.allocsDue)
+				mb(median(x.procRSS)), kr, mbu(x.liveState), mbu(x.liveNotes), mbu(x.allocSnap), x.allocsSnap, mbu(x.allocDue), x.allocsDue)
 			prev = x
 		}
 		w("\nAt 100k the server's read of the completions costs more per row than at 10k, in the bare scan as in the sweep: the covering index `completions_done` (its size with the table's in §1) is then larger than `innodb_buffer_pool_size` (under Machine), so every sweep reads index pages again.\n")
@@ -361,7 +350,7 @@ func (r *report) markdown(b *bench) string {
 		var lims []string
 		for _, x := range r.sweeps {
 			if len(x.limWall) > 0 {
-				lims = append(lims, fmt.Sprintf("%s: %s, peak RSS %s", human(x.n), ms(median(x.limWall)), mb(medianInt(x.limRSS))))
+				lims = append(lims, fmt.Sprintf("%s: %s, peak RSS %s", human(x.n), ms(median(x.limWall)), mb(median(x.limRSS))))
 			}
 		}
 		w("%s.\n", strings.Join(lims, "; "))

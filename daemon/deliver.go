@@ -40,7 +40,7 @@ type Delivery struct {
 // passed.
 func (d *Daemon) Deliver(stop, send context.Context, now time.Time) (Delivery, error) {
 	s := d.current()
-	if err := d.settle(send, s, now); err != nil {
+	if err := d.settle(send); err != nil {
 		return Delivery{}, err
 	}
 	// quit ends the claimer and the sender: stop is done, or a stage failed.
@@ -77,7 +77,7 @@ func (d *Daemon) Deliver(stop, send context.Context, now time.Time) (Delivery, e
 	go func() {
 		defer close(marked)
 		for o := range outcomes {
-			dl := d.count(s, o, now)
+			dl := d.count(o)
 			total.Sent += dl.Sent
 			total.Retried += dl.Retried
 			total.Failed += dl.Failed
@@ -123,7 +123,7 @@ type outcome struct {
 	errs []error
 	sent time.Time
 	// next is when to retry each message whose error is worth it, zero for
-	// one sent or failed for good; count fills it in.
+	// one sent or failed for good.
 	next []time.Time
 }
 
@@ -167,7 +167,7 @@ func (d *Daemon) owe(add func(*debts)) {
 }
 
 // settle pays what earlier drains owe the store, and keeps what it cannot.
-func (d *Daemon) settle(ctx context.Context, s *setup, now time.Time) error {
+func (d *Daemon) settle(ctx context.Context) error {
 	d.debtMu.Lock()
 	defer d.debtMu.Unlock()
 	for len(d.debts.unmarked) > 0 {
@@ -185,7 +185,8 @@ func (d *Daemon) settle(ctx context.Context, s *setup, now time.Time) error {
 	return nil
 }
 
-// sendClaim sends a claimed batch, channel by channel in claim order.
+// sendClaim sends a claimed batch, channel by channel in claim order, and
+// decides when each message worth retrying is tried again.
 func (d *Daemon) sendClaim(ctx context.Context, s *setup, c claim, now time.Time) outcome {
 	var order []string
 	groups := map[string][]int{}
@@ -215,12 +216,17 @@ func (d *Daemon) sendClaim(ctx context.Context, s *setup, c claim, now time.Time
 			c.errs[index[j]] = err
 		}
 	}
-	return outcome{rows: c.rows, errs: c.errs, sent: now, next: make([]time.Time, len(c.rows))}
+	o := outcome{rows: c.rows, errs: c.errs, sent: now, next: make([]time.Time, len(c.rows))}
+	for i, r := range c.rows {
+		if err := c.errs[i]; err != nil && notify.Temporary(err) && r.Attempts+1 < s.config.Delivery.MaxAttempts {
+			o.next[i] = now.Add(backoff(s.config.Delivery, r.Key, r.Attempts, err))
+		}
+	}
+	return o
 }
 
-// count logs and counts what sending a batch did, and decides when each
-// message worth retrying is tried again.
-func (d *Daemon) count(s *setup, o outcome, now time.Time) Delivery {
+// count logs and counts what sending a batch did.
+func (d *Daemon) count(o outcome) Delivery {
 	var dl Delivery
 	for i, r := range o.rows {
 		fields := logrus.Fields{"key": r.Key, "rule": r.Rule, "channel": r.Channel, "attempt": r.Attempts + 1}
@@ -229,8 +235,7 @@ func (d *Daemon) count(s *setup, o outcome, now time.Time) Delivery {
 		case err == nil:
 			d.metrics.delivered.WithLabelValues(r.Rule, r.Channel, store.StatusSent).Inc()
 			dl.Sent++
-		case notify.Temporary(err) && r.Attempts+1 < s.config.Delivery.MaxAttempts:
-			o.next[i] = now.Add(backoff(s.config.Delivery, r.Key, r.Attempts, err))
+		case !o.next[i].IsZero():
 			d.metrics.delivered.WithLabelValues(r.Rule, r.Channel, "retry").Inc()
 			fields["next_attempt"] = o.next[i].Format(time.RFC3339)
 			d.log.WithFields(fields).WithError(err).Warn("delivery deferred")

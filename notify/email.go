@@ -177,11 +177,7 @@ func (e *emailChannel) Send(ctx context.Context, batch []Message) []error {
 // connect returns the connection the last batch left open, or dials one.
 // Its error is an *Error.
 func (e *emailChannel) connect(ctx context.Context) (*mail.Client, error) {
-	e.mu.Lock()
-	c := e.idle
-	e.idle = nil
-	e.mu.Unlock()
-	if c != nil {
+	if c := e.takeIdle(); c != nil {
 		return c, nil
 	}
 	c, err := e.client()
@@ -192,6 +188,15 @@ func (e *emailChannel) connect(ctx context.Context) (*mail.Client, error) {
 		return nil, e.dialError(err)
 	}
 	return c, nil
+}
+
+// takeIdle takes the connection kept for the next batch, or nil.
+func (e *emailChannel) takeIdle() *mail.Client {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	c := e.idle
+	e.idle = nil
+	return c
 }
 
 // release keeps a healthy connection for the next batch, unless one is kept
@@ -210,11 +215,7 @@ func (e *emailChannel) release(c *mail.Client, healthy bool) {
 
 // closeIdle closes the connection kept for the next batch, if any.
 func (e *emailChannel) closeIdle() {
-	e.mu.Lock()
-	c := e.idle
-	e.idle = nil
-	e.mu.Unlock()
-	if c != nil {
+	if c := e.takeIdle(); c != nil {
 		_ = c.Close() // everything sent on it was accepted already
 	}
 }
