@@ -215,7 +215,8 @@ func (d *Daemon) Decide(ctx context.Context, at time.Time) (TickResult, error) {
 			}
 		}
 	}
-	added, err := d.store.EnqueueAndRecord(ctx, s.plan.ID, msgs, runs)
+	record := SpanOf(s.plan, time.Duration(s.config.CatchUp)).recordable(runs)
+	added, err := d.store.EnqueueAndRecord(ctx, s.plan.ID, msgs, record)
 	if err != nil {
 		return TickResult{}, err
 	}

@@ -110,10 +110,18 @@ func lead(ctx context.Context, s *store.Store, now time.Time) (*store.Lock, erro
 	return l, nil
 }
 
+// instant is a time given on the command line, with the flag and text that
+// gave it.
+type instant struct {
+	flag, text string
+	at         time.Time
+}
+
 // leadOnce prepares a one-off run of the jobs (tick, simulate): it loads the
-// config and plan, opens the daemon on a settable clock and takes the job
-// lock. done releases the lock and closes the store.
-func (a *app) leadOnce(ctx context.Context, level string, now time.Time) (*daemon.Daemon, *plan.Plan, func(), error) {
+// config and plan, refuses instants outside the plan's span unless forced,
+// opens the daemon on a settable clock and takes the job lock. done releases
+// the lock and closes the store.
+func (a *app) leadOnce(ctx context.Context, level string, force bool, instants ...instant) (*daemon.Daemon, *plan.Plan, func(), error) {
 	log, err := a.logger(level)
 	if err != nil {
 		return nil, nil, nil, err
@@ -122,6 +130,15 @@ func (a *app) leadOnce(ctx context.Context, level string, now time.Time) (*daemo
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	if !force {
+		span := daemon.SpanOf(p, time.Duration(c.CatchUp))
+		for _, in := range instants {
+			if err := span.Check(in.at); err != nil {
+				return nil, nil, nil, usageError{fmt.Sprintf("%s %s %v; give --force to run it anyway", in.flag, in.text, err)}
+			}
+		}
+	}
+	now := instants[0].at
 	d, s, err := a.openDaemon(ctx, c, p, log, &daemon.SetClock{})
 	if err != nil {
 		return nil, nil, nil, err
@@ -144,6 +161,7 @@ func (a *app) tick(args []string) error {
 	fs := a.flags("tick")
 	at := fs.String("at", "", "the instant, RFC 3339 (default now)")
 	level := fs.String("log-level", "warn", "log `level`")
+	force := fs.Bool("force", false, "run even when the instant lies outside the plan's span")
 	if err := noArgs(fs, args); err != nil {
 		return err
 	}
@@ -151,8 +169,12 @@ func (a *app) tick(args []string) error {
 	if err != nil {
 		return err
 	}
+	given := instant{"--at", *at, when}
+	if *at == "" {
+		given = instant{"now,", when.Format(time.RFC3339) + ",", when}
+	}
 	ctx := context.Background()
-	d, p, done, err := a.leadOnce(ctx, *level, when)
+	d, p, done, err := a.leadOnce(ctx, *level, *force, given)
 	if err != nil {
 		return err
 	}
@@ -171,6 +193,7 @@ func (a *app) simulate(args []string) error {
 	from := fs.String("from", "", "start, RFC 3339 (exclusive)")
 	to := fs.String("to", "", "end, RFC 3339 (inclusive)")
 	level := fs.String("log-level", "warn", "log `level`")
+	force := fs.Bool("force", false, "run even when --from or --to lies outside the plan's span")
 	if err := noArgs(fs, args); err != nil {
 		return err
 	}
@@ -189,7 +212,7 @@ func (a *app) simulate(args []string) error {
 		return usageError{"--from must be before --to"}
 	}
 	ctx := context.Background()
-	d, p, done, err := a.leadOnce(ctx, *level, start)
+	d, p, done, err := a.leadOnce(ctx, *level, *force, instant{"--from", *from, start}, instant{"--to", *to, end})
 	if err != nil {
 		return err
 	}
