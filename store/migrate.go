@@ -187,7 +187,11 @@ func (s *Store) Migrate(ctx context.Context) (from, to int, err error) {
 // apply runs one migration and records its version.
 func (s *Store) apply(ctx context.Context, conn *sql.Conn, m migration) error {
 	record := func(ctx context.Context, ex dbtx) error {
-		_, err := ex.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, m.version, s.instant(s.now()))
+		now, err := s.instant(s.now())
+		if err != nil {
+			return err
+		}
+		_, err = ex.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, m.version, now)
 		return err
 	}
 	if !s.dialect.transactionalDDL {

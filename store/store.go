@@ -176,9 +176,33 @@ func (s *Store) readOnly() *sql.TxOptions {
 // order is time order.
 const timeFormat = "2006-01-02 15:04:05.000000"
 
-// instant converts an instant to a query argument for the backend.
-func (s *Store) instant(at time.Time) any {
-	return s.dialect.timeArg(at.UTC().Truncate(time.Microsecond))
+// ErrOutOfRange is what the store returns for an instant or a date outside
+// the years 0001 to 9999 (UTC): MySQL's DATETIME cannot hold it, and as
+// SQLite's text it would no longer sort as time (year 10000 before 2024).
+var ErrOutOfRange = errors.New("outside the years 0001 to 9999 (UTC) the store holds")
+
+// instant converts an instant to a query argument for the backend; every
+// instant the store writes or compares goes through it, so that none is out
+// of range.
+func (s *Store) instant(at time.Time) (any, error) {
+	at = at.UTC().Truncate(time.Microsecond)
+	if y := at.Year(); y < 1 || y > 9999 {
+		return nil, fmt.Errorf("instant %s is %w", at.Format(time.RFC3339Nano), ErrOutOfRange)
+	}
+	return s.dialect.timeArg(at), nil
+}
+
+// instants converts several instants, as instant does.
+func (s *Store) instants(ts ...time.Time) ([]any, error) {
+	out := make([]any, len(ts))
+	for i, t := range ts {
+		v, err := s.instant(t)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
 }
 
 // dbtx is what *sql.DB, *sql.Conn and *sql.Tx have in common: the readers
