@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 //go:embed migrations
@@ -150,12 +151,13 @@ func (s *Store) Migrate(ctx context.Context) (from, to int, err error) {
 	}
 	defer conn.Close()
 	if s.dialect.lockMigrate != "" {
+		wait := migrateLockWait(s.readTimeout)
 		var got sql.NullInt64
-		if err := conn.QueryRowContext(ctx, s.dialect.lockMigrate).Scan(&got); err != nil {
+		if err := conn.QueryRowContext(ctx, s.dialect.lockMigrate, int(wait/time.Second)).Scan(&got); err != nil {
 			return 0, 0, fmt.Errorf("store: migrate: lock: %w", err)
 		}
 		if got.Int64 != 1 {
-			return 0, 0, fmt.Errorf("store: migrate: another process is migrating this database")
+			return 0, 0, fmt.Errorf("store: migrate: another process is migrating %s (waited %s): try again when it is done", s.where, wait)
 		}
 		defer func() {
 			var released sql.NullInt64
@@ -182,6 +184,17 @@ func (s *Store) Migrate(ctx context.Context) (from, to int, err error) {
 		to = m.version
 	}
 	return from, to, nil
+}
+
+// migrateLockWait is how long Migrate waits for another process's
+// migration: a minute, but no more than half the connection's read
+// timeout, which would otherwise close the connection while it waits.
+func migrateLockWait(readTimeout time.Duration) time.Duration {
+	wait := time.Minute
+	if readTimeout > 0 && readTimeout < 2*wait {
+		wait = (readTimeout / 2).Truncate(time.Second) // GET_LOCK counts whole seconds
+	}
+	return wait
 }
 
 // apply runs one migration and records its version.
