@@ -270,7 +270,7 @@ func (d *dataset) insert(ctx context.Context, db *sql.DB, planID string) error {
 	for i := 0; i < d.failed; i++ {
 		e := d.enterprises[(i*7919)%len(d.enterprises)]
 		at := time.Date(2024, 5, 24, 1, 0, 0, 0, time.UTC)
-		key := fmt.Sprintf("lead:enterprise:%s:2024-05-31/d7:mail", e.ID)
+		key := schedule.Key(schedule.Lead, schedule.Recipient{Kind: schedule.KindEnterprise, ID: e.ID}, "2024-05-31/d7", "mail", e.Email)
 		fails = append(fails, []any{key, planID, "lead", "enterprise", e.ID, "mail", e.Email, "【提醒】5月31日前到期的安全生产标准化任务",
 			`{"key":"` + key + `"}`, "44,55", "failed", 8, at, at,
 			"channel mail: smtp mx.example.com:25: message " + key + ": RCPT TO " + e.Email + " failed: 550 5.1.1 mailbox unavailable"})

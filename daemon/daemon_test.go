@@ -127,7 +127,7 @@ func TestDigestAfterDowntime(t *testing.T) {
 			t.Fatal(err)
 		}
 		digests := byRule(outbox(t, s), "digest")
-		if len(digests) != 1 || digests[0].Status != store.StatusSent || digests[0].Key != "digest:office:office:2024-06:outbox" {
+		if len(digests) != 1 || digests[0].Status != store.StatusSent || digests[0].Key != "digest:office:office:2024-06:outbox:"+schedule.AddressDigest("office@example.gov.cn") {
 			t.Fatalf("digests = %+v", digests)
 		}
 		if res.Delivery.Failed != 0 {

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"remindd/config"
+	"remindd/schedule"
 )
 
 func fileChannelIn(t *testing.T, dir string) *fileChannel {
@@ -47,8 +48,8 @@ func TestFileChannelWrites(t *testing.T) {
 		}
 	}
 	want := []string{
-		"digest_office_office_2024-06_outbox.txt",
-		"lead_section_industry-mgmt_2024-05-31_d7_outbox.txt",
+		"digest_office_office_2024-06_outbox_" + schedule.AddressDigest("office@example.gov.cn") + ".txt",
+		"lead_section_industry-mgmt_2024-05-31_d7_outbox_" + schedule.AddressDigest("industry-mgmt@example.gov.cn") + ".txt",
 	}
 	if diff := cmp.Diff(want, listDir(t, dir)); diff != "" {
 		t.Errorf("files (-want +got):\n%s", diff)

@@ -110,7 +110,8 @@ func state() *schedule.State {
 	return s
 }
 
-// notification evaluates rules at an instant and returns the one with key.
+// notification evaluates rules at an instant and returns the one with key,
+// rule:kind:id:what:channel: its key without the digest of its address.
 func notification(t testing.TB, at time.Time, key string, rules ...schedule.Rule) schedule.Notification {
 	t.Helper()
 	f := loadFixture(t)
@@ -120,7 +121,7 @@ func notification(t testing.TB, at time.Time, key string, rules ...schedule.Rule
 	}
 	var keys []string
 	for _, n := range ns {
-		if n.Key == key {
+		if n.Key == key || n.Key == key+":"+schedule.AddressDigest(n.Address) {
 			return n
 		}
 		keys = append(keys, n.Key)

@@ -74,7 +74,7 @@ func TestWorkingDaysBringLeadRemindersForward(t *testing.T) {
 		var keys []string
 		for _, n := range ns {
 			if n.Recipient.ID == "industry-mgmt" {
-				keys = append(keys, n.Key)
+				keys = append(keys, keyOf(n))
 			}
 		}
 		if diff := cmp.Diff([]string{tc.want}, keys); diff != "" {

@@ -5,6 +5,8 @@
 package schedule
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"iter"
 	"math"
@@ -298,7 +300,7 @@ func (ev *evaluation) send(out []Notification, m message, contacts []config.Cont
 	tasks := taskNumbers(m)
 	for _, c := range contacts {
 		out = append(out, Notification{
-			Key:        strings.Join([]string{string(m.rule), m.to.Kind, m.to.ID, m.what, c.Channel}, ":"),
+			Key:        Key(m.rule, m.to, m.what, c.Channel, c.Address),
 			Rule:       m.rule,
 			Recipient:  m.to,
 			Name:       m.name,
@@ -312,6 +314,31 @@ func (ev *evaluation) send(out []Notification, m message, contacts []config.Cont
 		})
 	}
 	return out
+}
+
+// Key is a notification's dedup key, rule:kind:id:what:channel:address, where
+// address is AddressDigest of the contact's address: two contacts of one
+// recipient on one channel get a message each, and a key, which the outbox
+// prints, never shows an address (a robot URL holds its secret). A contact
+// without an address (a log channel) has no last part:
+// rule:kind:id:what:channel. None of the parts holds a colon.
+func Key(rule Rule, to Recipient, what, channel, address string) string {
+	k := string(rule) + ":" + to.Kind + ":" + to.ID + ":" + what + ":" + channel
+	if address == "" {
+		return k
+	}
+	return k + ":" + AddressDigest(address)
+}
+
+// AddressDigest names an address in a dedup key: the first 12 hex digits
+// (48 bits) of its SHA-256, "" for no address. It tells apart the contacts of
+// one recipient on one channel, which is all it has to do.
+func AddressDigest(address string) string {
+	if address == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(address))
+	return hex.EncodeToString(sum[:6])
 }
 
 // taskNumbers lists the tasks a message is about, ascending, each once.

@@ -16,11 +16,18 @@ func (s *Store) Achieve(ctx context.Context, planID string, a schedule.Achieveme
 	if a.Date.IsZero() {
 		return 0, fmt.Errorf("store: achieve %s %s %q: no date", a.Sector, a.Metric, a.Name)
 	}
+	if a.Date.Year < 1 || a.Date.Year > 9999 {
+		return 0, fmt.Errorf("store: achieve %s %s %q: date %s is %w", a.Sector, a.Metric, a.Name, a.Date, ErrOutOfRange)
+	}
+	now, err := s.instant(s.now())
+	if err != nil {
+		return 0, err
+	}
 	ent := sql.NullString{String: a.Enterprise, Valid: a.Enterprise != ""}
 	res, err := s.db.ExecContext(ctx, `INSERT INTO achievements
 (plan_id, sector, metric, name, enterprise, size_class, post_kind, achieved_on, recorded_at)
 VALUES (`+placeholders(9)+`)`,
-		planID, a.Sector, a.Metric, a.Name, ent, a.Size, a.PostKind, a.Date.String(), s.instant(s.now()))
+		planID, a.Sector, a.Metric, a.Name, ent, a.Size, a.PostKind, a.Date.String(), now)
 	if err != nil {
 		return 0, fmt.Errorf("store: achieve %s %s %q: %w", a.Sector, a.Metric, a.Name, err)
 	}

@@ -15,12 +15,16 @@ func (s *Store) Complete(ctx context.Context, planID string, c schedule.Completi
 	if c.DoneAt.IsZero() {
 		return fmt.Errorf("store: complete task %d for %s: no time done", c.Task, c.Assignee)
 	}
+	at, err := s.instants(c.DoneAt, s.now())
+	if err != nil {
+		return fmt.Errorf("store: complete task %d for %s: done at: %w", c.Task, c.Assignee, err)
+	}
 	d := s.dialect
 	q := `INSERT INTO completions (plan_id, task, assignee_kind, assignee_id, done_at, done_by, note, recorded_at)
 VALUES (` + placeholders(8) + `) ` +
 		d.doUpdate([]string{"plan_id", "task", "assignee_kind", "assignee_id"}, d.takeNew("done_at", "done_by", "note", "recorded_at")...)
 	if _, err := s.db.ExecContext(ctx, q, planID, c.Task, c.Assignee.Kind, c.Assignee.ID,
-		s.instant(c.DoneAt), c.By, c.Note, s.instant(s.now())); err != nil {
+		at[0], c.By, c.Note, at[1]); err != nil {
 		return fmt.Errorf("store: complete task %d for %s: %w", c.Task, c.Assignee, err)
 	}
 	return nil
@@ -85,8 +89,12 @@ func (s *Store) doneIndex() string {
 // done adds to d the obligations of a plan done by at. The rows come by
 // assignee, which d looks up once for all its rows.
 func (s *Store) done(ctx context.Context, q dbtx, planID string, at time.Time, d *schedule.Done) error {
+	by, err := s.instant(at)
+	if err != nil {
+		return err
+	}
 	rows, err := q.QueryContext(ctx, `SELECT task, assignee_kind, assignee_id FROM completions `+s.doneIndex()+`
-WHERE plan_id = ? AND done_at <= ?`, planID, s.instant(at))
+WHERE plan_id = ? AND done_at <= ?`, planID, by)
 	if err != nil {
 		return err
 	}

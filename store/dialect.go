@@ -31,7 +31,8 @@ type dialect struct {
 	tableExists string
 	// lockMigrate and unlockMigrate bracket a migration run on one
 	// connection, so that two processes never migrate at once; empty when
-	// the migration transactions serialise it already.
+	// the migration transactions serialise it already. lockMigrate takes the
+	// seconds to wait.
 	lockMigrate, unlockMigrate string
 	// excluded refers to the value an upsert tried to insert into col.
 	excluded func(col string) string
@@ -66,8 +67,9 @@ var mysqlDialect = &dialect{
     applied_at DATETIME(6) NOT NULL
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
 	tableExists: `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?`,
-	// Lock names are server-wide: name the database, hashed to fit 64 characters.
-	lockMigrate:   `SELECT GET_LOCK(CONCAT('remindd_migrate_', SHA1(DATABASE())), 60)`,
+	// Lock names are server-wide: name the database, hashed to fit 64
+	// characters (as lockName does). The wait, in seconds, is an argument.
+	lockMigrate:   `SELECT GET_LOCK(CONCAT('remindd_migrate_', SHA1(DATABASE())), ?)`,
 	unlockMigrate: `SELECT RELEASE_LOCK(CONCAT('remindd_migrate_', SHA1(DATABASE())))`,
 	// VALUES(col) is what MariaDB and MySQL both understand (MySQL 8.0.20+
 	// warns that it is deprecated in favour of a row alias MariaDB lacks).

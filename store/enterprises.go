@@ -23,7 +23,10 @@ func (s *Store) UpsertEnterprises(ctx context.Context, list []schedule.Enterpris
 	q := `INSERT INTO enterprises (` + enterpriseColumns + `, updated_at) VALUES (` + placeholders(11) + `) ` +
 		d.doUpdate([]string{"credit_code"}, d.takeNew("name", "sector", "size_class", "trades", "contact_name",
 			"email", "mobile", "webhook", "active", "updated_at")...)
-	now := s.instant(s.now())
+	now, err := s.instant(s.now())
+	if err != nil {
+		return 0, 0, err
+	}
 	err = s.inTx(ctx, nil, func(tx *sql.Tx) error {
 		added, updated = 0, 0
 		known, err := enterpriseCodes(ctx, tx)

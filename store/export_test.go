@@ -10,6 +10,12 @@ import (
 // SetNow replaces the clock that stamps bookkeeping columns.
 func (s *Store) SetNow(now func() time.Time) { s.now = now }
 
+// MigrateTo migrates up to schema version v, for tests that start from an
+// older schema.
+func (s *Store) MigrateTo(ctx context.Context, v int) (from, to int, err error) {
+	return s.migrate(ctx, v)
+}
+
 // OpenCounting opens a second store on s's database whose driver
 // connections count every statement they execute, and returns the count.
 func OpenCounting(ctx context.Context, s *Store) (*Store, *atomic.Int64, error) {

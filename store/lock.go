@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/sha1"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -65,6 +67,29 @@ func (s *Store) fileLock() (*Lock, error) {
 	}, nil
 }
 
+// lockName is the server-wide name of the lock name on database db:
+// remindd_NAME_ and the SHA-1 of the database's name, as the migration lock
+// is named (remindd_migrate_SHA1), so that every database has its own locks
+// whatever the length of its name, within MySQL's 64 characters.
+func lockName(db, name string) (string, error) {
+	if name == "" || len(name) > 15 || strings.Trim(name, "abcdefghijklmnopqrstuvwxyz") != "" {
+		return "", fmt.Errorf("store: lock name %q must be 1 to 15 lower-case letters", name)
+	}
+	sum := sha1.Sum([]byte(db))
+	return "remindd_" + name + "_" + hex.EncodeToString(sum[:]), nil
+}
+
+// oldLockName is the name remindd used before schema 3: the database's name
+// in clear, cut at 64 characters, so that databases sharing their first 56
+// characters shared it.
+func oldLockName(db, name string) string {
+	full := "remindd:" + db + ":" + name
+	if len(full) > 64 {
+		full = full[:64]
+	}
+	return full
+}
+
 func (s *Store) mysqlLock(ctx context.Context, name string) (*Lock, error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
@@ -75,27 +100,33 @@ func (s *Store) mysqlLock(ctx context.Context, name string) (*Lock, error) {
 		conn.Close()
 		return nil, fmt.Errorf("store: lock %s: %w", name, err)
 	}
-	full := "remindd:" + db + ":" + name
-	if len(full) > 64 {
-		full = full[:64]
-	}
-	var got sql.NullInt64
-	if err := conn.QueryRowContext(ctx, `SELECT GET_LOCK(?, 0)`, full).Scan(&got); err != nil {
+	full, err := lockName(db, name)
+	if err != nil {
 		conn.Close()
-		return nil, fmt.Errorf("store: lock %s: %w", full, err)
+		return nil, err
 	}
-	if !got.Valid || got.Int64 != 1 {
+	what := fmt.Sprintf("%q lock of database %s on %s (server lock %s)", name, db, s.host, full)
+	got, holder, err := getLock(ctx, conn, full)
+	if err != nil {
 		conn.Close()
-		return nil, fmt.Errorf("%w: %s", ErrLocked, full)
+		return nil, fmt.Errorf("store: take the %s: %w", what, err)
+	}
+	if !got {
+		conn.Close()
+		by := "another connection"
+		if holder != 0 {
+			by = fmt.Sprintf("MySQL connection %d", holder)
+		}
+		return nil, fmt.Errorf("%w: the %s is held by %s", ErrLocked, what, by)
 	}
 	return &Lock{
 		check: func(ctx context.Context) error {
 			var mine sql.NullInt64
 			if err := conn.QueryRowContext(ctx, `SELECT IS_USED_LOCK(?) = CONNECTION_ID()`, full).Scan(&mine); err != nil {
-				return fmt.Errorf("store: lock %s lost: %w", full, err)
+				return fmt.Errorf("store: the %s is lost: %w", what, err)
 			}
 			if !mine.Valid || mine.Int64 != 1 {
-				return fmt.Errorf("store: lock %s lost", full)
+				return fmt.Errorf("store: the %s is lost", what)
 			}
 			return nil
 		},
@@ -104,4 +135,25 @@ func (s *Store) mysqlLock(ctx context.Context, name string) (*Lock, error) {
 			return errors.Join(err, conn.Close())
 		},
 	}, nil
+}
+
+// getLock takes the MySQL lock full on conn without waiting. When another
+// connection holds it, it returns false and that connection's id (0 when it
+// let go meanwhile).
+func getLock(ctx context.Context, conn *sql.Conn, full string) (got bool, holder int64, err error) {
+	var n sql.NullInt64
+	if err := conn.QueryRowContext(ctx, `SELECT GET_LOCK(?, 0)`, full).Scan(&n); err != nil {
+		return false, 0, err
+	}
+	if !n.Valid {
+		return false, 0, errors.New("GET_LOCK failed")
+	}
+	if n.Int64 == 1 {
+		return true, 0, nil
+	}
+	var h sql.NullInt64
+	if err := conn.QueryRowContext(ctx, `SELECT IS_USED_LOCK(?)`, full).Scan(&h); err != nil {
+		return false, 0, err
+	}
+	return false, h.Int64, nil
 }

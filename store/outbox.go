@@ -161,7 +161,10 @@ VALUES (`+placeholders(14)+`) `+s.dialect.doNothing("dedup_key")); err != nil {
 				return 0, err
 			}
 		}
-		at := s.instant(m.NextAttempt)
+		at, err := s.instant(m.NextAttempt)
+		if err != nil {
+			return 0, fmt.Errorf("%s: next attempt: %w", m.Key, err)
+		}
 		res, err := stmt.ExecContext(ctx, m.Key, m.PlanID, m.Rule, m.RecipientKind, m.RecipientID, m.Channel,
 			m.Address, m.Subject, m.Body, formatTasks(m.Tasks), StatusPending, 0, at, at)
 		if err != nil {
@@ -230,11 +233,16 @@ func (s *Store) Claim(ctx context.Context, worker string, now time.Time, limit i
 	if limit <= 0 {
 		return nil, fmt.Errorf("store: claim: limit %d must be positive", limit)
 	}
+	at, err := s.instants(now.Add(-ClaimTimeout), now)
+	if err != nil {
+		return nil, fmt.Errorf("store: claim for %s: %w", worker, err)
+	}
+	staleBefore, due := at[0], at[1]
 	var out []OutboxRow
-	err := s.inTx(ctx, &sql.TxOptions{Isolation: s.dialect.claim}, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, &sql.TxOptions{Isolation: s.dialect.claim}, func(tx *sql.Tx) error {
 		stale, err := tx.QueryContext(ctx, `SELECT `+outboxColumns+` FROM notifications
 WHERE status = ? AND claimed_at <= ? ORDER BY next_attempt_at, id LIMIT ?`+s.dialect.skipLocked,
-			StatusSending, s.instant(now.Add(-ClaimTimeout)), limit)
+			StatusSending, staleBefore, limit)
 		if err != nil {
 			return err
 		}
@@ -244,7 +252,7 @@ WHERE status = ? AND claimed_at <= ? ORDER BY next_attempt_at, id LIMIT ?`+s.dia
 		if len(out) < limit {
 			due, err := tx.QueryContext(ctx, `SELECT `+outboxColumns+` FROM notifications
 WHERE status = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`+s.dialect.skipLocked,
-				StatusPending, s.instant(now), limit-len(out))
+				StatusPending, due, limit-len(out))
 			if err != nil {
 				return err
 			}
@@ -258,7 +266,7 @@ WHERE status = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`+
 			return nil
 		}
 		sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-		args := []any{StatusSending, worker, s.instant(now)}
+		args := []any{StatusSending, worker, due}
 		for i := range out {
 			out[i].Status = StatusSending
 			args = append(args, out[i].ID)
@@ -289,14 +297,22 @@ WHERE id IN (` + placeholders(len(part)) + `) AND status = ? AND claimed_by = ?`
 
 // MarkSent records that a claimed message was delivered at at.
 func (s *Store) MarkSent(ctx context.Context, id int64, at time.Time) error {
-	return s.finish(ctx, "mark sent", id, `status = ?, sent_at = ?`, StatusSent, s.instant(at))
+	sent, err := s.instant(at)
+	if err != nil {
+		return fmt.Errorf("store: mark sent %d: %w", id, err)
+	}
+	return s.finish(ctx, "mark sent", id, `status = ?, sent_at = ?`, StatusSent, sent)
 }
 
 // MarkRetry counts a failed attempt at a claimed message and makes it
 // pending again, to be tried from next on.
 func (s *Store) MarkRetry(ctx context.Context, id int64, next time.Time, errText string) error {
+	at, err := s.instant(next)
+	if err != nil {
+		return fmt.Errorf("store: mark retry %d: %w", id, err)
+	}
 	return s.finish(ctx, "mark retry", id, `status = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ?`,
-		StatusPending, s.instant(next), clip(errText, maxErrorLen))
+		StatusPending, at, clip(errText, maxErrorLen))
 }
 
 // MarkFailed counts a last failed attempt at a claimed message and gives it up.
@@ -429,8 +445,12 @@ ORDER BY next_attempt_at LIMIT 1`, StatusPending).Scan(&at)
 // 500 ids. It returns how many were sending (and are now sent): a message
 // another worker took over after a stale claim is left to that worker.
 func (s *Store) MarkAllSent(ctx context.Context, ids []int64, at time.Time) (int, error) {
+	sent, err := s.instant(at)
+	if err != nil {
+		return 0, fmt.Errorf("store: mark sent: %w", err)
+	}
 	return s.inChunks(ctx, "mark sent", ids, func(part []int64) (string, []any) {
-		args := []any{StatusSent, s.instant(at)}
+		args := []any{StatusSent, sent}
 		for _, id := range part {
 			args = append(args, id)
 		}
@@ -465,8 +485,12 @@ func (s *Store) inChunks(ctx context.Context, op string, ids []int64, stmt func(
 // predecessor died mid-send. (On MySQL, stale claims expire after
 // ClaimTimeout instead.)
 func (s *Store) ReleaseClaims(ctx context.Context, now time.Time) (int, error) {
+	due, err := s.instant(now)
+	if err != nil {
+		return 0, fmt.Errorf("store: release claims: %w", err)
+	}
 	res, err := s.db.ExecContext(ctx, `UPDATE notifications SET status = ?, next_attempt_at = ? WHERE status = ?`,
-		StatusPending, s.instant(now), StatusSending)
+		StatusPending, due, StatusSending)
 	if err != nil {
 		return 0, fmt.Errorf("store: release claims: %w", err)
 	}

@@ -49,7 +49,11 @@ func (s *Store) recordRuns(ctx context.Context, tx *sql.Tx, planID string, runs 
 		d.doUpdate([]string{"plan_id", "job"}, `last_run_at = CASE WHEN `+d.excluded("last_run_at")+` > last_run_at THEN `+
 			d.excluded("last_run_at")+` ELSE last_run_at END`)
 	for _, r := range runs {
-		if _, err := tx.ExecContext(ctx, q, planID, r.Job, s.instant(r.At)); err != nil {
+		at, err := s.instant(r.At)
+		if err != nil {
+			return fmt.Errorf("job %s: %w", r.Job, err)
+		}
+		if _, err := tx.ExecContext(ctx, q, planID, r.Job, at); err != nil {
 			return fmt.Errorf("job %s: %w", r.Job, err)
 		}
 	}

@@ -27,6 +27,13 @@ type Store struct {
 	db      *sql.DB
 	dialect *dialect
 	addr    string
+	// where names the database in messages, without a password:
+	// user@host:port/database on MySQL, the file on SQLite.
+	where string
+	// host is the MySQL server's address, for messages.
+	host string
+	// readTimeout is the MySQL connections' read timeout, 0 for none.
+	readTimeout time.Duration
 	// now stamps bookkeeping columns (updated_at, recorded_at, applied_at);
 	// the times that matter to the rules always come in as arguments.
 	now func() time.Time
@@ -46,18 +53,22 @@ func open(ctx context.Context, addr string, wrap func(driver.Connector) driver.C
 		return nil, fmt.Errorf("store: address %q must be sqlite:PATH or mysql:DSN", addr)
 	}
 	var (
-		conn  driver.Connector
-		d     *dialect
-		where string
-		err   error
+		conn driver.Connector
+		d    *dialect
+		st   = &Store{addr: addr, now: time.Now}
+		err  error
 	)
 	switch kind {
 	case "sqlite":
-		d, where = sqliteDialect, dsn
+		d, st.where = sqliteDialect, dsn
 		conn, err = sqliteConnector(dsn)
 	case "mysql":
 		d = mysqlDialect
-		conn, where, err = mysqlConnector(dsn)
+		var cfg *mysql.Config
+		if conn, cfg, err = mysqlConnector(dsn); err == nil {
+			st.where = fmt.Sprintf("%s@%s/%s", cfg.User, cfg.Addr, cfg.DBName)
+			st.host, st.readTimeout = cfg.Addr, cfg.ReadTimeout
+		}
 	default:
 		return nil, fmt.Errorf("store: driver %q must be sqlite or mysql", kind)
 	}
@@ -73,9 +84,10 @@ func open(ctx context.Context, addr string, wrap func(driver.Connector) driver.C
 		db.SetConnMaxLifetime(3 * time.Minute)
 	}
 	if err := db.PingContext(ctx); err != nil {
-		return nil, errors.Join(fmt.Errorf("store: open %s %s: %w", kind, where, err), db.Close())
+		return nil, errors.Join(fmt.Errorf("store: open %s %s: %w", kind, st.where, err), db.Close())
 	}
-	return &Store{db: db, dialect: d, addr: addr, now: time.Now}, nil
+	st.db, st.dialect = db, d
+	return st, nil
 }
 
 // sqliteConnector opens the SQLite file at path, creating its folder, with a
@@ -95,19 +107,38 @@ func sqliteConnector(path string) (driver.Connector, error) {
 		"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=immediate")
 }
 
+// The MySQL connections' network bounds when the DSN does not set them
+// (timeout=, readTimeout=, writeTimeout=; 0 there means none):
+//
+//   - connectTimeout bounds opening a connection as a whole: the dial, the
+//     server's greeting, authentication and the session's settings. The
+//     driver bounds only the dial by its Timeout and reads the greeting
+//     under ReadTimeout, so a server that accepts and never answers would
+//     hang for the read timeout; the connector gives up after this instead.
+//   - readTimeout bounds each wait for an answer on an open connection: it
+//     must outlast the longest statement remindd sends, a migration's DDL on
+//     a big table or the migration lock's wait (migrateLockWait), and it
+//     closes the connection when it fires (a held leader lock with it).
+//   - writeTimeout bounds each write of a packet to the server.
+const (
+	connectTimeout = 10 * time.Second
+	readTimeout    = 5 * time.Minute
+	writeTimeout   = time.Minute
+)
+
 // mysqlConnector parses a go-sql-driver DSN and forces what the store relies
 // on: times parsed as UTC, utf8mb4, strict mode (an over-long value is an
-// error, not a silent truncation) and a UTC session time zone. It also
-// returns user@address/database for messages, without the password.
-func mysqlConnector(dsn string) (driver.Connector, string, error) {
+// error, not a silent truncation) and a UTC session time zone; it sets the
+// network bounds above that the DSN leaves unset.
+func mysqlConnector(dsn string) (driver.Connector, *mysql.Config, error) {
 	cfg, err := mysql.ParseDSN(dsn)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
 	cfg.ParseTime = true
 	cfg.Loc = time.UTC
 	if err := cfg.Apply(mysql.Charset("utf8mb4", "utf8mb4_unicode_ci"), mysql.TimeTruncate(time.Microsecond)); err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
 	if cfg.Params == nil {
 		cfg.Params = map[string]string{}
@@ -118,9 +149,66 @@ func mysqlConnector(dsn string) (driver.Connector, string, error) {
 	if _, ok := cfg.Params["time_zone"]; !ok {
 		cfg.Params["time_zone"] = "'+00:00'"
 	}
-	where := fmt.Sprintf("%s@%s/%s", cfg.User, cfg.Addr, cfg.DBName)
+	// ParseDSN leaves 0 both for a bound the DSN does not name and for one
+	// it sets to 0: look at the DSN's parameters to tell them apart.
+	set := dsnParams(dsn)
+	for _, b := range []struct {
+		name string
+		v    *time.Duration
+		def  time.Duration
+	}{{"timeout", &cfg.Timeout, connectTimeout}, {"readTimeout", &cfg.ReadTimeout, readTimeout}, {"writeTimeout", &cfg.WriteTimeout, writeTimeout}} {
+		if !set[b.name] {
+			*b.v = b.def
+		}
+	}
 	c, err := mysql.NewConnector(cfg)
-	return c, where, err
+	if err != nil {
+		return nil, nil, err
+	}
+	if cfg.Timeout > 0 {
+		c = boundedConnector{Connector: c, within: cfg.Timeout, host: cfg.Addr}
+	}
+	return c, cfg, nil
+}
+
+// dsnParams names the parameters a go-sql-driver DSN sets, read as ParseDSN
+// reads them: after the first ? that follows the last /, separated by &,
+// each name=value.
+func dsnParams(dsn string) map[string]bool {
+	set := map[string]bool{}
+	slash := strings.LastIndexByte(dsn, '/')
+	if slash < 0 {
+		return set
+	}
+	_, params, ok := strings.Cut(dsn[slash+1:], "?")
+	if !ok {
+		return set
+	}
+	for p := range strings.SplitSeq(params, "&") {
+		if name, _, ok := strings.Cut(p, "="); ok {
+			set[name] = true
+		}
+	}
+	return set
+}
+
+// boundedConnector opens each connection within a time: the driver closes
+// a connection whose context ends while it connects, the greeting's read
+// included, and stops watching that context once connected.
+type boundedConnector struct {
+	driver.Connector
+	within time.Duration
+	host   string
+}
+
+func (c boundedConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	cctx, cancel := context.WithTimeout(ctx, c.within)
+	defer cancel()
+	conn, err := c.Connector.Connect(cctx)
+	if err != nil && ctx.Err() == nil && errors.Is(cctx.Err(), context.DeadlineExceeded) {
+		return nil, fmt.Errorf("the MySQL server at %s did not answer within %s (connect timeout; set timeout= in the DSN to change it): %w", c.host, c.within, err)
+	}
+	return conn, err
 }
 
 // Close closes the store.
@@ -176,9 +264,33 @@ func (s *Store) readOnly() *sql.TxOptions {
 // order is time order.
 const timeFormat = "2006-01-02 15:04:05.000000"
 
-// instant converts an instant to a query argument for the backend.
-func (s *Store) instant(at time.Time) any {
-	return s.dialect.timeArg(at.UTC().Truncate(time.Microsecond))
+// ErrOutOfRange is what the store returns for an instant or a date outside
+// the years 0001 to 9999 (UTC): MySQL's DATETIME cannot hold it, and as
+// SQLite's text it would no longer sort as time (year 10000 before 2024).
+var ErrOutOfRange = errors.New("outside the years 0001 to 9999 (UTC) the store holds")
+
+// instant converts an instant to a query argument for the backend; every
+// instant the store writes or compares goes through it, so that none is out
+// of range.
+func (s *Store) instant(at time.Time) (any, error) {
+	at = at.UTC().Truncate(time.Microsecond)
+	if y := at.Year(); y < 1 || y > 9999 {
+		return nil, fmt.Errorf("instant %s is %w", at.Format(time.RFC3339Nano), ErrOutOfRange)
+	}
+	return s.dialect.timeArg(at), nil
+}
+
+// instants converts several instants, as instant does.
+func (s *Store) instants(ts ...time.Time) ([]any, error) {
+	out := make([]any, len(ts))
+	for i, t := range ts {
+		v, err := s.instant(t)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
 }
 
 // dbtx is what *sql.DB, *sql.Conn and *sql.Tx have in common: the readers

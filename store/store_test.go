@@ -934,12 +934,13 @@ func TestLockIsLostWithItsConnection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var db string
-	if err := b.DB().QueryRowContext(ctx, `SELECT DATABASE()`).Scan(&db); err != nil {
+	// The lock is named as the migration lock is: remindd_NAME_SHA1(database).
+	var name string
+	if err := b.DB().QueryRowContext(ctx, `SELECT CONCAT('remindd_jobs_', SHA1(DATABASE()))`).Scan(&name); err != nil {
 		t.Fatal(err)
 	}
 	var holder int64
-	if err := b.DB().QueryRowContext(ctx, `SELECT IS_USED_LOCK(?)`, "remindd:"+db+":jobs").Scan(&holder); err != nil {
+	if err := b.DB().QueryRowContext(ctx, `SELECT IS_USED_LOCK(?)`, name).Scan(&holder); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := b.DB().ExecContext(ctx, fmt.Sprintf("KILL %d", holder)); err != nil {
@@ -951,7 +952,7 @@ func TestLockIsLostWithItsConnection(t *testing.T) {
 	// KILL is asynchronous: the killed thread frees its locks when it
 	// notices. Wait for that on the server (GET_LOCK blocks until the lock
 	// is free, here at most 10 s), give the lock back, then lead.
-	waitFree(t, b, "remindd:"+db+":jobs")
+	waitFree(t, b, name)
 	l2, err := b.Lock(ctx, "jobs")
 	if err != nil {
 		t.Fatalf("another instance cannot lead: %v", err)

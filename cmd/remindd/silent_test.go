@@ -1,0 +1,76 @@
+package main
+
+import (
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// silentMySQL listens on loopback, accepts and never writes a byte.
+func silentMySQL(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		mu    sync.Mutex
+		conns []net.Conn
+		wg    sync.WaitGroup
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		wg.Wait()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return ln.Addr().String()
+}
+
+// TestStoreCommandsEndOnASilentMySQL is issue 13's acceptance for its
+// sixth finding: migrate (and done) against a MySQL that accepts the
+// connection and never answers end, with the default timeouts, within 30 s
+// (in 10 s), exit 1, and say which server did not answer, without the
+// password.
+func TestStoreCommandsEndOnASilentMySQL(t *testing.T) {
+	addr := silentMySQL(t)
+	store := "mysql:root:s3cret-pw@tcp(" + addr + ")/x"
+	for _, args := range [][]string{
+		{"migrate"},
+		{"done", "--task", "44", "--section", "market-mgmt"},
+	} {
+		t.Run(args[0], func(t *testing.T) {
+			t.Parallel()
+			start := time.Now()
+			code, out, errs := remindd(t, append(args, "--config", exampleConfig, "--store", store)...)
+			if took := time.Since(start); took > 30*time.Second {
+				t.Errorf("took %s, more than 30 s", took)
+			}
+			want := "remindd " + args[0] + ": store: open mysql root@" + addr + "/x: the MySQL server at " + addr + " did not answer within 10s"
+			if code != 1 || !strings.Contains(errs, want) || out != "" {
+				t.Errorf("exit %d, stdout %q, stderr %q; want exit 1 and %q", code, out, errs, want)
+			}
+			if strings.Contains(errs, "s3cret") {
+				t.Errorf("stderr shows the password: %s", errs)
+			}
+		})
+	}
+}

@@ -1,0 +1,11 @@
+-- remindd schema 3: a notification's dedup key names its address, so that two
+-- contacts of one recipient on one channel get a message each. A key was
+-- rule:kind:id:what:channel; it becomes rule:kind:id:what:channel:DIGEST,
+-- DIGEST being the first 12 hex digits of the SHA-256 of the row's address
+-- (schedule.AddressDigest); a row without an address keeps its key.
+-- The rewrite is Go code in the runner (store/migrate.go, rekeyByAddress),
+-- because SQLite has no SHA-256 in SQL: it runs in one transaction with the
+-- recording of version 3, and takes the job lock first, so that no remindd
+-- older than schema 3 keeps enqueuing keys of the old form.
+-- No schema change: this file has no statements. Same as
+-- migrations/mysql/0003_dedup_key_address.sql.

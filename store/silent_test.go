@@ -1,0 +1,95 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"remindd/store"
+)
+
+// SilentServer listens on loopback, accepts every connection and never
+// writes a byte: a MySQL that took the connection and hangs. It returns its
+// address; connections are closed when the test ends.
+func silentServer(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		mu    sync.Mutex
+		conns []net.Conn
+		wg    sync.WaitGroup
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		wg.Wait()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return ln.Addr().String()
+}
+
+// TestOpenGivesUpOnASilentServer is the store's part of issue 13's sixth
+// finding: a MySQL that accepts the connection and never answers hung Open,
+// and so migrate and done, forever: the driver bounds only the dial by its
+// timeout and reads the server's greeting under the read timeout, which was
+// none. Open now gives up by itself (the test's own deadline is far longer)
+// with an error that names the server and not the password; a timeout in
+// the DSN replaces the default.
+func TestOpenGivesUpOnASilentServer(t *testing.T) {
+	addr := silentServer(t)
+	for _, tc := range []struct {
+		name, params, within string
+	}{
+		{"default", "", "within 10s"},
+		{"dsn", "?timeout=1500ms", "within 1.5s"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			s, err := store.Open(ctx, "mysql:remindd:s3cret-pw@tcp("+addr+")/remindd"+tc.params)
+			if err == nil {
+				s.Close()
+				t.Fatal("open of a silent server succeeded")
+			}
+			if ctx.Err() != nil {
+				t.Fatalf("open waited for the test's deadline: %v", err)
+			}
+			msg := err.Error()
+			for _, want := range []string{"remindd@" + addr + "/remindd", "the MySQL server at " + addr + " did not answer " + tc.within} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("error %q lacks %q", msg, want)
+				}
+			}
+			if strings.Contains(msg, "s3cret") {
+				t.Errorf("error %q shows the password", msg)
+			}
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("error %v does not wrap context.DeadlineExceeded", err)
+			}
+		})
+	}
+}
