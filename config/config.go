@@ -5,6 +5,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"net/mail"
 	"net/url"
@@ -13,8 +14,10 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
+	"github.com/go-sql-driver/mysql"
 	"github.com/robfig/cron/v3"
 	"gopkg.in/yaml.v3"
 
@@ -27,17 +30,22 @@ const DefaultPath = "/etc/remindd/config.yaml"
 
 // Config is the operator's configuration.
 type Config struct {
-	Plan        string      `yaml:"plan"`
-	Store       string      `yaml:"store"`
-	WorkingDays bool        `yaml:"working_days"`
-	CatchUp     Duration    `yaml:"catch_up"`
-	Rules       Rules       `yaml:"rules"`
-	Jobs        Jobs        `yaml:"jobs"`
-	Channels    []Channel   `yaml:"channels"`
-	Office      Recipient   `yaml:"office"`
-	Sections    []Section   `yaml:"sections"`
-	Enterprises Enterprises `yaml:"enterprises"`
-	Delivery    Delivery    `yaml:"delivery"`
+	Plan  string `yaml:"plan"`
+	Store string `yaml:"store"`
+	// StorePasswordEnv or StorePasswordFile names where a MySQL store's
+	// password is read: it is never written in Store (every reader of the
+	// file, or of ps for --store, would see it).
+	StorePasswordEnv  string      `yaml:"store_password_env"`
+	StorePasswordFile string      `yaml:"store_password_file"`
+	WorkingDays       bool        `yaml:"working_days"`
+	CatchUp           Duration    `yaml:"catch_up"`
+	Rules             Rules       `yaml:"rules"`
+	Jobs              Jobs        `yaml:"jobs"`
+	Channels          []Channel   `yaml:"channels"`
+	Office            Recipient   `yaml:"office"`
+	Sections          []Section   `yaml:"sections"`
+	Enterprises       Enterprises `yaml:"enterprises"`
+	Delivery          Delivery    `yaml:"delivery"`
 	// Templates is a folder whose templates replace the embedded ones of
 	// the same name.
 	Templates string `yaml:"templates"`
@@ -52,7 +60,12 @@ type Config struct {
 	Dir  string `yaml:"-"`
 
 	file *yamlfile.File
+	// storePassword is the store's password, read at Load; a pointer, so
+	// that printing a Config with %+v shows an address, not the secret.
+	storePassword *storeSecret
 }
+
+type storeSecret struct{ password string }
 
 // Rules holds the reminder rules' numbers.
 type Rules struct {
@@ -179,6 +192,15 @@ var (
 	DefaultStore            = "sqlite:/var/lib/remindd/remindd.db"
 )
 
+// The catch-up window's bounds. A job runs when a wake-up finds its time in
+// (wake-up − window, wake-up]; the daemon wakes a moment after each job's
+// time, so a window under a minute would skip jobs it is awake for, and no
+// wake-up needs to look back further than a plan's year.
+const (
+	MinCatchUp = Duration(time.Minute)
+	MaxCatchUp = Duration(366 * 24 * time.Hour)
+)
+
 // Load reads, defaults and validates the configuration at path. The plan is
 // not read here; see CheckPlan.
 func Load(path string) (*Config, error) {
@@ -202,23 +224,30 @@ func Load(path string) (*Config, error) {
 			}
 		}
 	}
+	if p := c.StorePasswordFile; p != "" && !strings.HasPrefix(p, "$") {
+		c.StorePasswordFile = c.Resolve(p)
+	}
 	if err := c.validate(); err != nil {
 		return nil, err
 	}
 	return &c, nil
 }
 
+// applyDefaults fills the fields the file leaves out. A number or duration
+// written as zero is kept, for validation to judge: catch_up: 0s must not
+// silently become 7 days.
 func (c *Config) applyDefaults() {
+	unset := func(path ...any) bool { return !c.file.Has(path...) }
 	if c.Store == "" {
 		c.Store = DefaultStore
 	}
-	if c.CatchUp == 0 {
+	if c.CatchUp == 0 && unset("catch_up") {
 		c.CatchUp = DefaultCatchUp
 	}
 	if c.Rules.LeadDays == nil {
 		c.Rules.LeadDays = DefaultLeadDays
 	}
-	if c.Rules.OverdueEveryDays == 0 {
+	if c.Rules.OverdueEveryDays == 0 && unset("rules", "overdue_every_days") {
 		c.Rules.OverdueEveryDays = DefaultOverdueEveryDays
 	}
 	d := DefaultJobs
@@ -234,19 +263,19 @@ func (c *Config) applyDefaults() {
 		}
 	}
 	d0 := &c.Delivery
-	if d0.MaxAttempts == 0 {
+	if d0.MaxAttempts == 0 && unset("delivery", "max_attempts") {
 		d0.MaxAttempts = 8
 	}
-	if d0.BackoffBase == 0 {
+	if d0.BackoffBase == 0 && unset("delivery", "backoff_base") {
 		d0.BackoffBase = Duration(time.Minute)
 	}
-	if d0.BackoffMax == 0 {
+	if d0.BackoffMax == 0 && unset("delivery", "backoff_max") {
 		d0.BackoffMax = Duration(time.Hour)
 	}
-	if d0.Batch == 0 {
+	if d0.Batch == 0 && unset("delivery", "batch") {
 		d0.Batch = 100
 	}
-	if d0.DrainTimeout == 0 {
+	if d0.DrainTimeout == 0 && unset("delivery", "drain_timeout") {
 		d0.DrainTimeout = Duration(20 * time.Second)
 	}
 	for i := range c.Channels {
@@ -255,10 +284,10 @@ func (c *Config) applyDefaults() {
 			if ch.TLS == "" {
 				ch.TLS = "starttls"
 			}
-			if port, known := map[string]int{"implicit": 465, "starttls": 587, "none": 25}[ch.TLS]; ch.Port == 0 && known {
+			if port, known := map[string]int{"implicit": 465, "starttls": 587, "none": 25}[ch.TLS]; ch.Port == 0 && known && unset("channels", i, "port") {
 				ch.Port = port
 			}
-			if ch.Timeout == 0 {
+			if ch.Timeout == 0 && unset("channels", i, "timeout") {
 				ch.Timeout = Duration(15 * time.Second)
 			}
 		}
@@ -284,16 +313,21 @@ func (c *Config) validate() error {
 			r.Add("templates", path("templates"), "template folder %s is not a folder that can be read", c.TemplatesPath())
 		}
 	}
-	if _, _, err := SplitStore(c.Store); err != nil {
-		r.Add("store", path("store"), "%v", err)
-	}
+	c.checkStore(r)
 	if c.HeartbeatURL != "" {
 		if u, err := url.Parse(c.HeartbeatURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			r.Add("heartbeat_url", path("heartbeat_url"), "heartbeat URL must be an absolute http or https URL")
 		}
 	}
-	if c.CatchUp < 0 {
+	switch {
+	case c.CatchUp < 0:
 		r.Add("catch_up", path("catch_up"), "catch-up window must not be negative")
+	case c.CatchUp < MinCatchUp:
+		r.Add("catch_up", path("catch_up"), "catch-up window %v is under a minute: the daemon wakes a moment after each job's time and would skip the job; write 1m to run jobs on time only, with no catch-up after downtime",
+			time.Duration(c.CatchUp))
+	case c.CatchUp > MaxCatchUp:
+		r.Add("catch_up", path("catch_up"), "catch-up window %v is over 366 days: a wake-up never needs to look back further than a plan's year",
+			time.Duration(c.CatchUp))
 	}
 	for i, d := range c.Rules.LeadDays {
 		if d < 0 || d > 60 {
@@ -306,10 +340,7 @@ func (c *Config) validate() error {
 	if c.Rules.OverdueEveryDays < 1 {
 		r.Add("rules.overdue_every_days", path("rules", "overdue_every_days"), "overdue interval must be at least 1 day")
 	}
-	for _, j := range []struct{ name, spec string }{
-		{"sweep", c.Jobs.Sweep}, {"agenda", c.Jobs.Agenda}, {"digest", c.Jobs.Digest},
-		{"quarterly", c.Jobs.Quarterly}, {"deliver", c.Jobs.Deliver},
-	} {
+	for _, j := range c.jobSpecs() {
 		if _, err := ParseSpec(j.spec); err != nil {
 			r.Add("jobs."+j.name, path("jobs", j.name), "%v", err)
 		}
@@ -329,6 +360,9 @@ func (c *Config) validate() error {
 			r.Add(field+".name", at("name"), "duplicate channel %q", ch.Name)
 		}
 		names[ch.Name] = ch.Type
+		if c.file.Has("channels", i, "timeout") && ch.Timeout <= 0 {
+			r.Add(field+".timeout", at("timeout"), "timeout must be positive")
+		}
 		for _, inline := range []struct{ key, val string }{{"password", ch.Password}, {"url", ch.URL}, {"secret", ch.Secret}} {
 			if inline.val != "" {
 				r.Add(field+"."+inline.key, at(inline.key), "secrets are not written in the config: use %s_env or %s_file", inline.key, inline.key)
@@ -420,10 +454,17 @@ func (c *Config) validate() error {
 }
 
 // CheckPlan checks the config against the plan it names: every section it
-// gives contacts for must be one of the plan's, and when working days are on
-// the holiday data must cover the plan's year and the January after it.
+// gives contacts for must be one of the plan's, every job's cron spec must
+// fire on one of the plan's days, and when working days are on the holiday
+// data must cover the plan's year and the January after it.
 func (c *Config) CheckPlan(p *plan.Plan, covers func(year int) bool) error {
 	r := &yamlfile.Reporter{File: c.file}
+	for _, j := range c.jobSpecs() {
+		if !firesWithin(j.spec, p) {
+			r.Add("jobs."+j.name, yamlfile.Path("jobs", j.name), "cron spec %q never fires on the plan's days, %s to %s (in %s)",
+				j.spec, p.Begins(), p.Ends(), p.Location)
+		}
+	}
 	for i, s := range c.Sections {
 		if _, ok := p.Section(s.ID); !ok {
 			r.Add(fmt.Sprintf("sections[%d].id", i), yamlfile.Path("sections", i, "id"), "unknown section %q (the plan %s has no such section)", s.ID, p.File)
@@ -437,6 +478,85 @@ func (c *Config) CheckPlan(p *plan.Plan, covers func(year int) bool) error {
 		}
 	}
 	return r.Problems.Err()
+}
+
+type jobSpec struct{ name, spec string }
+
+func (c *Config) jobSpecs() []jobSpec {
+	return []jobSpec{
+		{"sweep", c.Jobs.Sweep}, {"agenda", c.Jobs.Agenda}, {"digest", c.Jobs.Digest},
+		{"quarterly", c.Jobs.Quarterly}, {"deliver", c.Jobs.Deliver},
+	}
+}
+
+// firesWithin reports whether spec, in the plan's time zone, fires on one of
+// the plan's days: a job whose times all fall outside them never runs while
+// the plan is followed (after its last day nothing more is sent). A spec that
+// does not parse is reported by validate, not here.
+func firesWithin(spec string, p *plan.Plan) bool {
+	s, err := ParseSpec(spec)
+	if err != nil {
+		return true
+	}
+	if ss, ok := s.(*cron.SpecSchedule); ok {
+		ss.Location = p.Location
+	}
+	begin := p.Begins().In(p.Location)
+	end := p.Ends().AddDays(1).In(p.Location)
+	n := s.Next(begin.Add(-time.Second)) // Next is strictly after its argument
+	return !n.IsZero() && n.Before(end)
+}
+
+// CheckFolders checks that every file channel can write its folder: it
+// creates and removes a file there or, when the folder does not exist yet
+// (the channel creates it), in the nearest folder above it that does.
+func (c *Config) CheckFolders() error {
+	r := &yamlfile.Reporter{File: c.file}
+	for i, ch := range c.Channels {
+		if ch.Type != "file" || ch.Dir == "" {
+			continue
+		}
+		if err := writable(ch.Dir); err != nil {
+			r.Add(fmt.Sprintf("channels[%d].dir", i), yamlfile.Path("channels", i, "dir"), "file channel %s cannot write its folder: %v", ch.Name, err)
+		}
+	}
+	return r.Problems.Err()
+}
+
+// writable creates and removes a file in dir or, when dir does not exist, in
+// its nearest existing ancestor, which must be a folder.
+func writable(dir string) error {
+	d := filepath.Clean(dir)
+	for {
+		fi, err := os.Stat(d)
+		if errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+			up := filepath.Dir(d)
+			if up == d {
+				return err
+			}
+			d = up
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if !fi.IsDir() {
+			return fmt.Errorf("%s is not a folder", d)
+		}
+		break
+	}
+	f, err := os.CreateTemp(d, ".remindd-check-*")
+	if err != nil {
+		return err
+	}
+	name := f.Name()
+	return errors.Join(f.Close(), os.Remove(name))
+}
+
+// Problem is err reported at a field of the config file, for checks made
+// outside this package (the templates, the channels, the store).
+func (c *Config) Problem(field string, err error, path ...any) yamlfile.Problem {
+	return yamlfile.Problem{File: c.File, Line: c.file.Line(path...), Field: field, Msg: err.Error()}
 }
 
 // TemplatesPath is the template folder, resolved against the config's folder.
@@ -473,13 +593,20 @@ func (c *Config) SectionContacts(id string) []Contact {
 	return nil
 }
 
-// ParseSpec parses a five-field cron spec (minute first) or a descriptor
-// such as @daily. Six-field specs with seconds are refused.
+// ParseSpec parses a five-field cron spec, minute first. Six-field specs
+// with seconds, descriptors such as @daily or @every 1h and time zone
+// prefixes (jobs run in the plan's zone) are refused.
 func ParseSpec(spec string) (cron.Schedule, error) {
 	if spec == "" {
 		return nil, fmt.Errorf("cron spec is empty")
 	}
-	if !strings.HasPrefix(spec, "@") && len(strings.Fields(spec)) != 5 {
+	if strings.HasPrefix(strings.TrimSpace(spec), "@") {
+		return nil, fmt.Errorf("cron spec %q: descriptors such as @daily or @every are not accepted: write five fields, minute first (minute hour day month weekday), such as \"0 9 * * *\"", spec)
+	}
+	if f := strings.Fields(spec); len(f) > 0 && (strings.HasPrefix(f[0], "TZ=") || strings.HasPrefix(f[0], "CRON_TZ=")) {
+		return nil, fmt.Errorf("cron spec %q: a time zone prefix is not accepted: jobs run in the plan's time zone", spec)
+	}
+	if len(strings.Fields(spec)) != 5 {
 		return nil, fmt.Errorf("cron spec %q must have five fields (minute hour day month weekday)", spec)
 	}
 	s, err := cron.ParseStandard(spec)
@@ -489,16 +616,123 @@ func ParseSpec(spec string) (cron.Schedule, error) {
 	return s, nil
 }
 
-// SplitStore splits a DRIVER:DSN store address and checks the driver.
+// SplitStore splits a DRIVER:DSN store address and checks the driver and,
+// for MySQL, that the driver can parse the DSN. Its errors never show a
+// password.
 func SplitStore(s string) (driver, dsn string, err error) {
 	driver, dsn, ok := strings.Cut(s, ":")
 	if !ok || dsn == "" {
 		return "", "", fmt.Errorf("store %q must be DRIVER:DSN, such as sqlite:/var/lib/remindd/remindd.db", s)
 	}
-	if driver != "sqlite" && driver != "mysql" {
+	switch driver {
+	case "sqlite":
+	case "mysql":
+		if _, err := mysql.ParseDSN(dsn); err != nil {
+			// The driver's messages name what is wrong, never the DSN.
+			return "", "", fmt.Errorf("the MySQL driver refuses the DSN: %v (see https://github.com/go-sql-driver/mysql#dsn-data-source-name)", err)
+		}
+	default:
 		return "", "", fmt.Errorf("store driver %q must be sqlite or mysql", driver)
 	}
 	return driver, dsn, nil
+}
+
+// StoreHasPassword reports whether a MySQL store address holds a password.
+func StoreHasPassword(addr string) bool {
+	driver, dsn, err := SplitStore(addr)
+	if err != nil || driver != "mysql" {
+		return false
+	}
+	cfg, err := mysql.ParseDSN(dsn)
+	return err == nil && cfg.Passwd != ""
+}
+
+// checkStore checks the store address and reads the store's password.
+func (c *Config) checkStore(r *yamlfile.Reporter) {
+	path := yamlfile.Path
+	driver, dsn, err := SplitStore(c.Store)
+	if err != nil {
+		r.Add("store", path("store"), "%v", err)
+	}
+	var user string
+	if driver == "mysql" {
+		cfg, _ := mysql.ParseDSN(dsn) // SplitStore parsed it
+		if cfg.Passwd != "" {
+			r.Add("store", path("store"), "a password is not written in the config: leave it out of the DSN and use store_password_env or store_password_file")
+		}
+		user = cfg.User
+	}
+	field := "store_password_env"
+	if c.StorePasswordEnv == "" {
+		field = "store_password_file"
+	}
+	switch {
+	case c.StorePasswordEnv == "" && c.StorePasswordFile == "":
+		return
+	case c.StorePasswordEnv != "" && c.StorePasswordFile != "":
+		r.Add("store_password_env", path("store_password_env"), "give store_password_env or store_password_file, not both")
+		return
+	case err != nil:
+		return
+	case driver != "mysql":
+		r.Add(field, path(field), "a %s store has no password: %s is for a mysql store", driver, field)
+		return
+	case user == "":
+		r.Add(field, path(field), "the store's DSN names no user for the password: write user@tcp(host:port)/database")
+		return
+	}
+	pw, err := Secret(c.StorePasswordEnv, c.StorePasswordFile)
+	switch {
+	case err != nil && c.StorePasswordEnv != "":
+		r.Add(field, path(field), "store password from environment variable %s: not set", c.StorePasswordEnv)
+	case err != nil:
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		r.Add(field, path(field), "store password from file %s: %v", os.ExpandEnv(c.StorePasswordFile), err)
+	case pw == "":
+		r.Add(field, path(field), "store password from file %s is empty", os.ExpandEnv(c.StorePasswordFile))
+	default:
+		c.storePassword = &storeSecret{pw}
+	}
+}
+
+// OpenAddress is addr, a store address without a password, ready to open:
+// a MySQL DSN gets the password from store_password_env or
+// store_password_file, when the config names one. The result holds a
+// secret: never print it; print MaskStore(addr).
+func (c *Config) OpenAddress(addr string) string {
+	if c.storePassword == nil {
+		return addr
+	}
+	dsn, ok := strings.CutPrefix(addr, "mysql:")
+	if !ok {
+		return addr
+	}
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil || cfg.User == "" {
+		return addr // refused when the address was checked
+	}
+	cfg.Passwd = c.storePassword.password
+	return "mysql:" + cfg.FormatDSN()
+}
+
+// MaskStore is a store address fit to print: a MySQL DSN's password, if it
+// has one, is replaced by "****".
+func MaskStore(addr string) string {
+	dsn, ok := strings.CutPrefix(addr, "mysql:")
+	if !ok {
+		return addr
+	}
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		return "mysql:(a DSN the driver refuses)"
+	}
+	if cfg.Passwd != "" {
+		cfg.Passwd = "****"
+	}
+	return "mysql:" + cfg.FormatDSN()
 }
 
 // CheckEmail validates a bare e-mail address.

@@ -52,7 +52,7 @@ func FuzzLoad(f *testing.F) {
 				t.Fatalf("accepted job spec %q: %v", spec, err)
 			}
 		}
-		if c.CatchUp < 0 || c.Rules.OverdueEveryDays < 1 || c.Delivery.MaxAttempts < 1 || c.Delivery.Batch < 1 ||
+		if c.CatchUp < config.MinCatchUp || c.CatchUp > config.MaxCatchUp || c.Rules.OverdueEveryDays < 1 || c.Delivery.MaxAttempts < 1 || c.Delivery.Batch < 1 ||
 			c.Delivery.BackoffBase <= 0 || c.Delivery.BackoffMax < c.Delivery.BackoffBase || c.Delivery.DrainTimeout <= 0 {
 			t.Fatalf("accepted numbers: catch_up %v, rules %+v, delivery %+v", c.CatchUp, c.Rules, c.Delivery)
 		}
@@ -74,6 +74,9 @@ func FuzzLoad(f *testing.F) {
 			if _, ok := c.Channel(name); name != "" && !ok {
 				t.Fatalf("accepted enterprise channel %q, which is not defined", name)
 			}
+		}
+		if config.StoreHasPassword(c.Store) {
+			t.Fatalf("accepted a password in the store's DSN")
 		}
 		for _, ch := range c.Channels {
 			if ch.Password != "" || ch.URL != "" || ch.Secret != "" {

@@ -80,7 +80,9 @@ type Sector struct {
 }
 
 // Milestone is a cumulative target: by the end of its task's month, Percent
-// of each sector's yearly target for Metric must be achieved.
+// of each sector's yearly target for Metric must be achieved. Percent is a
+// whole number, 1–100: a plan file that writes a fraction (99.9) is refused,
+// not truncated.
 type Milestone struct {
 	Task    int    `yaml:"task"`
 	Metric  string `yaml:"metric"`
@@ -210,6 +212,12 @@ func (p *Plan) Due(month int) time.Time {
 // DueDate is the calendar date of Due(month).
 func (p *Plan) DueDate(month int) Date {
 	return DateOf(p.Due(month))
+}
+
+// Begins is the plan's first day: 1 January of its year. With Ends it bounds
+// the plan's days, on which its reminders go out.
+func (p *Plan) Begins() Date {
+	return Date{Year: p.Year, Month: time.January, Day: 1}
 }
 
 // Ends is the plan's last day: its year-end report's deadline, or the last

@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -115,13 +116,48 @@ func (w *workingSchedule) Next(t time.Time) time.Time {
 	return time.Time{}
 }
 
-// Latest returns the latest activation of s in (after, at].
+// Latest returns the latest activation of s in (after, at]. It does not
+// walk the window's activations (a year of every minute is half a million):
+// it steps back from at in doubling steps until an activation lies between
+// the step and at, then halves the gap, about 2·log2(window/1s) calls of
+// Next in all. s.Next must not decrease as its argument grows and must
+// depend on its argument's whole seconds only, as cron schedules and their
+// working-day forms do; its zero time means no activation.
 func Latest(s cron.Schedule, after, at time.Time) (time.Time, bool) {
-	var last time.Time
-	for n := s.Next(after); !n.IsZero() && !n.After(at); n = s.Next(n) {
-		last = n
+	// fires: an activation lies in (t, at].
+	fires := func(t time.Time) bool {
+		n := s.Next(t)
+		return !n.IsZero() && !n.After(at)
 	}
-	return last, !last.IsZero()
+	lo := after.Truncate(time.Second) // Next(after) = Next(lo)
+	if !fires(lo) {
+		return time.Time{}, false
+	}
+	// fires(lo) holds; find hi, no earlier than lo + 1s, where it does not:
+	// at itself, since Next is strictly after its argument.
+	hi := at.Truncate(time.Second)
+	for step := time.Minute; ; step *= 2 {
+		t := hi.Add(-step)
+		if !t.After(lo) || step > time.Duration(math.MaxInt64/4) {
+			break
+		}
+		if fires(t) {
+			lo = t
+			break
+		}
+		hi = t
+	}
+	// fires(lo), not fires(hi): the latest activation is Next(t) for the
+	// last whole second t where fires(t) holds.
+	for hi.Sub(lo) > time.Second {
+		mid := lo.Add(hi.Sub(lo) / 2).Truncate(time.Second)
+		if fires(mid) {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return s.Next(lo), true
 }
 
 // Run is one job activation decided by Due.

@@ -1,12 +1,27 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"os"
 	"strings"
+	"time"
+
+	"remindd/config"
+	"remindd/notify"
+	"remindd/store"
 )
 
-// checkConfig validates the config and the plan it names, and says which
-// plan sections have no contacts (they will get no reminders).
+// storeCheckTimeout bounds check-config's wait for the store to answer.
+const storeCheckTimeout = 10 * time.Second
+
+// checkConfig validates the config and the plan it names and makes every
+// check `run` makes before it starts: the templates parse, every channel can
+// be built (its secrets are set), file channels can write their folders and
+// the store answers within a bound. It says which plan sections have no
+// contacts (they will get no reminders) and when the store is not migrated
+// yet. It never prints the store's password.
 func (a *app) checkConfig(args []string) error {
 	fs := a.flags("check-config")
 	if pos, err := parse(fs, args); err != nil {
@@ -18,14 +33,41 @@ func (a *app) checkConfig(args []string) error {
 	if err != nil {
 		return err
 	}
+	var problems []error
+	if _, err := notify.NewRenderer(p, c.TemplatesPath()); err != nil {
+		if c.Templates != "" {
+			err = c.Problem("templates", err, "templates")
+		}
+		problems = append(problems, err)
+	}
+	for i := range c.Channels {
+		_, err := notify.New(&c.Channels[i], notify.Options{Log: notify.LoggerFunc(func(string, map[string]any) {})})
+		if err != nil {
+			problems = append(problems, c.Problem(fmt.Sprintf("channels[%d]", i), err, "channels", i))
+		}
+	}
+	if err := c.CheckFolders(); err != nil {
+		problems = append(problems, err)
+	}
+	schema, warning, err := a.checkStore(c)
+	if err != nil {
+		problems = append(problems, err)
+	}
+	if len(problems) > 0 {
+		return errors.Join(problems...)
+	}
+
 	var silent []string
 	for _, s := range p.Sections {
 		if len(c.SectionContacts(s.ID)) == 0 && !s.External {
 			silent = append(silent, s.ID)
 		}
 	}
-	fmt.Fprintf(a.stdout, "%s: ok (plan %s, %d tasks; store %s; working days %v)\n",
-		c.File, p.ID, len(p.Tasks), c.Store, c.WorkingDays)
+	fmt.Fprintf(a.stdout, "%s: ok (plan %s, %d tasks; store %s%s; working days %v)\n",
+		c.File, p.ID, len(p.Tasks), config.MaskStore(c.Store), schema, c.WorkingDays)
+	if warning != "" {
+		fmt.Fprintln(a.stdout, "warning: "+warning)
+	}
 	if len(silent) > 0 {
 		fmt.Fprintf(a.stdout, "warning: no contacts for section(s) %s: they get no reminders\n", strings.Join(silent, ", "))
 	}
@@ -33,4 +75,52 @@ func (a *app) checkConfig(args []string) error {
 		fmt.Fprintln(a.stdout, "warning: no contacts for the office: no digest will be sent")
 	}
 	return nil
+}
+
+// checkStore opens the store as `run` would, within a bound, and reads its
+// schema version. A store not migrated yet (or an older schema) is a
+// warning, since check-config comes before migrate when installing; a store
+// that does not answer, refuses the login or has a newer schema than this
+// remindd is an error. A SQLite file that does not exist yet is not created.
+func (a *app) checkStore(c *config.Config) (schema, warning string, err error) {
+	shown := config.MaskStore(c.Store)
+	at := func(err error) error {
+		err = errors.New(strings.TrimPrefix(err.Error(), "store: "))
+		if a.store != "" {
+			return fmt.Errorf("--store %s: %w", shown, err)
+		}
+		return c.Problem("store", err, "store")
+	}
+	addr := a.storeAddr(c)
+	if path, ok := strings.CutPrefix(addr, "sqlite:"); ok && !strings.HasPrefix(path, "file:") {
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			return " (not created yet)", fmt.Sprintf("store %s does not exist yet: remindd migrate creates it", shown), nil
+		}
+	}
+	timeout := a.storeTimeout
+	if timeout == 0 {
+		timeout = storeCheckTimeout
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	s, err := store.Open(ctx, addr)
+	if err != nil {
+		if ctx.Err() != nil {
+			return "", "", at(fmt.Errorf("store did not answer within %v", timeout))
+		}
+		return "", "", at(err)
+	}
+	defer s.Close()
+	err = s.CheckSchema(ctx)
+	var se *store.SchemaError
+	switch {
+	case err == nil:
+		return " (schema up to date)", "", nil
+	case errors.As(err, &se) && se.Have < se.Want:
+		return fmt.Sprintf(" (schema version %d of %d)", se.Have, se.Want), strings.TrimPrefix(se.Error(), "store: "), nil
+	case ctx.Err() != nil:
+		return "", "", at(fmt.Errorf("store did not answer within %v", timeout))
+	default:
+		return "", "", at(err)
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+	"time"
 	_ "time/tzdata" // the plan's zone must load on hosts without zoneinfo
 
 	"remindd/config"
@@ -69,6 +70,9 @@ type app struct {
 	stdout, stderr io.Writer
 	configPath     string
 	store          string
+	// storeTimeout bounds check-config's wait for the store; 0 means
+	// storeCheckTimeout (tests shorten it).
+	storeTimeout time.Duration
 }
 
 // usageError marks a mistake in the command line.
@@ -154,6 +158,9 @@ func (a *app) load() (*config.Config, *plan.Plan, error) {
 		if _, _, err := config.SplitStore(a.store); err != nil {
 			return nil, nil, usageError{"--store: " + err.Error()}
 		}
+		if config.StoreHasPassword(a.store) {
+			return nil, nil, usageError{"--store: the DSN holds a password, which every user can read in ps: leave it out and name the password in the config with store_password_env or store_password_file (it applies to --store too)"}
+		}
 		c.Store = a.store
 	}
 	p, err := plan.Load(c.PlanPath())
@@ -164,6 +171,21 @@ func (a *app) load() (*config.Config, *plan.Plan, error) {
 		return nil, nil, err
 	}
 	return c, p, nil
+}
+
+// storeAddr is the store to open: --store, or the config's with a relative
+// SQLite path resolved against the config's folder, with the password of
+// the config's store_password_env or store_password_file put into a MySQL
+// DSN. It holds that secret: pass it to store.Open, never print it (print
+// config.MaskStore(c.Store)).
+func (a *app) storeAddr(c *config.Config) string {
+	if a.store != "" {
+		return c.OpenAddress(a.store)
+	}
+	if path, ok := strings.CutPrefix(c.Store, "sqlite:"); ok && !strings.HasPrefix(path, "file:") {
+		return "sqlite:" + c.Resolve(path)
+	}
+	return c.OpenAddress(c.Store)
 }
 
 // checkFormat accepts the output formats a command knows.

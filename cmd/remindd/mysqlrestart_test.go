@@ -104,7 +104,7 @@ func TestMySQLRestartDuringDelivery(t *testing.T) {
 	cfg := filepath.Join(t.TempDir(), "config.yaml")
 	body := fmt.Sprintf(`plan: %s
 store: "%s"
-jobs: {deliver: "@every 1s"}
+jobs: {deliver: "* * * * *"}
 delivery: {batch: 20}
 channels:
   - {name: mail, type: email, host: 127.0.0.1, port: %d, tls: none, from: remindd@example.gov.cn}

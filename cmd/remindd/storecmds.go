@@ -32,18 +32,6 @@ func (a *app) openStore(ctx context.Context, c *config.Config) (*store.Store, er
 	return s, nil
 }
 
-// storeAddr is the store to use: --store, or the config's with a relative
-// SQLite path resolved against the config's folder.
-func (a *app) storeAddr(c *config.Config) string {
-	if a.store != "" {
-		return a.store
-	}
-	if path, ok := strings.CutPrefix(c.Store, "sqlite:"); ok && !strings.HasPrefix(path, "file:") {
-		return "sqlite:" + c.Resolve(path)
-	}
-	return c.Store
-}
-
 // snapshot reads the state and last job runs for a dry run. A SQLite file that
 // does not exist yet is an empty state: a dry run creates nothing.
 func (a *app) snapshot(ctx context.Context, c *config.Config, p *plan.Plan, at time.Time) (*schedule.State, map[string]time.Time, error) {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -22,7 +23,10 @@ type File struct {
 }
 
 // Load reads path and decodes it into v, refusing unknown fields. Syntax and
-// type errors are returned as Problems naming the file and line.
+// type errors are returned as Problems naming the file and line, as is every
+// integer field written as a fraction (1.5), as a float (7.0) or not in plain
+// decimal digits (054, 0x2c, 1_0), which yaml.v3 would silently truncate or
+// read in another base.
 func Load(path string, v any) (*File, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -49,6 +53,9 @@ func Decode(name string, data []byte, v any) (*File, error) {
 	dec.KnownFields(true)
 	if err := dec.Decode(v); err != nil {
 		return nil, f.wrap(err)
+	}
+	if ps := f.wholeNumbers(f.root, reflect.TypeOf(v)); len(ps) > 0 {
+		return nil, ps
 	}
 	return f, nil
 }
@@ -143,6 +150,24 @@ func (f *File) Line(path ...any) int {
 		}
 	}
 	return line
+}
+
+// Has reports whether the file gives a value at path, so that a value left
+// out (to be defaulted) can be told from one written as zero.
+func (f *File) Has(path ...any) bool {
+	if f == nil || f.root == nil {
+		return false
+	}
+	n := f.root
+	for _, step := range path {
+		if _, n = child(n, step); n == nil {
+			return false
+		}
+	}
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return !(n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null")
 }
 
 // child returns the key (for a mapping) and the value at step under n.
