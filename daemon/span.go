@@ -8,27 +8,25 @@ import (
 	"remindd/schedule"
 )
 
-// Span is the stretch of time in which a plan's jobs run: from the first day
-// of its year to the end of its last day (plan.Ends), plus the catch-up
+// Span is the stretch of time in which a plan's jobs run: from its first day
+// (plan.Begins) to the end of its last day (plan.Ends), plus the catch-up
 // window within which a late wake-up still sends what the last days decided.
 type Span struct {
-	plan    *plan.Plan
-	catchUp time.Duration
-	First   time.Time // the first instant of the plan's year
-	End     time.Time // the first instant after the plan's last day
-	Last    time.Time // End plus the catch-up window
+	plan  *plan.Plan
+	First time.Time // the first instant of the plan's first day
+	End   time.Time // the first instant after the plan's last day
+	Last  time.Time // End plus the catch-up window
 }
 
 // SpanOf returns plan p's span with a catch-up window.
 func SpanOf(p *plan.Plan, catchUp time.Duration) Span {
-	e := p.Ends()
+	b, e := p.Begins(), p.Ends()
 	end := time.Date(e.Year, e.Month, e.Day+1, 0, 0, 0, 0, p.Location)
 	return Span{
-		plan:    p,
-		catchUp: catchUp,
-		First:   time.Date(p.Year, time.January, 1, 0, 0, 0, 0, p.Location),
-		End:     end,
-		Last:    end.Add(catchUp),
+		plan:  p,
+		First: time.Date(b.Year, b.Month, b.Day, 0, 0, 0, 0, p.Location),
+		End:   end,
+		Last:  end.Add(catchUp),
 	}
 }
 

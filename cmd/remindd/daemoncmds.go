@@ -70,6 +70,9 @@ func (a *app) run(args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := c.CheckFolders(); err != nil {
+		return err
+	}
 	ctx, cancel := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer cancel()
 	d, s, err := a.openDaemon(ctx, c, p, log, daemon.WallClock{})
