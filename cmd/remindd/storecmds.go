@@ -175,7 +175,7 @@ func (a *app) undo(args []string) error { return a.completion("undo", args) }
 
 func (a *app) completion(name string, args []string) error {
 	fs := a.flags(name)
-	task := fs.Int("task", 0, "task `number`")
+	task := decimalFlag(fs, "task", "task `number`, in decimal")
 	section := fs.String("section", "", "section `id`")
 	enterprise := fs.String("enterprise", "", "enterprise credit `code`")
 	at := fs.String("at", "", "when it was done, RFC 3339 (default now)")
@@ -184,7 +184,7 @@ func (a *app) completion(name string, args []string) error {
 	if err := noArgs(fs, args); err != nil {
 		return err
 	}
-	if *task == 0 {
+	if !task.set {
 		return usageError{"give --task N"}
 	}
 	if (*section == "") == (*enterprise == "") {
@@ -198,9 +198,9 @@ func (a *app) completion(name string, args []string) error {
 	if err != nil {
 		return err
 	}
-	t, ok := p.Task(*task)
+	t, ok := p.Task(task.n)
 	if !ok {
-		return usageError{fmt.Sprintf("--task %d: the plan has tasks 1–%d", *task, len(p.Tasks))}
+		return usageError{fmt.Sprintf("--task %d: the plan has tasks 1–%d", task.n, len(p.Tasks))}
 	}
 	ctx := context.Background()
 	s, err := a.openStore(ctx, c)
