@@ -11,8 +11,10 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"remindd/config"
+	"remindd/internal/printable"
 	"remindd/plan"
 	"remindd/roster"
 	"remindd/schedule"
@@ -190,6 +192,15 @@ func (a *app) completion(name string, args []string) error {
 	if (*section == "") == (*enterprise == "") {
 		return usageError{"give --section ID or --enterprise CODE"}
 	}
+	if err := checkText("by", *by, maxBy, false); err != nil {
+		return err
+	}
+	if err := checkText("note", *note, maxNote, true); err != nil {
+		return err
+	}
+	if err := checkText("enterprise", *enterprise, maxCode, false); err != nil {
+		return err
+	}
 	when, err := parseAt(*at)
 	if err != nil {
 		return err
@@ -276,6 +287,12 @@ func (a *app) achieve(args []string) error {
 	}
 	if strings.TrimSpace(*name) == "" {
 		return usageError{"--name is required"}
+	}
+	if err := checkText("name", *name, maxAchievementName, false); err != nil {
+		return err
+	}
+	if err := checkText("enterprise", *enterprise, maxCode, false); err != nil {
+		return err
 	}
 	if *size != "" && !contains(p.SizeClasses, *size) {
 		return usageError{fmt.Sprintf("--size %q: want one of %s", *size, strings.Join(p.SizeClasses, ", "))}
@@ -410,6 +427,39 @@ func (a *app) json(v any) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
+}
+
+// Bounds of the text flags, in characters: the columns' lengths in the
+// MySQL schema (store/migrations/mysql), so that a value too long is refused
+// by the command, naming the flag, the same on every backend, and never by
+// the database. A note is TEXT, 65,535 bytes on MySQL: 2,000 characters is
+// a paragraph, and fits in any encoding.
+const (
+	maxBy              = 255 // completions.done_by VARCHAR(255)
+	maxNote            = 2000
+	maxAchievementName = 255 // achievements.name VARCHAR(255)
+	maxCode            = 18  // a credit code; enterprises.credit_code CHAR(18)
+)
+
+// checkText refuses a flag's value longer than max characters, or holding a
+// character that must not be printed (a control or bidirectional control;
+// a line break only where lines are allowed), as a command-line mistake
+// naming the flag. The value itself is not repeated.
+func checkText(flag, v string, max int, lines bool) error {
+	if !utf8.ValidString(v) {
+		return usageError{fmt.Sprintf("--%s is not UTF-8", flag)}
+	}
+	if n := utf8.RuneCountInString(v); n > max {
+		return usageError{fmt.Sprintf("--%s is %d characters long, at most %d", flag, n, max)}
+	}
+	check := v
+	if lines {
+		check = strings.ReplaceAll(v, "\n", " ")
+	}
+	if r, pos, found := printable.First(check); found {
+		return usageError{fmt.Sprintf("--%s: character %d is %s, a control character; remove it", flag, pos, printable.Name(r))}
+	}
+	return nil
 }
 
 func noArgs(fs *flag.FlagSet, args []string) error {
