@@ -60,7 +60,8 @@ func (a *app) printNotifications(ns []schedule.Notification, format string) erro
 	w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "RULE\tRECIPIENT\tCHANNEL\tTASKS\tKEY\tNAME")
 	for _, n := range ns {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", n.Rule, n.Recipient, n.Channel, ranges(n.Tasks), n.Key, n.Name)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", cell(string(n.Rule)), cell(n.Recipient.String()), cell(n.Channel),
+			ranges(n.Tasks), cell(n.Key), cell(n.Name))
 	}
 	fmt.Fprintf(w, "%d notifications\n", len(ns))
 	return w.Flush()

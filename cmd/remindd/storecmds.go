@@ -160,7 +160,7 @@ func (a *app) enterprises(args []string) error {
 		w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(w, "CREDIT CODE\tSECTOR\tSIZE\tACTIVE\tEMAIL\tNAME")
 		for _, e := range list {
-			fmt.Fprintf(w, "%s\t%s\t%s\t%v\t%s\t%s\n", e.ID, e.Sector, e.Size, e.Active, e.Email, e.Name)
+			fmt.Fprintf(w, "%s\t%s\t%s\t%v\t%s\t%s\n", cell(e.ID), cell(e.Sector), cell(e.Size), e.Active, cell(e.Email), cell(e.Name))
 		}
 		fmt.Fprintf(w, "%d enterprises\n", len(list))
 		return w.Flush()
@@ -416,7 +416,8 @@ func (a *app) outbox(args []string) error {
 	w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "STATUS\tATTEMPTS\tRULE\tRECIPIENT\tCHANNEL\tTASKS\tKEY")
 	for _, r := range rows {
-		fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\t%s\t%s\n", r.Status, r.Attempts, r.Rule, r.Recipient, r.Channel, ranges(r.Tasks), r.Key)
+		fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\t%s\t%s\n", cell(r.Status), r.Attempts, cell(r.Rule), cell(r.Recipient.String()),
+			cell(r.Channel), ranges(r.Tasks), cell(r.Key))
 	}
 	fmt.Fprintf(w, "%d notifications\n", len(rows))
 	return w.Flush()
@@ -482,6 +483,12 @@ func redact(addr string) string {
 	}
 	return u.Scheme + "://" + u.Host + "/…"
 }
+
+// cell is text from the store as a table prints it: rows written by other
+// systems may hold control characters (an ESC sequence that retitles the
+// terminal, a tab that shifts the columns) or bidirectional controls that
+// reorder what follows; they are shown escaped, as \u001b or \u202e.
+func cell(s string) string { return printable.Escape(s) }
 
 func contains(xs []string, x string) bool {
 	for _, v := range xs {
