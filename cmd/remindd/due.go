@@ -6,6 +6,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"remindd/notify"
 	"remindd/schedule"
 )
 
@@ -54,6 +55,10 @@ func parseAt(s string) (time.Time, error) {
 }
 
 func (a *app) printNotifications(ns []schedule.Notification, format string) error {
+	// A robot's URL is its key: the address is shown masked, as everywhere.
+	for i := range ns {
+		ns[i].Address = notify.MaskAddress(ns[i].Address)
+	}
 	if format == "json" {
 		return schedule.WriteJSON(a.stdout, ns)
 	}

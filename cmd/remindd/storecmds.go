@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net/url"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -15,6 +14,7 @@ import (
 
 	"remindd/config"
 	"remindd/internal/printable"
+	"remindd/notify"
 	"remindd/plan"
 	"remindd/roster"
 	"remindd/schedule"
@@ -155,6 +155,9 @@ func (a *app) enterprises(args []string) error {
 			return err
 		}
 		if *format == "json" {
+			for i := range list {
+				list[i].Webhook = notify.MaskAddress(list[i].Webhook)
+			}
 			return a.json(list)
 		}
 		w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
@@ -405,7 +408,10 @@ func (a *app) outbox(args []string) error {
 		return err
 	}
 	for i := range rows {
-		rows[i].Address = redact(rows[i].Address)
+		// Errors stored before delivery errors were masked may hold the
+		// robot's key: mask what the address hides in them too.
+		rows[i].LastError = notify.MaskSecretsOf(rows[i].Address, rows[i].LastError)
+		rows[i].Address = notify.MaskAddress(rows[i].Address)
 	}
 	if *format == "json" {
 		if rows == nil {
@@ -472,16 +478,6 @@ func noArgs(fs *flag.FlagSet, args []string) error {
 		return usageError{fmt.Sprintf("unexpected argument %q", pos[0])}
 	}
 	return nil
-}
-
-// redact keeps a robot webhook's scheme and host: its path and query carry
-// the token.
-func redact(addr string) string {
-	u, err := url.Parse(addr)
-	if err != nil || u.Host == "" {
-		return addr
-	}
-	return u.Scheme + "://" + u.Host + "/…"
 }
 
 // cell is text from the store as a table prints it: rows written by other
