@@ -215,7 +215,7 @@ func (e *maskedError) Error() string { return e.msg }
 func errorf(m masker, cause error, format string, args ...any) error {
 	msg := fmt.Sprintf(format, args...)
 	if cause != nil {
-		msg += ": " + clip(m.mask(oneLine(cause.Error())), maxCauseLen)
+		msg += ": " + clip(m.mask(oneLine(m.mask(cause.Error()))), maxCauseLen)
 	}
 	return &maskedError{msg: msg}
 }

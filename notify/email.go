@@ -361,7 +361,7 @@ func (e *emailChannel) replyError(err error, format string, args ...any) error {
 	if enhanced != "" {
 		msg += " " + enhanced
 	}
-	if text = clip(e.masker().mask(oneLine(text)), maxReplyLen); text != "" {
+	if text = clip(e.masker().mask(oneLine(e.masker().mask(text))), maxReplyLen); text != "" {
 		msg += " " + text
 	}
 	return &maskedError{msg: msg}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"net/mail"
 	"net/url"
 	"sort"
 	"strings"
@@ -49,10 +50,29 @@ func MaskAddress(addr string) string {
 	if err == nil && u.Scheme != "" && u.Host != "" && utf8.ValidString(u.Host) {
 		return maskURL(u)
 	}
+	if isMailAddress(s) {
+		return s
+	}
 	if strings.Contains(s, "://") || strings.ContainsAny(s, "/?=#") {
 		return "***"
 	}
 	return oneLine(s)
+}
+
+// isMailAddress reports whether s is a bare e-mail address whose domain is
+// a host name (net/mail alone takes "a@b/send?key=…" for one).
+func isMailAddress(s string) bool {
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s {
+		return false
+	}
+	domain := s[strings.LastIndexByte(s, '@')+1:]
+	for _, c := range domain {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c >= utf8.RuneSelf) {
+			return false
+		}
+	}
+	return domain != ""
 }
 
 // maskURL is MaskAddress for a parsed URL.

@@ -551,6 +551,8 @@ func TestMaskAddress(t *testing.T) {
 		{"HTTPS://QYAPI.WEIXIN.QQ.COM/cgi-bin/webhook/send?KEY=" + wecomKey, "https://QYAPI.WEIXIN.QQ.COM/cgi-bin/webhook/send?***"},
 		{"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=a%2Fb&key=c", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=***"},
 		{"safety@haiyun-travel.example.com", "safety@haiyun-travel.example.com"},
+		{"a=b/c@example.com", "a=b/c@example.com"},
+		{"a@example.com/send?key=" + wecomKey, "***"},
 		{"  office@example.gov.cn ", "office@example.gov.cn"},
 		{"office", "office"},
 		{"", ""},
