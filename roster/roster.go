@@ -523,32 +523,43 @@ func (b *boundedReader) Read(p []byte) (int, error) {
 		p = p[:rest]
 	}
 	n, err := b.r.Read(p)
-	for i, c := range p[:n] {
-		b.lineBytes++
-		b.recordSize++
+	tooLarge := b.read+int64(n) > MaxFileBytes
+	if tooLarge {
+		n = int(MaxFileBytes - b.read)
+	}
+	for pos := 0; pos < n; {
+		end, newline := n, false
+		if i := bytes.IndexByte(p[pos:n], '\n'); i >= 0 {
+			end, newline = pos+i+1, true
+		}
+		seg := p[pos:end]
+		b.lineBytes += len(seg)
+		b.recordSize += len(seg)
+		b.quotes += bytes.Count(seg, []byte{'"'})
 		switch {
-		case b.read+int64(i) >= MaxFileBytes:
-			b.err = &boundError{b.line, fmt.Sprintf("the file is larger than %d MiB: that is no roster (a row is a few hundred bytes); split it", MaxFileBytes>>20)}
-		case b.lineBytes > MaxLineBytes:
+		case b.lineBytes > MaxLineBytes+1: // the line break is not counted
 			b.err = &boundError{b.line, fmt.Sprintf("line is longer than %d KiB: that is no roster row (a row is a few hundred bytes); is it the enterprise CSV, with line breaks?", MaxLineBytes>>10)}
 		case b.recordSize > MaxRecordBytes:
 			b.err = &boundError{b.recordLine, fmt.Sprintf("the row that starts here runs on for more than %d KiB: a double quote on this line is not closed", MaxRecordBytes>>10)}
 		}
 		if b.err != nil {
-			b.read += int64(i)
-			return i, nil // what came before passes; the next Read fails
+			// What came before passes; the next Read fails.
+			b.read += int64(pos)
+			return pos, nil
 		}
-		switch c {
-		case '"':
-			b.quotes++
-		case '\n':
+		if newline {
 			b.line++
 			b.lineBytes = 0
 			if b.quotes%2 == 0 {
 				b.recordLine, b.recordSize, b.quotes = b.line, 0, 0
 			}
 		}
+		pos = end
 	}
 	b.read += int64(n)
+	if tooLarge {
+		b.err = &boundError{b.line, fmt.Sprintf("the file is larger than %d MiB: that is no roster (a row is a few hundred bytes); split it", MaxFileBytes>>20)}
+		return n, nil
+	}
 	return n, err
 }
