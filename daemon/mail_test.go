@@ -283,8 +283,15 @@ func TestFailedDeliveryReachesTheDigest(t *testing.T) {
 				digest = pm
 			}
 		}
-		if !strings.Contains(digest.text, "发送失败的提醒（共1条）") || !strings.Contains(digest.text, failed.Recipient.ID) {
-			t.Errorf("digest does not report the failed delivery %s:\n%s", failed.Key, digest.text)
+		// The digest names the recipient and explains the failure in
+		// Chinese; the error's text is for the operator, not the office.
+		sec, _ := p.Section(failed.Recipient.ID)
+		want := "→ " + sec.Name + "（渠道 mail）：邮件服务器拒收（收件地址不存在或被拒绝）"
+		if !strings.Contains(digest.text, "发送失败的提醒（共1条）") || !strings.Contains(digest.text, want) {
+			t.Errorf("digest does not report the failed delivery %s as %q:\n%s", failed.Key, want, digest.text)
+		}
+		if strings.Contains(digest.text, "550") || strings.Contains(digest.text, "mailbox unavailable") {
+			t.Errorf("digest shows the error's text:\n%s", digest.text)
 		}
 	})
 }

@@ -20,6 +20,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"remindd/config"
 )
@@ -44,14 +45,23 @@ func CloseIdle(ch Channel) {
 // limit, a network fault, a server's 4xx or 5xx) may succeed later, not
 // before RetryAfter when that is set; permanent ones (a refused address, a
 // bad token, a bad password) will not succeed without someone changing
-// something.
+// something. Class says what failed; the text starts with it in brackets,
+// so that the outbox, which stores the text, keeps it. The text holds no
+// secret: channels build it from what they know and mask whatever a server
+// or library wrote (see masker), and keep no robot's answer body.
 type Error struct {
 	Temporary  bool
 	RetryAfter time.Duration
+	Class      Class
 	Err        error
 }
 
-func (e *Error) Error() string { return e.Err.Error() }
+func (e *Error) Error() string {
+	if e.Class == "" {
+		return e.Err.Error()
+	}
+	return "[" + string(e.Class) + "] " + e.Err.Error()
+}
 
 func (e *Error) Unwrap() error { return e.Err }
 
@@ -70,9 +80,9 @@ func RetryAfter(err error) time.Duration {
 	return 0
 }
 
-func temporary(err error) *Error { return &Error{Temporary: true, Err: err} }
+func temporary(class Class, err error) *Error { return &Error{Temporary: true, Class: class, Err: err} }
 
-func permanent(err error) *Error { return &Error{Err: err} }
+func permanent(class Class, err error) *Error { return &Error{Class: class, Err: err} }
 
 // Logger receives one line per event with its fields. Wrap a logrus entry:
 //
@@ -193,38 +203,34 @@ func secret(c *config.Channel, what, env, file string, required bool) (string, e
 	return v, nil
 }
 
-// scrubber removes secrets from text bound for errors and logs.
-type scrubber []string
+// maskedError is an error whose text had secrets masked. It does not
+// unwrap: what it wraps may show them.
+type maskedError struct{ msg string }
 
-// scrub replaces every secret in s, longest first, with ***.
-func (sc scrubber) scrub(s string) string {
-	list := append([]string(nil), sc...)
-	sort.Slice(list, func(i, j int) bool { return len(list[i]) > len(list[j]) })
-	for _, secret := range list {
-		if len(secret) >= 4 {
-			s = strings.ReplaceAll(s, secret, "***")
-		}
-	}
-	return s
-}
+func (e *maskedError) Error() string { return e.msg }
 
-// scrubbedError is an error whose text had secrets removed; it still
-// unwraps to the original so callers can classify it.
-type scrubbedError struct {
-	msg string
-	err error
-}
-
-func (e *scrubbedError) Error() string { return e.msg }
-func (e *scrubbedError) Unwrap() error { return e.err }
-
-// wrap returns err with message prefix: text, scrubbed of secrets.
-func (sc scrubber) wrap(err error, format string, args ...any) error {
+// errorf formats a delivery error of remindd's own words (channel, step,
+// masked address) followed, when cause is not nil, by cause's text, which
+// a server or library wrote: that part is masked with m and cut short.
+func errorf(m masker, cause error, format string, args ...any) error {
 	msg := fmt.Sprintf(format, args...)
-	if err != nil {
-		msg += ": " + err.Error()
+	if cause != nil {
+		msg += ": " + clip(m.mask(oneLine(m.mask(cause.Error()))), maxCauseLen)
 	}
-	return &scrubbedError{msg: sc.scrub(msg), err: err}
+	return &maskedError{msg: msg}
+}
+
+// maxCauseLen bounds, in characters, what an error keeps of the text a
+// server or library gave.
+const maxCauseLen = 200
+
+// clip cuts s to n characters, marking the cut.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n]) + "…"
 }
 
 // batchErrors answers every message of a batch with err.

@@ -6,12 +6,12 @@ import (
 	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
 	"net/textproto"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -143,7 +143,7 @@ func (e *emailChannel) Send(ctx context.Context, batch []Message) []error {
 			continue
 		}
 		if err := ctx.Err(); err != nil {
-			errs[i] = temporary(fmt.Errorf("channel %s: not sent: %w", e.name, err))
+			errs[i] = temporary(ClassInterrupted, fmt.Errorf("channel %s: not sent: %w", e.name, err))
 			continue
 		}
 		err := c.Send(msg)
@@ -182,7 +182,7 @@ func (e *emailChannel) connect(ctx context.Context) (*mail.Client, error) {
 	}
 	c, err := e.client()
 	if err != nil {
-		return nil, permanent(e.scrubber().wrap(err, "channel %s: smtp %s: configure client", e.name, e.addr()))
+		return nil, permanent(ClassSMTPConnect, errorf(e.masker(), err, "channel %s: smtp %s: configure client", e.name, e.addr()))
 	}
 	if err := c.DialWithContext(ctx); err != nil {
 		return nil, e.dialError(err)
@@ -237,10 +237,10 @@ func (e *emailChannel) message(m Message, now time.Time) (*mail.Msg, error) {
 	// Base64 carries Chinese text in a third of quoted-printable's size.
 	msg := mail.NewMsg(mail.WithEncoding(mail.EncodingB64))
 	if err := msg.FromFormat(oneLine(e.fromName), e.from); err != nil {
-		return nil, permanent(fmt.Errorf("channel %s: sender %q: %w", e.name, e.from, err))
+		return nil, permanent(ClassSMTPSender, errorf(e.masker(), err, "channel %s: sender %q", e.name, e.from))
 	}
 	if err := msg.AddToFormat(oneLine(m.Name), strings.TrimSpace(m.To)); err != nil || m.To == "" {
-		return nil, permanent(fmt.Errorf("channel %s: message %s: bad recipient address %q", e.name, oneLine(m.Key), oneLine(m.To)))
+		return nil, permanent(ClassAddress, fmt.Errorf("channel %s: message %s: bad recipient address %q", e.name, oneLine(m.Key), MaskAddress(m.To)))
 	}
 	msg.Subject(oneLine(m.Subject))
 	msg.SetMessageIDWithValue(MessageID(m.Key))
@@ -256,7 +256,7 @@ func (e *emailChannel) message(m Message, now time.Time) (*mail.Msg, error) {
 		err := msg.AttachReader(ICS, bytes.NewReader(Calendar(m.Events, now)),
 			mail.WithFileContentType(mail.ContentType(ICSContentType)))
 		if err != nil {
-			return nil, permanent(fmt.Errorf("channel %s: message %s: attach calendar: %w", e.name, oneLine(m.Key), err))
+			return nil, permanent(ClassMessage, fmt.Errorf("channel %s: message %s: attach calendar: %w", e.name, oneLine(m.Key), err))
 		}
 	}
 	return msg, nil
@@ -270,20 +270,20 @@ func MessageID(key string) string {
 	return hex.EncodeToString(sum[:])[:32] + "@remindd"
 }
 
-func (e *emailChannel) scrubber() scrubber {
+// masker masks the password, alone and in the AUTH PLAIN exchange, in
+// whatever the server or go-mail says.
+func (e *emailChannel) masker() masker {
 	if e.password == "" {
-		return nil
+		return masker{}
 	}
-	return scrubber{e.password,
-		base64.StdEncoding.EncodeToString([]byte("\x00" + e.username + "\x00" + e.password)),
-		base64.StdEncoding.EncodeToString([]byte(e.password))}
+	return newMasker(e.password, "\x00"+e.username+"\x00"+e.password, e.username+"\x00"+e.password)
 }
 
 // dialError says which step of setting up the connection failed (connect,
-// TLS, STARTTLS, certificate, AUTH); go-mail's error, which follows, holds
-// what the server answered.
+// TLS, STARTTLS, certificate, AUTH), then the server's reply (its code,
+// enhanced code and a short text, any secret masked) or go-mail's error.
 func (e *emailChannel) dialError(err error) error {
-	step, temp := "connect", true
+	step, temp, class := "connect", true, ClassSMTPConnect
 	msg := err.Error()
 	var (
 		verr  *tls.CertificateVerificationError
@@ -296,18 +296,17 @@ func (e *emailChannel) dialError(err error) error {
 	)
 	switch {
 	case errors.As(err, &verr), errors.As(err, &uaerr), errors.As(err, &herr), errors.As(err, &cerr):
-		step, temp = "STARTTLS certificate", false
+		step, temp, class = "STARTTLS certificate", false, ClassSMTPTLS
 		if e.tls == "implicit" {
 			step = "TLS certificate"
 		}
 	case strings.Contains(msg, "AUTH") || errors.Is(err, mail.ErrPlainAuthNotSupported) ||
 		errors.Is(err, mail.ErrLoginAuthNotSupported) || errors.Is(err, mail.ErrNoSupportedAuthDiscovered):
-		step = "AUTH as " + e.username
-		temp = false
+		step, temp, class = "AUTH as "+e.username, false, ClassSMTPAuth
 	case strings.Contains(msg, "STARTTLS"):
-		step, temp = "STARTTLS", false
+		step, temp, class = "STARTTLS", false, ClassSMTPTLS
 	case errors.As(err, &rerr), errors.As(err, &aerr):
-		step = "TLS handshake"
+		step, class = "TLS handshake", ClassSMTPTLS
 		if e.tls != "implicit" {
 			step = "STARTTLS handshake"
 		}
@@ -317,26 +316,26 @@ func (e *emailChannel) dialError(err error) error {
 	if code := smtpCode(err); code != 0 {
 		temp = code >= 400 && code < 500
 	}
-	return &Error{Temporary: temp,
-		Err: e.scrubber().wrap(err, "channel %s: smtp %s: %s failed", e.name, e.addr(), step)}
+	return &Error{Temporary: temp, Class: class,
+		Err: e.replyError(err, "channel %s: smtp %s: %s failed", e.name, e.addr(), step)}
 }
 
 // sendError classifies the failure of one message: 4xx temporary, 5xx and
 // a refused address permanent, a dropped connection temporary.
 func (e *emailChannel) sendError(err error, m Message) error {
-	temp := true
+	temp, class := true, ClassSMTPConnect
 	var se *mail.SendError
 	step := "send"
 	if errors.As(err, &se) {
 		switch se.Reason {
 		case mail.ErrSMTPMailFrom:
-			step = "MAIL FROM " + e.from
+			step, class = "MAIL FROM "+e.from, ClassSMTPSender
 		case mail.ErrSMTPRcptTo:
-			step = "RCPT TO " + oneLine(m.To)
+			step, class = "RCPT TO "+MaskAddress(m.To), ClassSMTPRecipient
 		case mail.ErrSMTPData, mail.ErrSMTPDataClose, mail.ErrWriteContent:
-			step = "DATA"
+			step, class = "DATA", ClassSMTPMessage
 		case mail.ErrGetRcpts, mail.ErrGetSender:
-			temp = false
+			temp, class = false, ClassAddress
 		}
 		if code := se.ErrorCode(); code != 0 {
 			temp = se.IsTemp()
@@ -345,8 +344,69 @@ func (e *emailChannel) sendError(err error, m Message) error {
 	if code := smtpCode(err); code >= 500 {
 		temp = false
 	}
-	return &Error{Temporary: temp,
-		Err: e.scrubber().wrap(err, "channel %s: smtp %s: message %s: %s failed", e.name, e.addr(), oneLine(m.Key), step)}
+	return &Error{Temporary: temp, Class: class,
+		Err: e.replyError(err, "channel %s: smtp %s: message %s: %s failed", e.name, e.addr(), oneLine(m.Key), step)}
+}
+
+// replyError is remindd's words, then what the server replied: its code,
+// enhanced code and the start of its text, masked; or, when err holds no
+// reply, go-mail's error, masked and cut short.
+func (e *emailChannel) replyError(err error, format string, args ...any) error {
+	msg := fmt.Sprintf(format, args...)
+	code, enhanced, text, ok := serverReply(err)
+	if !ok {
+		return errorf(e.masker(), err, "%s", msg)
+	}
+	msg += fmt.Sprintf(": %d", code)
+	if enhanced != "" {
+		msg += " " + enhanced
+	}
+	if text = clip(e.masker().mask(oneLine(e.masker().mask(text))), maxReplyLen); text != "" {
+		msg += " " + text
+	}
+	return &maskedError{msg: msg}
+}
+
+// maxReplyLen bounds, in characters, what an error keeps of an SMTP
+// server's reply text.
+const maxReplyLen = 120
+
+// enhancedCode is an RFC 3463 enhanced status code at the start of a reply.
+var enhancedCode = regexp.MustCompile(`^[245]\.\d{1,3}\.\d{1,3}\b`)
+
+// serverReply finds the SMTP server's reply in err: its code, its enhanced
+// code if it gave one, and its text.
+func serverReply(err error) (code int, enhanced, text string, ok bool) {
+	var te *textproto.Error
+	var se *mail.SendError
+	switch {
+	case errors.As(err, &te):
+		code, text = te.Code, te.Msg
+	case errors.As(err, &se) && se.ErrorCode() != 0:
+		// go-mail's SendError does not unwrap: its text is "reason: CODE
+		// TEXT[, …][, affected recipient(s): …][, affected message ID: …]".
+		code = se.ErrorCode()
+		s := se.Error()
+		i := strings.Index(s, ": "+strconv.Itoa(code)+" ")
+		if i < 0 {
+			return code, "", "", true
+		}
+		text = s[i+len(": "+strconv.Itoa(code)+" "):]
+		if j := strings.Index(text, ", affected "); j >= 0 {
+			text = text[:j]
+		}
+		// textproto.Error quotes the text (CODE "TEXT").
+		if q, err := strconv.QuotedPrefix(text); err == nil {
+			text, _ = strconv.Unquote(q)
+		}
+	default:
+		return 0, "", "", false
+	}
+	text = strings.TrimSpace(text)
+	if enhanced = enhancedCode.FindString(text); enhanced != "" {
+		text = strings.TrimSpace(text[len(enhanced):])
+	}
+	return code, enhanced, text, true
 }
 
 // smtpCode is the reply code of the server's answer in err, or 0.

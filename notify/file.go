@@ -22,16 +22,16 @@ type fileChannel struct {
 
 func (c *fileChannel) Send(ctx context.Context, batch []Message) []error {
 	if err := os.MkdirAll(c.dir, 0o750); err != nil {
-		return batchErrors(len(batch), temporary(fmt.Errorf("file channel: %w", err)))
+		return batchErrors(len(batch), temporary(ClassFile, fmt.Errorf("file channel: %w", err)))
 	}
 	errs := make([]error, len(batch))
 	for i, m := range batch {
 		if err := ctx.Err(); err != nil {
-			errs[i] = temporary(err)
+			errs[i] = temporary(ClassInterrupted, fmt.Errorf("file channel: not sent: %w", err))
 			continue
 		}
 		if err := c.write(m); err != nil {
-			errs[i] = temporary(fmt.Errorf("file channel: %w", err))
+			errs[i] = temporary(ClassFile, fmt.Errorf("file channel: %w", err))
 		}
 	}
 	return errs
@@ -72,7 +72,7 @@ func (c *fileChannel) write(m Message) (err error) {
 // fileContent is the subject, the recipient, a blank line and the text.
 func fileContent(m Message) string {
 	to := oneLine(m.Name)
-	if addr := redactAddress(m.To); addr != "" {
+	if addr := MaskAddress(m.To); addr != "" {
 		if to != "" {
 			to += " "
 		}

@@ -92,7 +92,8 @@ func state() *schedule.State {
 		Failed: []schedule.FailedDelivery{{
 			Key: "lead:enterprise:" + rongxi + ":2024-05-31/d0:wecom-robot", Rule: schedule.Lead,
 			Recipient: schedule.Recipient{Kind: schedule.KindEnterprise, ID: rongxi}, Channel: "wecom-robot",
-			LastError: "wecom https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=***: errcode 93000: invalid webhook url",
+			LastError: "[robot-key] channel wecom-robot: wecom https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=***: " +
+				"errcode 93000 (invalid webhook URL: wrong key, or the robot was removed)",
 		}},
 	}
 	// Done by March: the sections their January and February work, some more.

@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"fmt"
 )
 
 // logChannel writes one log line per message, without its body: for trying a
@@ -15,13 +16,13 @@ func (c *logChannel) Send(ctx context.Context, batch []Message) []error {
 	errs := make([]error, len(batch))
 	for i, m := range batch {
 		if err := ctx.Err(); err != nil {
-			errs[i] = temporary(err)
+			errs[i] = temporary(ClassInterrupted, fmt.Errorf("channel %s: not sent: %w", c.name, err))
 			continue
 		}
 		c.log.Log("notification", map[string]any{
 			"channel": c.name,
 			"key":     oneLine(m.Key),
-			"to":      redactAddress(m.To),
+			"to":      MaskAddress(m.To),
 			"subject": m.Subject,
 		})
 	}

@@ -405,12 +405,18 @@ type sectorRow struct {
 	Enterprises int
 }
 
+// failedRow is a failed delivery as the office reads it: what, to whom,
+// through which channel, and why in Chinese (Explain); never the error's
+// own text, which is for the operator.
 type failedRow struct {
 	Key       string
 	Rule      string // 到期提醒
 	Recipient string
 	Channel   string
-	Error     string
+	Reason    string // 机器人密钥无效（地址有误或机器人已被移除）
+	// Error is Reason, for templates written when the digest showed the
+	// error's text.
+	Error string
 }
 
 type reportRow struct {
@@ -470,7 +476,7 @@ func (r *Renderer) view(n schedule.Notification, esc func(string) string) *view 
 		}
 		for _, f := range d.Failed {
 			dv.Failed = append(dv.Failed, failedRow{Key: esc(f.Key), Rule: ruleName(f.Rule),
-				Recipient: esc(r.recipientName(f.Recipient)), Channel: esc(f.Channel), Error: esc(f.LastError)})
+				Recipient: esc(r.recipientName(f.Recipient)), Channel: esc(f.Channel), Reason: esc(Explain(f.LastError)), Error: esc(Explain(f.LastError))})
 		}
 		for _, rep := range d.Reports {
 			dv.Reports = append(dv.Reports, reportRow{Name: esc(rep.Name), To: esc(rep.To),

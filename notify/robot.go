@@ -3,6 +3,7 @@ package notify
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
 	"errors"
@@ -10,7 +11,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -32,23 +32,9 @@ type endpoint struct {
 	secret string
 }
 
-// secrets are the parts of the endpoint that must not appear in errors or
-// logs: the URL, its query values and token-like path segments, the secret.
-func (ep endpoint) secrets() scrubber {
-	sc := scrubber{ep.secret}
-	if full := ep.url.String(); full != redactURL(ep.url) {
-		sc = append(sc, full)
-	}
-	for _, vs := range ep.url.Query() {
-		sc = append(sc, vs...)
-	}
-	for _, seg := range strings.Split(ep.url.EscapedPath(), "/") {
-		if tokenLike(seg) {
-			sc = append(sc, seg)
-		}
-	}
-	return sc
-}
+// masker masks the parts of the endpoint that must not appear in errors or
+// logs: what MaskAddress hides of its URL, and the signing secret.
+func (ep endpoint) masker() masker { return newMasker(urlSecrets(ep.url)...).with(ep.secret) }
 
 // poster posts messages to robots and webhooks under per-endpoint rate
 // limits.
@@ -67,14 +53,6 @@ var robotRates = map[string][]rate{
 	kindFeishu:   {{5, time.Second}, {100, time.Minute}},
 }
 
-// Vendor error codes that mean "slow down" or "try later"; every other
-// non-zero code (bad key, token, signature, payload) is permanent.
-var (
-	wecomTemporary    = map[int]bool{-1: true, 45009: true, 45033: true}
-	dingtalkTemporary = map[int]bool{-1: true, 130101: true, 410100: true}
-	feishuTemporary   = map[int]bool{9499: true, 11232: true, 11233: true}
-)
-
 // How long a vendor's rate-limit answer asks to wait.
 var vendorBackoff = map[string]time.Duration{
 	kindWeCom:    time.Minute,
@@ -82,29 +60,32 @@ var vendorBackoff = map[string]time.Duration{
 	kindFeishu:   time.Minute,
 }
 
-// deliver posts one message to ep.
+// deliver posts one message to ep. Its errors name the channel, the vendor
+// and the masked URL, then what went wrong in remindd's words: the HTTP
+// status, the vendor's code and what it means. A robot's answer body is
+// never kept: a server or proxy may echo the key in it, in any encoding.
 func (p *poster) deliver(ctx context.Context, ep endpoint, m Message) error {
-	sc := ep.secrets()
-	where := fmt.Sprintf("channel %s: %s %s", p.channel, ep.kind, redactURL(ep.url))
+	where := fmt.Sprintf("channel %s: %s %s", p.channel, ep.kind, maskURL(ep.url))
 	now := p.now()
 	if rates := robotRates[ep.kind]; len(rates) > 0 {
 		if wait, ok := p.limiter.take(ep.url.String(), now, rates); !ok {
-			return &Error{Temporary: true, RetryAfter: wait,
+			return &Error{Temporary: true, RetryAfter: wait, Class: ClassRobotRate,
 				Err: fmt.Errorf("%s: rate limit reached, retry after %s", where, wait.Round(time.Second))}
 		}
 	}
 	target, body, header, err := request(ep, m, now)
 	if err != nil {
-		return permanent(sc.wrap(err, "%s: build request", where))
+		return permanent(ClassMessage, errorf(ep.masker(), err, "%s: build request", where))
 	}
 	status, answer, retry, err := p.post(ctx, target, body, header)
 	if err != nil {
 		var cert x509.UnknownAuthorityError
 		var host x509.HostnameError
 		var inv x509.CertificateInvalidError
-		e := &Error{Temporary: true, Err: sc.wrap(err, "%s: post", where)}
-		if errors.As(err, &cert) || errors.As(err, &host) || errors.As(err, &inv) {
-			e.Temporary = false
+		var verr *tls.CertificateVerificationError
+		e := &Error{Temporary: true, Class: ClassRobotConnect, Err: errorf(ep.masker(), err, "%s: post", where)}
+		if errors.As(err, &cert) || errors.As(err, &host) || errors.As(err, &inv) || errors.As(err, &verr) {
+			e.Temporary, e.Class = false, ClassRobotTLS
 		}
 		return e
 	}
@@ -113,57 +94,62 @@ func (p *poster) deliver(ctx context.Context, ep endpoint, m Message) error {
 		if retry == 0 {
 			retry = time.Minute
 		}
-		return &Error{Temporary: true, RetryAfter: retry,
-			Err: sc.wrap(nil, "%s: HTTP %d: %s", where, status, snippet(answer))}
+		return &Error{Temporary: true, RetryAfter: retry, Class: ClassRobotRate, Err: httpError(where, status, answer)}
 	case status >= 500:
-		return &Error{Temporary: true, RetryAfter: retry,
-			Err: sc.wrap(nil, "%s: HTTP %d: %s", where, status, snippet(answer))}
+		return &Error{Temporary: true, RetryAfter: retry, Class: ClassRobotServer, Err: httpError(where, status, answer)}
+	case status == http.StatusUnauthorized || status == http.StatusForbidden || status == http.StatusNotFound:
+		return permanent(ClassRobotKey, httpError(where, status, answer))
 	case status < 200 || status > 299:
-		return permanent(sc.wrap(nil, "%s: HTTP %d: %s", where, status, snippet(answer)))
+		return permanent(ClassRobotRefused, httpError(where, status, answer))
 	}
-	return vendorAnswer(ep.kind, answer, where, sc)
+	return vendorAnswer(ep.kind, answer, where)
 }
 
-// vendorAnswer reads the error code a robot puts in an HTTP 200 answer.
-func vendorAnswer(kind string, answer []byte, where string, sc scrubber) error {
+// httpError says what status a robot answered, without its answer.
+func httpError(where string, status int, answer []byte) error {
+	return fmt.Errorf("%s: HTTP %d %s (answer of %d bytes not kept)", where, status, http.StatusText(status), len(answer))
+}
+
+// vendorAnswer reads the error code a robot puts in an HTTP 200 answer and
+// says what it means; the vendor's message is not kept.
+func vendorAnswer(kind string, answer []byte, where string) error {
 	if kind == kindWebhook {
 		return nil
 	}
 	var a struct {
-		ErrCode    *int   `json:"errcode"`
-		ErrMsg     string `json:"errmsg"`
-		Code       *int   `json:"code"`
-		Msg        string `json:"msg"`
-		StatusCode *int   `json:"StatusCode"`
+		ErrCode    *int `json:"errcode"`
+		Code       *int `json:"code"`
+		StatusCode *int `json:"StatusCode"`
 	}
 	if err := json.Unmarshal(answer, &a); err != nil {
-		return permanent(sc.wrap(nil, "%s: unexpected answer: %s", where, snippet(answer)))
+		return permanent(ClassRobotAnswer, fmt.Errorf("%s: HTTP 200 with an answer that is not %s's JSON (%d bytes, not kept)", where, kind, len(answer)))
 	}
 	var code *int
-	var msg, name string
-	temp := map[int]bool{}
+	name := "errcode"
 	switch kind {
-	case kindWeCom:
-		code, msg, name, temp = a.ErrCode, a.ErrMsg, "errcode", wecomTemporary
-	case kindDingTalk:
-		code, msg, name, temp = a.ErrCode, a.ErrMsg, "errcode", dingtalkTemporary
+	case kindWeCom, kindDingTalk:
+		code = a.ErrCode
 	case kindFeishu:
-		code, msg, name, temp = a.Code, a.Msg, "code", feishuTemporary
+		code, name = a.Code, "code"
 		if code == nil {
 			code = a.StatusCode
 		}
 	}
 	if code == nil {
-		return permanent(sc.wrap(nil, "%s: answer without %s: %s", where, name, snippet(answer)))
+		return permanent(ClassRobotAnswer, fmt.Errorf("%s: HTTP 200 with an answer without %s (%d bytes, not kept)", where, name, len(answer)))
 	}
 	if *code == 0 {
 		return nil
 	}
-	err := sc.wrap(nil, "%s: %s %d: %s", where, name, *code, oneLine(msg))
-	if temp[*code] {
-		return &Error{Temporary: true, RetryAfter: vendorBackoff[kind], Err: err}
+	c, known := vendorCodes[kind][*code]
+	if !known {
+		c = answerCode{ClassRobotRefused, "unknown code: see the vendor's documentation", false}
 	}
-	return permanent(err)
+	err := fmt.Errorf("%s: %s %d (%s)", where, name, *code, c.meaning)
+	if c.temporary {
+		return &Error{Temporary: true, RetryAfter: vendorBackoff[kind], Class: c.class, Err: err}
+	}
+	return permanent(c.class, err)
 }
 
 // post sends body and returns the status, the answer's start and any
@@ -196,18 +182,6 @@ func (p *poster) post(ctx context.Context, target *url.URL, body []byte, header 
 	return resp.StatusCode, answer, retry, nil
 }
 
-// snippet is the start of an answer, on one line, for an error message.
-func snippet(b []byte) string {
-	s := oneLine(string(b))
-	if len(s) > 200 {
-		s = truncateBytes(s, 200) + "…"
-	}
-	if s == "" {
-		return "(empty answer)"
-	}
-	return s
-}
-
 // robotChannel posts every message to one configured robot or webhook.
 type robotChannel struct {
 	poster *poster
@@ -229,7 +203,7 @@ func (c *robotChannel) Send(ctx context.Context, batch []Message) []error {
 	errs := make([]error, len(batch))
 	for i, m := range batch {
 		if err := ctx.Err(); err != nil {
-			errs[i] = temporary(fmt.Errorf("channel %s: not sent: %w", c.poster.channel, err))
+			errs[i] = temporary(ClassInterrupted, fmt.Errorf("channel %s: not sent: %w", c.poster.channel, err))
 			continue
 		}
 		if err := c.poster.deliver(ctx, c.ep, m); err != nil {
@@ -254,13 +228,13 @@ func (c *enterpriseRobot) Send(ctx context.Context, batch []Message) []error {
 	errs := make([]error, len(batch))
 	for i, m := range batch {
 		if err := ctx.Err(); err != nil {
-			errs[i] = temporary(fmt.Errorf("channel %s: not sent: %w", c.poster.channel, err))
+			errs[i] = temporary(ClassInterrupted, fmt.Errorf("channel %s: not sent: %w", c.poster.channel, err))
 			continue
 		}
 		u, err := parseEndpointURL(m.To)
 		if err != nil {
-			errs[i] = permanent(fmt.Errorf("channel %s: message %s: robot address %q: %w",
-				c.poster.channel, oneLine(m.Key), redactAddress(m.To), err))
+			errs[i] = permanent(ClassAddress, fmt.Errorf("channel %s: message %s: robot address %q: %w",
+				c.poster.channel, oneLine(m.Key), MaskAddress(m.To), err))
 			continue
 		}
 		if err := c.poster.deliver(ctx, endpoint{kind: VendorOf(u), url: u}, m); err != nil {
@@ -298,50 +272,4 @@ func parseEndpointURL(raw string) (*url.URL, error) {
 		return nil, errors.New("URL without a host")
 	}
 	return u, nil
-}
-
-// redactURL shows where a URL points without its secrets: query values and
-// token-like path segments become ***.
-func redactURL(u *url.URL) string {
-	segs := strings.Split(u.EscapedPath(), "/")
-	for i, s := range segs {
-		if tokenLike(s) {
-			segs[i] = "***"
-		}
-	}
-	out := u.Scheme + "://" + u.Host + strings.Join(segs, "/")
-	if u.RawQuery != "" {
-		q := u.Query()
-		keys := make([]string, 0, len(q))
-		for k := range q {
-			keys = append(keys, url.QueryEscape(k)+"=***")
-		}
-		sort.Strings(keys)
-		out += "?" + strings.Join(keys, "&")
-	}
-	return out
-}
-
-// tokenLike reports whether a path segment looks like a key or token: long,
-// or carrying digits.
-func tokenLike(seg string) bool {
-	if len(seg) >= 16 {
-		return true
-	}
-	if len(seg) < 8 {
-		return false
-	}
-	return strings.ContainsAny(seg, "0123456789")
-}
-
-// redactAddress shows an e-mail address as it is and a URL redacted.
-func redactAddress(s string) string {
-	s = oneLine(s)
-	if u, err := parseEndpointURL(s); err == nil {
-		return redactURL(u)
-	}
-	if strings.Contains(s, "://") {
-		return "***"
-	}
-	return s
 }

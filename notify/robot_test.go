@@ -271,7 +271,7 @@ func TestRobotAnswers(t *testing.T) {
 		{"wecom 45009 rate limit is temporary", kindWeCom, 200, `{"errcode":45009,"errmsg":"api freq out of limit"}`, "", true, time.Minute, "errcode 45009"},
 		{"wecom 93000 bad key is permanent", kindWeCom, 200, `{"errcode":93000,"errmsg":"invalid webhook url, hint: [1716512405_1], from ip: 1.2.3.4, key ` + wecomKey + `"}`, "", false, 0, "errcode 93000"},
 		{"wecom 40008 bad message type is permanent", kindWeCom, 200, `{"errcode":40008,"errmsg":"invalid message type"}`, "", false, 0, "errcode 40008"},
-		{"wecom 200 without JSON is permanent", kindWeCom, 200, `<html>portal</html>`, "", false, 0, "unexpected answer"},
+		{"wecom 200 without JSON is permanent", kindWeCom, 200, `<html>portal</html>`, "", false, 0, "not wecom's JSON"},
 		{"dingtalk 130101 too fast is temporary", kindDingTalk, 200, `{"errcode":130101,"errmsg":"send too fast, exceed 20 times per minute"}`, "", true, 10 * time.Minute, "errcode 130101"},
 		{"dingtalk 310000 bad signature is permanent", kindDingTalk, 200, `{"errcode":310000,"errmsg":"sign not match"}`, "", false, 0, "errcode 310000"},
 		{"dingtalk 300001 bad token is permanent", kindDingTalk, 200, `{"errcode":300001,"errmsg":"token is not exist"}`, "", false, 0, "errcode 300001"},
@@ -538,20 +538,30 @@ func TestRobotConfigErrors(t *testing.T) {
 	}
 }
 
-func TestRedactURL(t *testing.T) {
+func TestMaskAddress(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=" + wecomKey, "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=***"},
 		{"https://oapi.dingtalk.com/robot/send?access_token=" + dingtalkToken, "https://oapi.dingtalk.com/robot/send?access_token=***"},
 		{"https://open.feishu.cn/open-apis/bot/v2/hook/" + feishuHook, "https://open.feishu.cn/open-apis/bot/v2/hook/***"},
-		{"https://hooks.slack.com/services/T0001/B0002/XXXXXXXXXXXXXXXXXXXXXXXX", "https://hooks.slack.com/services/T0001/B0002/***"},
-		{"http://127.0.0.1:8080/remindd?a=1&b=2", "http://127.0.0.1:8080/remindd?a=***&b=***"},
+		{"https://hooks.slack.com/services/T0001/B0002/XXXXXXXXXXXXXXXXXXXXXXXX", "https://hooks.slack.com/services/***/***/***"},
+		{"http://127.0.0.1:8080/remindd?a=1&b=2", "http://127.0.0.1:8080/***?***&***"},
+		// Short tokens are tokens too.
+		{"https://example.org/hook/ab?key=c", "https://example.org/hook/***?key=***"},
+		{"https://user:pw@example.org/x#frag", "https://***@example.org/***#***"},
+		{"HTTPS://QYAPI.WEIXIN.QQ.COM/cgi-bin/webhook/send?KEY=" + wecomKey, "https://QYAPI.WEIXIN.QQ.COM/cgi-bin/webhook/send?***"},
+		{"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=a%2Fb&key=c", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=***"},
+		{"safety@haiyun-travel.example.com", "safety@haiyun-travel.example.com"},
+		{"a=b/c@example.com", "a=b/c@example.com"},
+		{"a@example.com/send?key=" + wecomKey, "***"},
+		{"  office@example.gov.cn ", "office@example.gov.cn"},
+		{"office", "office"},
+		{"", ""},
+		{"https:///" + wecomKey, "***"},
+		{"qyapi.weixin.qq.com/cgi-bin/webhook/send?key=" + wecomKey, "***"},
+		{wecomKey + "?", "***"},
 	} {
-		u, err := url.Parse(tc.in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := redactURL(u); got != tc.want {
-			t.Errorf("redactURL(%s) = %s, want %s", tc.in, got, tc.want)
+		if got := MaskAddress(tc.in); got != tc.want {
+			t.Errorf("MaskAddress(%s) = %s, want %s", tc.in, got, tc.want)
 		}
 	}
 }

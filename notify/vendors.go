@@ -173,3 +173,45 @@ func feishuMessage(m Message) feishuPayload {
 		},
 	}
 }
+
+// answerCode is what a robot vendor's error code means: its class, a short
+// meaning for the operator, and whether trying again later may help.
+type answerCode struct {
+	class     Class
+	meaning   string
+	temporary bool
+}
+
+// vendorCodes are the error codes the vendors document for their group
+// robots (every other non-zero code is refused for good as robot-refused).
+// The meaning is remindd's own: a vendor's errmsg is not kept, as a server
+// or proxy may echo the key in it.
+var vendorCodes = map[string]map[int]answerCode{
+	kindWeCom: {
+		-1:    {ClassRobotServer, "system busy", true},
+		40008: {ClassRobotRefused, "invalid message type", false},
+		40058: {ClassRobotRefused, "invalid parameter", false},
+		44004: {ClassRobotRefused, "empty content", false},
+		45002: {ClassRobotRefused, "content too long", false},
+		45009: {ClassRobotRate, "rate limit reached", true},
+		45033: {ClassRobotRate, "too many concurrent requests", true},
+		93000: {ClassRobotKey, "invalid webhook URL: wrong key, or the robot was removed", false},
+	},
+	kindDingTalk: {
+		-1:     {ClassRobotServer, "system busy", true},
+		130101: {ClassRobotRate, "sending too fast", true},
+		300001: {ClassRobotKey, "invalid access token", false},
+		300005: {ClassRobotKey, "access token does not exist", false},
+		310000: {ClassRobotSecurity, "security check failed: keyword, signature or IP allow-list", false},
+		410100: {ClassRobotRate, "sending too fast, over 20 a minute", true},
+	},
+	kindFeishu: {
+		9499:  {ClassRobotRate, "too many requests", true},
+		11232: {ClassRobotRate, "frequency limited", true},
+		11233: {ClassRobotRate, "frequency limited", true},
+		19001: {ClassRobotKey, "invalid webhook token", false},
+		19021: {ClassRobotSecurity, "signature mismatch, or timestamp over an hour off", false},
+		19022: {ClassRobotSecurity, "IP not allowed", false},
+		19024: {ClassRobotSecurity, "keywords not found", false},
+	},
+}

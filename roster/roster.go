@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"remindd/creditcode"
+	"remindd/internal/printable"
 	"remindd/schedule"
 )
 
@@ -29,6 +30,21 @@ type Rules struct {
 
 // MaxProblems is how many problems Read reports before summing up the rest.
 const MaxProblems = 50
+
+// Bounds on what Read takes in, so that a wrong file (/dev/zero, a
+// database dump, a file without line breaks) is refused after a few
+// kilobytes, not read into memory whole. A row of the roster is a few
+// hundred bytes; its longest legal row, every cell at its limit, about
+// 11 KB.
+const (
+	// MaxLineBytes bounds one physical line.
+	MaxLineBytes = 64 << 10
+	// MaxRecordBytes bounds one record: a quoted cell may span lines, so
+	// an unclosed quote would otherwise take the rest of the file.
+	MaxRecordBytes = 256 << 10
+	// MaxFileBytes bounds the file: some 200,000 enterprises.
+	MaxFileBytes = 64 << 20
+)
 
 // Problem is one thing wrong in a roster file.
 type Problem struct {
@@ -79,21 +95,28 @@ const (
 	colActive  = "active"
 )
 
-// columns lists every column in canonical order with its Chinese header.
+// columns lists every column in canonical order with its Chinese header and
+// the most characters a cell may hold: the length of its column in the
+// MySQL schema (store/migrations/mysql/0001_init.sql, VARCHAR lengths in
+// characters), so that an over-long cell is refused here, naming line and
+// column, the same on every backend, rather than by the database. A credit
+// code's exact length is creditcode's to check; its bound only keeps a
+// pasted paragraph out of the message.
 var columns = []struct {
 	name, zh string
 	required bool
+	max      int
 }{
-	{colCode, "统一社会信用代码", true},
-	{colName, "名称", true},
-	{colSector, "行业领域", true},
-	{colSize, "规模", true},
-	{colTrades, "行业类别", false},
-	{colContact, "联系人", false},
-	{colEmail, "邮箱", false},
-	{colMobile, "手机", false},
-	{colWebhook, "机器人", false},
-	{colActive, "启用", false},
+	{colCode, "统一社会信用代码", true, 64},
+	{colName, "名称", true, 255},
+	{colSector, "行业领域", true, 64},
+	{colSize, "规模", true, 32},
+	{colTrades, "行业类别", false, 1024},
+	{colContact, "联系人", false, 255},
+	{colEmail, "邮箱", false, 255},
+	{colMobile, "手机", false, 32},
+	{colWebhook, "机器人", false, 1024},
+	{colActive, "启用", false, 16},
 }
 
 // canonical returns the canonical name of a header cell, or "".
@@ -110,8 +133,11 @@ func canonical(header string) string {
 // Read parses the roster in r, named name in messages, and checks every row
 // against rules. When anything is wrong it returns no enterprises and a
 // Problems listing up to MaxProblems of them, each naming the physical line.
+// It reads no more than MaxFileBytes, no line longer than MaxLineBytes and
+// no record longer than MaxRecordBytes: past a bound it stops and refuses
+// the file.
 func Read(name string, r io.Reader, rules Rules) ([]schedule.Enterprise, error) {
-	br := bufio.NewReader(r)
+	br := bufio.NewReader(&boundedReader{r: r, line: 1, recordLine: 1})
 	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte("\ufeff")) {
 		br.Discard(3) // cannot fail: Peek returned the bytes
 	}
@@ -142,6 +168,7 @@ type reader struct {
 	more     int            // problems found beyond those
 	index    map[string]int // canonical column name → index in a record
 	width    int            // header's number of columns
+	stopped  bool           // a bound was passed: the rest is not read
 }
 
 func (rd *reader) add(line int, field, format string, args ...any) {
@@ -159,6 +186,12 @@ func (rd *reader) failed() bool { return len(rd.problems) > 0 }
 func (rd *reader) next() (rec []string, ok bool, err error) {
 	rec, err = rd.csv.Read()
 	if err == io.EOF {
+		return nil, false, nil
+	}
+	var be *boundError
+	if errors.As(err, &be) {
+		rd.add(be.line, "", "%s", be.msg)
+		rd.stopped = true
 		return nil, false, nil
 	}
 	var pe *csv.ParseError
@@ -182,7 +215,9 @@ func (rd *reader) read() ([]schedule.Enterprise, error) {
 	case err != nil:
 		return nil, err
 	case !ok:
-		rd.add(0, "", "file is empty, want a header row and one row per enterprise")
+		if !rd.stopped {
+			rd.add(0, "", "file is empty, want a header row and one row per enterprise")
+		}
 		return nil, nil
 	case header == nil || !rd.readHeader(header):
 		return nil, nil
@@ -225,7 +260,7 @@ func (rd *reader) read() ([]schedule.Enterprise, error) {
 			out = append(out, e)
 		}
 	}
-	if rows == 0 {
+	if rows == 0 && !rd.stopped {
 		rd.add(0, "", "no enterprises after the header row")
 	}
 	return out, nil
@@ -309,56 +344,77 @@ func (rd *reader) row(rec []string) (e schedule.Enterprise, ok bool) {
 		rd.add(rd.line(c), c, format, args...)
 		ok = false
 	}
+	// Text that cannot be stored as it is, or printed safely, is refused
+	// before any other check of its cell, which would quote it.
+	unusable := map[string]bool{}
 	for _, c := range columns {
-		if v := rd.cell(rec, c.name); !utf8.ValidString(v) {
+		v := rd.cell(rec, c.name)
+		if !utf8.ValidString(v) {
 			bad(c.name, "is not UTF-8; save the file as UTF-8 (in Excel: CSV UTF-8)")
 			return e, false
 		}
-	}
-
-	e.ID = rd.cell(rec, colCode)
-	if e.ID == "" {
-		bad(colCode, "missing")
-	} else if err := creditcode.Valid(e.ID); err != nil {
-		bad(colCode, "%v", err)
-	}
-	if e.Name = rd.cell(rec, colName); e.Name == "" {
-		bad(colName, "missing")
-	}
-	e.Sector = rd.cell(rec, colSector)
-	if msg := oneOf(e.Sector, rd.rules.Sectors, "sector"); msg != "" {
-		bad(colSector, "%s", msg)
-	}
-	e.Size = rd.cell(rec, colSize)
-	if msg := oneOf(e.Size, rd.rules.Sizes, "size class"); msg != "" {
-		bad(colSize, "%s", msg)
-	}
-	for _, t := range splitTrades(rd.cell(rec, colTrades)) {
-		if !slices.Contains(rd.rules.Trades, t) {
-			bad(colTrades, "%q is not a trade of the plan (%s)", t, strings.Join(rd.rules.Trades, ", "))
-		} else if !slices.Contains(e.Trades, t) {
-			e.Trades = append(e.Trades, t)
+		if n := utf8.RuneCountInString(v); n > c.max {
+			bad(c.name, "is %d characters long, at most %d", n, c.max)
+			unusable[c.name] = true
+		} else if r, pos, found := printable.First(v); found {
+			bad(c.name, "character %d is %s, a control character; remove it (a cell is one line of plain text)", pos, printable.Name(r))
+			unusable[c.name] = true
 		}
 	}
-	e.Contact = rd.cell(rec, colContact)
-	if e.Email = rd.cell(rec, colEmail); e.Email != "" {
+	// cell is the column's text, and whether its checks should run.
+	cell := func(c string) (string, bool) { return rd.cell(rec, c), !unusable[c] }
+
+	var check bool
+	if e.ID, check = cell(colCode); check {
+		if e.ID == "" {
+			bad(colCode, "missing")
+		} else if err := creditcode.Valid(e.ID); err != nil {
+			bad(colCode, "%v", err)
+		}
+	}
+	if e.Name, check = cell(colName); check && e.Name == "" {
+		bad(colName, "missing")
+	}
+	if e.Sector, check = cell(colSector); check {
+		if msg := oneOf(e.Sector, rd.rules.Sectors, "sector"); msg != "" {
+			bad(colSector, "%s", msg)
+		}
+	}
+	if e.Size, check = cell(colSize); check {
+		if msg := oneOf(e.Size, rd.rules.Sizes, "size class"); msg != "" {
+			bad(colSize, "%s", msg)
+		}
+	}
+	if trades, check := cell(colTrades); check {
+		for _, t := range splitTrades(trades) {
+			if !slices.Contains(rd.rules.Trades, t) {
+				bad(colTrades, "%q is not a trade of the plan (%s)", t, strings.Join(rd.rules.Trades, ", "))
+			} else if !slices.Contains(e.Trades, t) {
+				e.Trades = append(e.Trades, t)
+			}
+		}
+	}
+	e.Contact, _ = cell(colContact)
+	if e.Email, check = cell(colEmail); check && e.Email != "" {
 		if msg := checkEmail(e.Email); msg != "" {
 			bad(colEmail, "%s", msg)
 		}
 	}
-	if e.Mobile = rd.cell(rec, colMobile); e.Mobile != "" && !isMobile(e.Mobile) {
+	if e.Mobile, check = cell(colMobile); check && e.Mobile != "" && !isMobile(e.Mobile) {
 		bad(colMobile, "%q is not an 11-digit mobile number starting with 1", e.Mobile)
 	}
-	if e.Webhook = rd.cell(rec, colWebhook); e.Webhook != "" {
+	if e.Webhook, check = cell(colWebhook); check && e.Webhook != "" {
 		if msg := checkWebhook(e.Webhook); msg != "" {
 			bad(colWebhook, "%s", msg)
 		}
 	}
-	active, err := parseActive(rd.cell(rec, colActive))
-	if err != nil {
-		bad(colActive, "%v", err)
+	if v, check := cell(colActive); check {
+		active, err := parseActive(v)
+		if err != nil {
+			bad(colActive, "%v", err)
+		}
+		e.Active = active
 	}
-	e.Active = active
 	return e, ok
 }
 
@@ -433,4 +489,77 @@ func parseActive(s string) (bool, error) {
 		return false, nil
 	}
 	return true, fmt.Errorf("%q is not one of true, false, 1, 0, 是, 否", s)
+}
+
+// boundedReader passes a roster file through up to MaxFileBytes, and fails
+// a physical line longer than MaxLineBytes and a record longer than
+// MaxRecordBytes. Records end at a line break outside double quotes: in a
+// CSV file every quoted cell holds an even number of them. The failure is
+// sticky, as the CSV reader reads again after an error.
+type boundedReader struct {
+	r          io.Reader
+	read       int64 // bytes passed so far
+	line       int   // physical line of the next byte, from 1
+	lineBytes  int   // bytes of the current line so far
+	recordLine int   // line the current record began on
+	recordSize int   // bytes of the current record so far
+	quotes     int   // double quotes in the current record
+	err        error
+}
+
+// boundError is a bound the file passed, at a line.
+type boundError struct {
+	line int
+	msg  string
+}
+
+func (e *boundError) Error() string { return fmt.Sprintf("line %d: %s", e.line, e.msg) }
+
+func (b *boundedReader) Read(p []byte) (int, error) {
+	if b.err != nil {
+		return 0, b.err
+	}
+	if rest := MaxFileBytes + 1 - b.read; int64(len(p)) > rest {
+		p = p[:rest]
+	}
+	n, err := b.r.Read(p)
+	tooLarge := b.read+int64(n) > MaxFileBytes
+	if tooLarge {
+		n = int(MaxFileBytes - b.read)
+	}
+	for pos := 0; pos < n; {
+		end, newline := n, false
+		if i := bytes.IndexByte(p[pos:n], '\n'); i >= 0 {
+			end, newline = pos+i+1, true
+		}
+		seg := p[pos:end]
+		b.lineBytes += len(seg)
+		b.recordSize += len(seg)
+		b.quotes += bytes.Count(seg, []byte{'"'})
+		switch {
+		case b.lineBytes > MaxLineBytes+1: // the line break is not counted
+			b.err = &boundError{b.line, fmt.Sprintf("line is longer than %d KiB: that is no roster row (a row is a few hundred bytes); is it the enterprise CSV, with line breaks?", MaxLineBytes>>10)}
+		case b.recordSize > MaxRecordBytes:
+			b.err = &boundError{b.recordLine, fmt.Sprintf("the row that starts here runs on for more than %d KiB: a double quote on this line is not closed", MaxRecordBytes>>10)}
+		}
+		if b.err != nil {
+			// What came before passes; the next Read fails.
+			b.read += int64(pos)
+			return pos, nil
+		}
+		if newline {
+			b.line++
+			b.lineBytes = 0
+			if b.quotes%2 == 0 {
+				b.recordLine, b.recordSize, b.quotes = b.line, 0, 0
+			}
+		}
+		pos = end
+	}
+	b.read += int64(n)
+	if tooLarge {
+		b.err = &boundError{b.line, fmt.Sprintf("the file is larger than %d MiB: that is no roster (a row is a few hundred bytes); split it", MaxFileBytes>>20)}
+		return n, nil
+	}
+	return n, err
 }

@@ -92,6 +92,9 @@ func TestReadBad(t *testing.T) {
 		want []string
 	}{
 		{"bad-checkchar.csv", []string{
+			// A line break is no part of a one-line cell: it is refused
+			// where the cell starts.
+			"bad-checkchar.csv line 2: contact: character 3 is U+000A (LINE FEED), a control character; remove it (a cell is one line of plain text)",
 			// Line 4 is the third record: the second spans lines 2–3.
 			"bad-checkchar.csv line 4: credit_code: check character is 3, want 7",
 		}},
@@ -170,7 +173,8 @@ func TestReadInline(t *testing.T) {
 			// problem is reported on the line where its own cell starts.
 			"email after a cell spanning three lines",
 			header + "91350582MAD1A5PN7M,晋江市海风旅行社有限公司,\"林海\n（值班）\n\",tourism,小微,nobody\n",
-			`in.csv line 4: email: "nobody" is not an email address`,
+			"in.csv line 2: contact: character 3 is U+000A (LINE FEED), a control character; remove it (a cell is one line of plain text)\n" +
+				`in.csv line 4: email: "nobody" is not an email address`,
 		},
 		{
 			"header that cannot be parsed",

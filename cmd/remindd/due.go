@@ -6,6 +6,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"remindd/notify"
 	"remindd/schedule"
 )
 
@@ -54,13 +55,18 @@ func parseAt(s string) (time.Time, error) {
 }
 
 func (a *app) printNotifications(ns []schedule.Notification, format string) error {
+	// A robot's URL is its key: the address is shown masked, as everywhere.
+	for i := range ns {
+		ns[i].Address = notify.MaskAddress(ns[i].Address)
+	}
 	if format == "json" {
 		return schedule.WriteJSON(a.stdout, ns)
 	}
 	w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "RULE\tRECIPIENT\tCHANNEL\tTASKS\tKEY\tNAME")
 	for _, n := range ns {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", n.Rule, n.Recipient, n.Channel, ranges(n.Tasks), n.Key, n.Name)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", cell(string(n.Rule)), cell(n.Recipient.String()), cell(n.Channel),
+			ranges(n.Tasks), cell(n.Key), cell(n.Name))
 	}
 	fmt.Fprintf(w, "%d notifications\n", len(ns))
 	return w.Flush()

@@ -6,13 +6,15 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net/url"
 	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"remindd/config"
+	"remindd/internal/printable"
+	"remindd/notify"
 	"remindd/plan"
 	"remindd/roster"
 	"remindd/schedule"
@@ -141,12 +143,15 @@ func (a *app) enterprises(args []string) error {
 			return err
 		}
 		if *format == "json" {
+			for i := range list {
+				list[i].Webhook = notify.MaskAddress(list[i].Webhook)
+			}
 			return a.json(list)
 		}
 		w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(w, "CREDIT CODE\tSECTOR\tSIZE\tACTIVE\tEMAIL\tNAME")
 		for _, e := range list {
-			fmt.Fprintf(w, "%s\t%s\t%s\t%v\t%s\t%s\n", e.ID, e.Sector, e.Size, e.Active, e.Email, e.Name)
+			fmt.Fprintf(w, "%s\t%s\t%s\t%v\t%s\t%s\n", cell(e.ID), cell(e.Sector), cell(e.Size), e.Active, cell(e.Email), cell(e.Name))
 		}
 		fmt.Fprintf(w, "%d enterprises\n", len(list))
 		return w.Flush()
@@ -163,7 +168,7 @@ func (a *app) undo(args []string) error { return a.completion("undo", args) }
 
 func (a *app) completion(name string, args []string) error {
 	fs := a.flags(name)
-	task := fs.Int("task", 0, "task `number`")
+	task := decimalFlag(fs, "task", "task `number`, in decimal")
 	section := fs.String("section", "", "section `id`")
 	enterprise := fs.String("enterprise", "", "enterprise credit `code`")
 	at := fs.String("at", "", "when it was done, RFC 3339 (default now)")
@@ -172,11 +177,20 @@ func (a *app) completion(name string, args []string) error {
 	if err := noArgs(fs, args); err != nil {
 		return err
 	}
-	if *task == 0 {
+	if !task.set {
 		return usageError{"give --task N"}
 	}
 	if (*section == "") == (*enterprise == "") {
 		return usageError{"give --section ID or --enterprise CODE"}
+	}
+	if err := checkText("by", *by, maxBy, false); err != nil {
+		return err
+	}
+	if err := checkText("note", *note, maxNote, true); err != nil {
+		return err
+	}
+	if err := checkText("enterprise", *enterprise, maxCode, false); err != nil {
+		return err
 	}
 	when, err := parseAt(*at)
 	if err != nil {
@@ -186,9 +200,9 @@ func (a *app) completion(name string, args []string) error {
 	if err != nil {
 		return err
 	}
-	t, ok := p.Task(*task)
+	t, ok := p.Task(task.n)
 	if !ok {
-		return usageError{fmt.Sprintf("--task %d: the plan has tasks 1–%d", *task, len(p.Tasks))}
+		return usageError{fmt.Sprintf("--task %d: the plan has tasks 1–%d", task.n, len(p.Tasks))}
 	}
 	ctx := context.Background()
 	s, err := a.openStore(ctx, c)
@@ -264,6 +278,12 @@ func (a *app) achieve(args []string) error {
 	}
 	if strings.TrimSpace(*name) == "" {
 		return usageError{"--name is required"}
+	}
+	if err := checkText("name", *name, maxAchievementName, false); err != nil {
+		return err
+	}
+	if err := checkText("enterprise", *enterprise, maxCode, false); err != nil {
+		return err
 	}
 	if *size != "" && !contains(p.SizeClasses, *size) {
 		return usageError{fmt.Sprintf("--size %q: want one of %s", *size, strings.Join(p.SizeClasses, ", "))}
@@ -376,7 +396,10 @@ func (a *app) outbox(args []string) error {
 		return err
 	}
 	for i := range rows {
-		rows[i].Address = redact(rows[i].Address)
+		// Errors stored before delivery errors were masked may hold the
+		// robot's key: mask what the address hides in them too.
+		rows[i].LastError = notify.MaskSecretsOf(rows[i].Address, rows[i].LastError)
+		rows[i].Address = notify.MaskAddress(rows[i].Address)
 	}
 	if *format == "json" {
 		if rows == nil {
@@ -387,7 +410,8 @@ func (a *app) outbox(args []string) error {
 	w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "STATUS\tATTEMPTS\tRULE\tRECIPIENT\tCHANNEL\tTASKS\tKEY")
 	for _, r := range rows {
-		fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\t%s\t%s\n", r.Status, r.Attempts, r.Rule, r.Recipient, r.Channel, ranges(r.Tasks), r.Key)
+		fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\t%s\t%s\n", cell(r.Status), r.Attempts, cell(r.Rule), cell(r.Recipient.String()),
+			cell(r.Channel), ranges(r.Tasks), cell(r.Key))
 	}
 	fmt.Fprintf(w, "%d notifications\n", len(rows))
 	return w.Flush()
@@ -398,6 +422,39 @@ func (a *app) json(v any) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
+}
+
+// Bounds of the text flags, in characters: the columns' lengths in the
+// MySQL schema (store/migrations/mysql), so that a value too long is refused
+// by the command, naming the flag, the same on every backend, and never by
+// the database. A note is TEXT, 65,535 bytes on MySQL: 2,000 characters is
+// a paragraph, and fits in any encoding.
+const (
+	maxBy              = 255 // completions.done_by VARCHAR(255)
+	maxNote            = 2000
+	maxAchievementName = 255 // achievements.name VARCHAR(255)
+	maxCode            = 18  // a credit code; enterprises.credit_code CHAR(18)
+)
+
+// checkText refuses a flag's value longer than max characters, or holding a
+// character that must not be printed (a control or bidirectional control;
+// a line break only where lines are allowed), as a command-line mistake
+// naming the flag. The value itself is not repeated.
+func checkText(flag, v string, max int, lines bool) error {
+	if !utf8.ValidString(v) {
+		return usageError{fmt.Sprintf("--%s is not UTF-8", flag)}
+	}
+	if n := utf8.RuneCountInString(v); n > max {
+		return usageError{fmt.Sprintf("--%s is %d characters long, at most %d", flag, n, max)}
+	}
+	check := v
+	if lines {
+		check = strings.ReplaceAll(v, "\n", " ")
+	}
+	if r, pos, found := printable.First(check); found {
+		return usageError{fmt.Sprintf("--%s: character %d is %s, a control character; remove it", flag, pos, printable.Name(r))}
+	}
+	return nil
 }
 
 func noArgs(fs *flag.FlagSet, args []string) error {
@@ -411,15 +468,11 @@ func noArgs(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// redact keeps a robot webhook's scheme and host: its path and query carry
-// the token.
-func redact(addr string) string {
-	u, err := url.Parse(addr)
-	if err != nil || u.Host == "" {
-		return addr
-	}
-	return u.Scheme + "://" + u.Host + "/…"
-}
+// cell is text from the store as a table prints it: rows written by other
+// systems may hold control characters (an ESC sequence that retitles the
+// terminal, a tab that shifts the columns) or bidirectional controls that
+// reorder what follows; they are shown escaped, as \u001b or \u202e.
+func cell(s string) string { return printable.Escape(s) }
 
 func contains(xs []string, x string) bool {
 	for _, v := range xs {

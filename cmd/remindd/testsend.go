@@ -60,7 +60,7 @@ func (a *app) testSend(args []string) error {
 		}
 		target := ct.Channel
 		if ct.Address != "" {
-			target += " → " + ct.Address
+			target += " → " + notify.MaskAddress(ct.Address)
 		}
 		if err != nil {
 			failed++
@@ -119,7 +119,7 @@ func testMessage(p *plan.Plan, who string, ct config.Contact, now time.Time) not
 	}
 	when := now.In(loc).Format("2006-01-02 15:04")
 	if who == "" {
-		who = ct.Address
+		who = notify.MaskAddress(ct.Address) // a robot's URL is its key: not in the message either
 	}
 	subject := "【测试】" + p.Document.Title + "提醒服务"
 	lines := []string{

@@ -11,10 +11,14 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
 	"io"
 	"log"
 	"math/big"
 	"net"
+	"net/url"
 	"strconv"
 	"sync"
 	"testing"
@@ -43,6 +47,7 @@ type settings struct {
 	startTLS    bool
 	implicitTLS bool
 	user, pass  string
+	echoAuth    bool
 }
 
 // WithAddr listens on addr instead of a free port: a test that stopped a
@@ -60,6 +65,21 @@ func WithImplicitTLS() Option { return func(s *settings) { s.implicitTLS = true 
 // Without TLS the server allows AUTH over the plain connection.
 func WithAuth(user, password string) Option {
 	return func(s *settings) { s.user, s.pass = user, password }
+}
+
+// WithEchoingAuth makes a refused AUTH answer 535 5.7.8 with what the
+// client sent in it: the password as it is, in base64, percent-encoded and
+// JSON-escaped, and the whole AUTH PLAIN response in base64, as a careless
+// server or proxy might. A client must keep all of it out of its errors.
+func WithEchoingAuth() Option { return func(s *settings) { s.echoAuth = true } }
+
+// EchoedAuth is the text a server WithEchoingAuth answers a refused AUTH
+// PLAIN with, for this identity, user and password.
+func EchoedAuth(identity, user, pass string) string {
+	quoted, _ := json.Marshal(pass)
+	return fmt.Sprintf("authentication failed for %s with password %s (base64 %s, escaped %s, json %s, plain %s)",
+		user, pass, base64.StdEncoding.EncodeToString([]byte(pass)), url.QueryEscape(pass), quoted,
+		base64.StdEncoding.EncodeToString([]byte(identity+"\x00"+user+"\x00"+pass)))
 }
 
 // Server is a running test SMTP server.
@@ -348,6 +368,9 @@ func (ss *session) Auth(mech string) (sasl.Server, error) {
 	}
 	return sasl.NewPlainServer(func(identity, user, pass string) error {
 		if user != ss.s.settings.user || pass != ss.s.settings.pass {
+			if ss.s.settings.echoAuth {
+				return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: EchoedAuth(identity, user, pass)}
+			}
 			return smtp.ErrAuthFailed
 		}
 		ss.user = user

@@ -180,3 +180,24 @@ func TestDropAfterNext(t *testing.T) {
 		t.Errorf("%d messages, want 1", n)
 	}
 }
+
+func TestEchoingAuth(t *testing.T) {
+	s := Start(t, WithAuth("user", "secret"), WithEchoingAuth())
+	c, err := smtp.Dial(s.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	err = c.Auth(smtp.PlainAuth("", "user", "wr/ng+pw", s.Host))
+	if err == nil {
+		t.Fatal("wrong password accepted")
+	}
+	if !strings.HasPrefix(err.Error(), "535 ") || !strings.Contains(err.Error(), "5.7.8 authentication failed for user") {
+		t.Fatalf("err = %q, want 535 5.7.8 and the echo", err)
+	}
+	for _, form := range []string{"wr/ng+pw", "d3IvbmcrcHc=", "wr%2Fng%2Bpw", `wr/ng+pw\"`, "AHVzZXIAd3IvbmcrcHc="} {
+		if !strings.Contains(err.Error(), form) {
+			t.Errorf("the answer lacks %s", form)
+		}
+	}
+}
