@@ -111,6 +111,7 @@ func (d *Daemon) Run(ctx context.Context, o RunOptions) error {
 	}
 	deliver := func() {
 		_, err := d.Deliver(stop, send, d.clock.Now())
+		d.health.wrote(stop, err) // a drain's errors are the store's: claims and marks
 		switch {
 		case err != nil && stop.Err() == nil:
 			faults.Error("outbox delivery failed", err)
