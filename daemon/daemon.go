@@ -54,16 +54,15 @@ func (c *SetClock) Set(t time.Time) {
 // Daemon holds one configuration's running parts. Its fields are replaced
 // as a whole on reload.
 type Daemon struct {
-	mu       sync.RWMutex
-	setup    *setup
-	store    *store.Store
-	log      *logrus.Entry
-	clock    Clock
-	worker   string
-	metrics  *Metrics
-	leader   bool
-	lastOK   map[string]time.Time
-	storeErr error
+	mu      sync.RWMutex
+	setup   *setup
+	store   *store.Store
+	log     *logrus.Entry
+	clock   Clock
+	worker  string
+	metrics *Metrics
+	leader  bool
+	health  *health
 
 	debtMu sync.Mutex
 	debts  debts // what drains could not write to the store
@@ -91,13 +90,14 @@ type Options struct {
 
 // New builds a daemon; the store must be migrated.
 func New(o Options) (*Daemon, error) {
-	d := &Daemon{store: o.Store, log: o.Log, clock: o.Clock, worker: o.Worker, metrics: NewMetrics(), lastOK: map[string]time.Time{}}
+	d := &Daemon{store: o.Store, log: o.Log, clock: o.Clock, worker: o.Worker, metrics: NewMetrics()}
 	if d.clock == nil {
 		d.clock = WallClock{}
 	}
 	if d.log == nil {
 		d.log = logrus.NewEntry(logrus.StandardLogger())
 	}
+	d.health = newHealth(d.clock, d.probeStore, newFaultLog(d.log, d.clock, time.Minute))
 	s, err := d.build(o.Config, o.Plan)
 	if err != nil {
 		return nil, err
@@ -217,15 +217,12 @@ func (d *Daemon) Decide(ctx context.Context, at time.Time) (TickResult, error) {
 	}
 	record := SpanOf(s.plan, time.Duration(s.config.CatchUp)).recordable(runs)
 	added, err := d.store.EnqueueAndRecord(ctx, s.plan.ID, msgs, record)
+	d.health.wrote(ctx, err)
 	if err != nil {
 		return TickResult{}, err
 	}
 	for _, r := range runs {
 		d.metrics.jobRuns.WithLabelValues(r.Job).Inc()
-		d.metrics.lastSuccess.WithLabelValues(r.Job).Set(float64(d.clock.Now().Unix()))
-		d.mu.Lock()
-		d.lastOK[r.Job] = d.clock.Now()
-		d.mu.Unlock()
 	}
 	for _, n := range ns {
 		d.metrics.decided.WithLabelValues(string(n.Rule), n.Channel).Inc()

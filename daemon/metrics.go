@@ -35,7 +35,7 @@ func NewMetrics() *Metrics {
 		}, []string{"job"}),
 		lastSuccess: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "remindd_job_last_success_timestamp_seconds",
-			Help: "When each job last ran successfully (Unix time).",
+			Help: "The scheduled time of each job's last recorded run (Unix time), from the store.",
 		}, []string{"job"}),
 		outbox: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "remindd_outbox_depth",
@@ -47,7 +47,7 @@ func NewMetrics() *Metrics {
 		}),
 		storeUp: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "remindd_store_up",
-			Help: "1 when the store answered the last check.",
+			Help: "1 when the store answered the last check and took the last write.",
 		}),
 	}
 	m.Registry.MustRegister(m.decided, m.delivered, m.jobRuns, m.lastSuccess, m.outbox, m.leader, m.storeUp,

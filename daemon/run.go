@@ -30,6 +30,9 @@ type RunOptions struct {
 	LeaderCheck time.Duration
 	// Ready, when not nil, receives the listener's address once serving.
 	Ready func(addr string)
+	// HTTP bounds the listener's clients; zero fields take the defaults
+	// (see ServerOptions).
+	HTTP ServerOptions
 }
 
 // Run serves until ctx is done: it takes the leader lock (refusing to start
@@ -64,13 +67,18 @@ func (d *Daemon) Run(ctx context.Context, o RunOptions) error {
 	}
 	defer lead.release()
 
+	faults := newFaultLog(d.log, d.clock, time.Minute)
 	var srv *http.Server
 	if o.Listen != "" {
-		ln, err := net.Listen("tcp", o.Listen)
-		if err != nil {
-			return fmt.Errorf("listen %s: %w", o.Listen, err)
+		opts := o.HTTP
+		if opts.ErrorLog == nil {
+			opts.ErrorLog = faults.Logger("http server error")
 		}
-		srv = &http.Server{Handler: d.Handler(), ReadHeaderTimeout: 5 * time.Second}
+		var ln net.Listener
+		var err error
+		if srv, ln, err = ListenHTTP(o.Listen, d.Handler(), opts); err != nil {
+			return err
+		}
 		go func() {
 			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				d.log.WithError(err).Error("http server stopped")
@@ -82,7 +90,6 @@ func (d *Daemon) Run(ctx context.Context, o RunOptions) error {
 		}
 	}
 
-	faults := newFaultLog(d.log, d.clock, time.Minute)
 	var decideMu sync.Mutex
 	decide := func() {
 		if !lead.is() || stop.Err() != nil {
@@ -104,6 +111,7 @@ func (d *Daemon) Run(ctx context.Context, o RunOptions) error {
 	}
 	deliver := func() {
 		_, err := d.Deliver(stop, send, d.clock.Now())
+		d.health.wrote(stop, err) // a drain's errors are the store's: claims and marks
 		switch {
 		case err != nil && stop.Err() == nil:
 			faults.Error("outbox delivery failed", err)
