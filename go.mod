@@ -1,4 +1,4 @@
-module remindd
+module github.com/remindd/remindd
 
 go 1.26.8
 

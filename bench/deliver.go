@@ -18,10 +18,10 @@ import (
 	"github.com/sirupsen/logrus"
 	"github.com/wneessen/go-mail"
 
-	"remindd/daemon"
-	"remindd/notify"
-	"remindd/schedule"
-	"remindd/store"
+	"github.com/remindd/remindd/daemon"
+	"github.com/remindd/remindd/notify"
+	"github.com/remindd/remindd/schedule"
+	"github.com/remindd/remindd/store"
 )
 
 // sink is an SMTP server on loopback that accepts every message and keeps

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"remindd/creditcode"
-	"remindd/plan"
-	"remindd/schedule"
+	"github.com/remindd/remindd/creditcode"
+	"github.com/remindd/remindd/plan"
+	"github.com/remindd/remindd/schedule"
 )
 
 // dataset is a generated province-sized population: enterprises with their

@@ -28,7 +28,7 @@ import (
 
 	_ "github.com/go-sql-driver/mysql"
 
-	"remindd/plan"
+	"github.com/remindd/remindd/plan"
 )
 
 type bench struct {

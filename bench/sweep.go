@@ -17,10 +17,10 @@ import (
 	"syscall"
 	"time"
 
-	"remindd/config"
-	"remindd/plan"
-	"remindd/schedule"
-	"remindd/store"
+	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/plan"
+	"github.com/remindd/remindd/schedule"
+	"github.com/remindd/remindd/store"
 )
 
 // sweepResult is what one population size measured.

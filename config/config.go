@@ -21,8 +21,8 @@ import (
 	"github.com/robfig/cron/v3"
 	"gopkg.in/yaml.v3"
 
-	"remindd/internal/yamlfile"
-	"remindd/plan"
+	"github.com/remindd/remindd/internal/yamlfile"
+	"github.com/remindd/remindd/plan"
 )
 
 // DefaultPath is where the service looks for its configuration.

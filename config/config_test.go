@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"remindd/config"
-	"remindd/plan"
+	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/plan"
 )
 
 func TestExampleConfig(t *testing.T) {

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"remindd/config"
-	"remindd/internal/yamlfile"
+	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/internal/yamlfile"
 )
 
 // FuzzLoad feeds arbitrary bytes to config.Load as a config file. Load must

@@ -9,8 +9,8 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
-	"remindd/config"
-	"remindd/plan"
+	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/plan"
 )
 
 // writeConfig writes body, after a line naming the shipped plan, as a

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"remindd/creditcode"
+	"github.com/remindd/remindd/creditcode"
 )
 
 func TestValid(t *testing.T) {

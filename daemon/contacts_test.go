@@ -8,10 +8,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"remindd/config"
-	"remindd/internal/smtptest"
-	"remindd/internal/storetest"
-	"remindd/store"
+	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/internal/smtptest"
+	"github.com/remindd/remindd/internal/storetest"
+	"github.com/remindd/remindd/store"
 )
 
 // TestTwoContactsOfOneSectionBothReceive is issue 13's first acceptance: a

@@ -14,11 +14,11 @@ import (
 
 	"github.com/sirupsen/logrus"
 
-	"remindd/config"
-	"remindd/notify"
-	"remindd/plan"
-	"remindd/schedule"
-	"remindd/store"
+	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/notify"
+	"github.com/remindd/remindd/plan"
+	"github.com/remindd/remindd/schedule"
+	"github.com/remindd/remindd/store"
 )
 
 // Clock tells the time; the daemon never reads the wall clock itself.

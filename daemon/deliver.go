@@ -9,9 +9,9 @@ import (
 
 	"github.com/sirupsen/logrus"
 
-	"remindd/config"
-	"remindd/notify"
-	"remindd/store"
+	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/notify"
+	"github.com/remindd/remindd/store"
 )
 
 // Delivery counts what one drain of the outbox did.

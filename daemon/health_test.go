@@ -12,10 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"remindd/daemon"
-	"remindd/internal/storetest"
-	"remindd/schedule"
-	"remindd/store"
+	"github.com/remindd/remindd/daemon"
+	"github.com/remindd/remindd/internal/storetest"
+	"github.com/remindd/remindd/schedule"
+	"github.com/remindd/remindd/store"
 )
 
 // healthDaemon is a daemon on s whose clock the test sets, serving its

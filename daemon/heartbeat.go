@@ -9,7 +9,7 @@ import (
 	"net/url"
 	"time"
 
-	"remindd/schedule"
+	"github.com/remindd/remindd/schedule"
 )
 
 // heartbeatTimeout bounds one heartbeat request.

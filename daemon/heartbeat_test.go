@@ -13,8 +13,8 @@ import (
 	"github.com/sirupsen/logrus"
 	"github.com/sirupsen/logrus/hooks/test"
 
-	"remindd/daemon"
-	"remindd/internal/storetest"
+	"github.com/remindd/remindd/daemon"
+	"github.com/remindd/remindd/internal/storetest"
 )
 
 // runUntil runs the daemon at a fixed instant until done is closed.

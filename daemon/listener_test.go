@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"remindd/daemon"
+	"github.com/remindd/remindd/daemon"
 )
 
 // serve runs ListenHTTP's server for h on loopback until the test ends,

@@ -11,10 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"remindd/config"
-	"remindd/internal/smtptest"
-	"remindd/internal/storetest"
-	"remindd/store"
+	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/internal/smtptest"
+	"github.com/remindd/remindd/internal/storetest"
+	"github.com/remindd/remindd/store"
 )
 
 // mailConfig points the example config's recipients at an SMTP sink.

@@ -13,9 +13,9 @@ import (
 	"github.com/robfig/cron/v3"
 	"github.com/sirupsen/logrus"
 
-	"remindd/config"
-	"remindd/plan"
-	"remindd/store"
+	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/plan"
+	"github.com/remindd/remindd/store"
 )
 
 // RunOptions are what a long-running daemon needs beyond New's.

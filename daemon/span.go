@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"time"
 
-	"remindd/plan"
-	"remindd/schedule"
+	"github.com/remindd/remindd/plan"
+	"github.com/remindd/remindd/schedule"
 )
 
 // Span is the stretch of time in which a plan's jobs run: from its first day

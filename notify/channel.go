@@ -22,7 +22,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"remindd/config"
+	"github.com/remindd/remindd/config"
 )
 
 // Channel is one way of delivering messages.

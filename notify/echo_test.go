@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"remindd/internal/smtptest"
+	"github.com/remindd/remindd/internal/smtptest"
 )
 
 // echo is every form of secret forms knows, in one text, as a careless

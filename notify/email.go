@@ -19,7 +19,7 @@ import (
 
 	"github.com/wneessen/go-mail"
 
-	"remindd/config"
+	"github.com/remindd/remindd/config"
 )
 
 // emailChannel sends messages over SMTP with go-mail: STARTTLS or implicit

@@ -17,8 +17,8 @@ import (
 	"testing"
 	"time"
 
-	"remindd/config"
-	"remindd/internal/smtptest"
+	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/internal/smtptest"
 )
 
 const (

@@ -10,8 +10,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"remindd/config"
-	"remindd/schedule"
+	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/schedule"
 )
 
 func fileChannelIn(t *testing.T, dir string) *fileChannel {

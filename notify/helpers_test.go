@@ -11,9 +11,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"remindd/config"
-	"remindd/plan"
-	"remindd/schedule"
+	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/plan"
+	"github.com/remindd/remindd/schedule"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")

@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"remindd/config"
+	"github.com/remindd/remindd/config"
 )
 
 type logLine struct {

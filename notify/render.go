@@ -19,8 +19,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"remindd/plan"
-	"remindd/schedule"
+	"github.com/remindd/remindd/plan"
+	"github.com/remindd/remindd/schedule"
 )
 
 // Message is a notification rendered for delivery.

@@ -11,8 +11,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"remindd/plan"
-	"remindd/schedule"
+	"github.com/remindd/remindd/plan"
+	"github.com/remindd/remindd/schedule"
 )
 
 // dtstamp is the fixed creation time of golden calendars.

@@ -22,7 +22,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"remindd/config"
+	"github.com/remindd/remindd/config"
 )
 
 // Secrets of the robot tests; none may appear in an error.

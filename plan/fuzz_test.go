@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"remindd/internal/yamlfile"
-	"remindd/plan"
+	"github.com/remindd/remindd/internal/yamlfile"
+	"github.com/remindd/remindd/plan"
 )
 
 // FuzzLoad feeds arbitrary bytes to plan.Load as a plan file. Load must never

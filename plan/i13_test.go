@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"remindd/plan"
+	"github.com/remindd/remindd/plan"
 )
 
 // TestCountsAreWholeNumbers: a fraction or a non-decimal number where the

@@ -6,7 +6,7 @@ import (
 	"sort"
 	"time"
 
-	"remindd/internal/yamlfile"
+	"github.com/remindd/remindd/internal/yamlfile"
 )
 
 // Load reads and validates the plan file at path. The error lists every

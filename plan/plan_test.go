@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"remindd/plan"
+	"github.com/remindd/remindd/plan"
 )
 
 const shipped = "../plans/jinjiang-2024.yaml"

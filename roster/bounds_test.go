@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"remindd/roster"
+	"github.com/remindd/remindd/roster"
 )
 
 const boundsHeader = "credit_code,name,sector,size,trades,contact,email,mobile,webhook,active\n"

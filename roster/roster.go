@@ -16,9 +16,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"remindd/creditcode"
-	"remindd/internal/printable"
-	"remindd/schedule"
+	"github.com/remindd/remindd/creditcode"
+	"github.com/remindd/remindd/internal/printable"
+	"github.com/remindd/remindd/schedule"
 )
 
 // Rules are the values the plan allows in a roster.

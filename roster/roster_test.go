@@ -10,10 +10,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"remindd/creditcode"
-	"remindd/plan"
-	"remindd/roster"
-	"remindd/schedule"
+	"github.com/remindd/remindd/creditcode"
+	"github.com/remindd/remindd/plan"
+	"github.com/remindd/remindd/roster"
+	"github.com/remindd/remindd/schedule"
 )
 
 // rules is the shipped plan's vocabulary, written out so that these tests do

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"testing"
 
-	"remindd/schedule"
+	"github.com/remindd/remindd/schedule"
 )
 
 // BenchmarkSweepDecide decides the 2 June 2024 sweep and digest for a

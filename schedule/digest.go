@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"remindd/plan"
+	"github.com/remindd/remindd/plan"
 )
 
 // DigestBody is the office's monthly overview.

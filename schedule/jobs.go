@@ -8,9 +8,9 @@ import (
 
 	"github.com/robfig/cron/v3"
 
-	"remindd/config"
-	"remindd/plan"
-	"remindd/workday"
+	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/plan"
+	"github.com/remindd/remindd/workday"
 )
 
 // Job is a scheduled evaluation of some rules.

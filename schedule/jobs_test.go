@@ -6,8 +6,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"remindd/plan"
-	"remindd/schedule"
+	"github.com/remindd/remindd/plan"
+	"github.com/remindd/remindd/schedule"
 )
 
 func job(t *testing.T, e *schedule.Engine, name string) schedule.Job {

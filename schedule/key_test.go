@@ -7,8 +7,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"remindd/config"
-	"remindd/schedule"
+	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/schedule"
 )
 
 // TestKeyNamesTheAddressByItsDigest pins the key's form: the store's

@@ -8,8 +8,8 @@ import (
 
 	"github.com/robfig/cron/v3"
 
-	"remindd/config"
-	"remindd/schedule"
+	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/schedule"
 )
 
 // counting wraps a schedule and counts its Next calls; past limit it answers

@@ -1,6 +1,6 @@
 package schedule
 
-import "remindd/plan"
+import "github.com/remindd/remindd/plan"
 
 // lead reminds each section and enterprise of its open obligations whose
 // deadline is near: one message per recipient, grouping every item due, keyed

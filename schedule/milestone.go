@@ -1,6 +1,6 @@
 package schedule
 
-import "remindd/plan"
+import "github.com/remindd/remindd/plan"
 
 // milestone warns a sector's sections, on the lead days before a milestone's
 // deadline, when the sector's achievements up to now fall short of

@@ -1,6 +1,6 @@
 package schedule
 
-import "remindd/plan"
+import "github.com/remindd/remindd/plan"
 
 // overdue reminds each recipient, every OverdueEveryDays, of what is overdue
 // and for how long. The repeats are counted from the recipient's oldest open

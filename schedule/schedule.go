@@ -16,9 +16,9 @@ import (
 	"strings"
 	"time"
 
-	"remindd/config"
-	"remindd/plan"
-	"remindd/workday"
+	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/plan"
+	"github.com/remindd/remindd/workday"
 )
 
 // Rule names a kind of reminder.

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"time"
 
-	"remindd/plan"
+	"github.com/remindd/remindd/plan"
 )
 
 // State is a snapshot of what is known to be done at an instant, read once

@@ -3,7 +3,7 @@ package schedule_test
 import (
 	"testing"
 
-	"remindd/schedule"
+	"github.com/remindd/remindd/schedule"
 )
 
 func TestDoneSet(t *testing.T) {

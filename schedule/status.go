@@ -3,7 +3,7 @@ package schedule
 import (
 	"time"
 
-	"remindd/plan"
+	"github.com/remindd/remindd/plan"
 )
 
 // Status is where the plan stands at an instant.

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	"remindd/plan"
-	"remindd/schedule"
+	"github.com/remindd/remindd/plan"
+	"github.com/remindd/remindd/schedule"
 )
 
 // Achieve records a benchmark enterprise, certified enterprise or demo post

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"remindd/schedule"
+	"github.com/remindd/remindd/schedule"
 )
 
 // Complete records that an obligation is done. Recording it again updates

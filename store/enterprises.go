@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"strings"
 
-	"remindd/schedule"
+	"github.com/remindd/remindd/schedule"
 )
 
 // tradeSep joins an enterprise's trades in one column.

@@ -6,10 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"remindd/internal/storetest"
-	"remindd/plan"
-	"remindd/schedule"
-	"remindd/store"
+	"github.com/remindd/remindd/internal/storetest"
+	"github.com/remindd/remindd/plan"
+	"github.com/remindd/remindd/schedule"
+	"github.com/remindd/remindd/store"
 )
 
 // TestInstantsOutsideYears1To9999AreRefused is the store's part of issue

@@ -10,8 +10,8 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
-	"remindd/internal/storetest"
-	"remindd/store"
+	"github.com/remindd/remindd/internal/storetest"
+	"github.com/remindd/remindd/store"
 )
 
 // TestLockIsPerDatabaseWhateverItsName is issue 13's third finding: the

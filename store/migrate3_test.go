@@ -11,13 +11,13 @@ import (
 
 	"github.com/sirupsen/logrus"
 
-	"remindd/config"
-	"remindd/daemon"
-	"remindd/internal/storetest"
-	"remindd/plan"
-	"remindd/roster"
-	"remindd/schedule"
-	"remindd/store"
+	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/daemon"
+	"github.com/remindd/remindd/internal/storetest"
+	"github.com/remindd/remindd/plan"
+	"github.com/remindd/remindd/roster"
+	"github.com/remindd/remindd/schedule"
+	"github.com/remindd/remindd/store"
 )
 
 // upgradeFixture is the example config and plan, with a log channel (whose

@@ -12,7 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"remindd/schedule"
+	"github.com/remindd/remindd/schedule"
 )
 
 // Message is one notification to put in the outbox.

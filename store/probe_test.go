@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"remindd/internal/storetest"
-	"remindd/store"
+	"github.com/remindd/remindd/internal/storetest"
+	"github.com/remindd/remindd/store"
 )
 
 // TestProbeFailsWhileAnotherConnectionHoldsTheWriteLock: on SQLite a ping

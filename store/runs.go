@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"remindd/schedule"
+	"github.com/remindd/remindd/schedule"
 )
 
 // LastRuns returns the last recorded run of each of a plan's jobs.

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"remindd/store"
+	"github.com/remindd/remindd/store"
 )
 
 // SilentServer listens on loopback, accepts every connection and never

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"remindd/schedule"
+	"github.com/remindd/remindd/schedule"
 )
 
 // Snapshot reads what the rules need to know about a plan at instant at, in

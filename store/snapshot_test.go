@@ -7,9 +7,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"remindd/internal/storetest"
-	"remindd/schedule"
-	"remindd/store"
+	"github.com/remindd/remindd/internal/storetest"
+	"github.com/remindd/remindd/schedule"
+	"github.com/remindd/remindd/store"
 )
 
 // TestMigrateAgainAfterHalfApply: on MySQL a migration's DDL commits before

@@ -16,10 +16,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"remindd/internal/storetest"
-	"remindd/plan"
-	"remindd/schedule"
-	"remindd/store"
+	"github.com/remindd/remindd/internal/storetest"
+	"github.com/remindd/remindd/plan"
+	"github.com/remindd/remindd/schedule"
+	"github.com/remindd/remindd/store"
 )
 
 const planID = "jinjiang-2024"

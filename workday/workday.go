@@ -10,7 +10,7 @@ import (
 
 	"github.com/6tail/lunar-go/HolidayUtil"
 
-	"remindd/plan"
+	"github.com/remindd/remindd/plan"
 )
 
 // Calendar decides whether a day is a working day.

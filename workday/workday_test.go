@@ -4,8 +4,8 @@ import (
 	"testing"
 	"time"
 
-	"remindd/plan"
-	"remindd/workday"
+	"github.com/remindd/remindd/plan"
+	"github.com/remindd/remindd/workday"
 )
 
 func d(m time.Month, day int) plan.Date { return plan.Date{Year: 2024, Month: m, Day: day} }

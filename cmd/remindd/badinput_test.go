@@ -15,8 +15,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"remindd/internal/storetest"
-	"remindd/store"
+	"github.com/remindd/remindd/internal/storetest"
+	"github.com/remindd/remindd/store"
 )
 
 // badInputDir is the bad-input corpus: testdata/badinput/KIND/NAME/case.txt,

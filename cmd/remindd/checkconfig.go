@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"remindd/config"
-	"remindd/notify"
-	"remindd/store"
+	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/notify"
+	"github.com/remindd/remindd/store"
 )
 
 // storeCheckTimeout bounds check-config's wait for the store to answer.

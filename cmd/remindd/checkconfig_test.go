@@ -14,7 +14,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
-	"remindd/internal/storetest"
+	"github.com/remindd/remindd/internal/storetest"
 )
 
 // checkConfigFile writes a config naming the shipped plan, with store and

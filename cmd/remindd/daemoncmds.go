@@ -12,10 +12,10 @@ import (
 
 	"github.com/sirupsen/logrus"
 
-	"remindd/config"
-	"remindd/daemon"
-	"remindd/plan"
-	"remindd/store"
+	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/daemon"
+	"github.com/remindd/remindd/plan"
+	"github.com/remindd/remindd/store"
 )
 
 // logger builds the process's logger: fields, not prose; no timestamps when

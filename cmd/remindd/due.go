@@ -6,8 +6,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"remindd/notify"
-	"remindd/schedule"
+	"github.com/remindd/remindd/notify"
+	"github.com/remindd/remindd/schedule"
 )
 
 // due prints what a tick at --at would decide (a tick enqueues those whose

@@ -7,8 +7,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"remindd/plan"
-	"remindd/schedule"
+	"github.com/remindd/remindd/plan"
+	"github.com/remindd/remindd/schedule"
 )
 
 // TestDueJSONIsStreamedAsOneValue: due --format json writes its array an

@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"remindd/internal/smtptest"
-	"remindd/notify"
-	"remindd/store"
+	"github.com/remindd/remindd/internal/smtptest"
+	"github.com/remindd/remindd/notify"
+	"github.com/remindd/remindd/store"
 )
 
 // TestKillDuringDelivery kills `remindd run` with SIGKILL at random moments

@@ -20,7 +20,7 @@ import (
 	"testing"
 	"time"
 
-	"remindd/internal/smtptest"
+	"github.com/remindd/remindd/internal/smtptest"
 )
 
 // TestListenerUnderIdleSlowAndManyClients runs `remindd run` with an

@@ -15,9 +15,9 @@ import (
 	"time"
 	_ "time/tzdata" // the plan's zone must load on hosts without zoneinfo
 
-	"remindd/config"
-	"remindd/plan"
-	"remindd/workday"
+	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/plan"
+	"github.com/remindd/remindd/workday"
 )
 
 // memoryLimit is the Go runtime's soft memory limit of every command, the

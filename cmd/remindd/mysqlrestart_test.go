@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"remindd/internal/smtptest"
+	"github.com/remindd/remindd/internal/smtptest"
 )
 
 // mariadb is a private MariaDB server for a test that restarts it.

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"text/tabwriter"
 
-	"remindd/plan"
+	"github.com/remindd/remindd/plan"
 )
 
 // plan validates or prints the plan: `plan validate [FILE]`, `plan show`.

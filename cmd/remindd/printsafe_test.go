@@ -6,9 +6,9 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"remindd/internal/printable"
-	"remindd/internal/storetest"
-	"remindd/store"
+	"github.com/remindd/remindd/internal/printable"
+	"github.com/remindd/remindd/internal/storetest"
+	"github.com/remindd/remindd/store"
 )
 
 // TestTablesEscapeControlCharactersFromTheStore: rows another system wrote

@@ -14,9 +14,9 @@ import (
 	"strings"
 	"testing"
 
-	"remindd/internal/smtptest"
-	"remindd/internal/storetest"
-	"remindd/store"
+	"github.com/remindd/remindd/internal/smtptest"
+	"github.com/remindd/remindd/internal/storetest"
+	"github.com/remindd/remindd/store"
 )
 
 // Secrets of the end-to-end test: an enterprise's robot key, a section's

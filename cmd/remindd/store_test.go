@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"remindd/internal/storetest"
+	"github.com/remindd/remindd/internal/storetest"
 )
 
 // TestStoreWorkflow is issue 3's acceptance run on each backend: migrate,

@@ -12,13 +12,13 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"remindd/config"
-	"remindd/internal/printable"
-	"remindd/notify"
-	"remindd/plan"
-	"remindd/roster"
-	"remindd/schedule"
-	"remindd/store"
+	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/internal/printable"
+	"github.com/remindd/remindd/notify"
+	"github.com/remindd/remindd/plan"
+	"github.com/remindd/remindd/roster"
+	"github.com/remindd/remindd/schedule"
+	"github.com/remindd/remindd/store"
 )
 
 // openStore opens the configured store and checks its schema.

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"remindd/internal/storetest"
+	"github.com/remindd/remindd/internal/storetest"
 )
 
 // TestTaskNumbersAreDecimal: done --task 054 records task 54, never octal

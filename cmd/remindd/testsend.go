@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"remindd/config"
-	"remindd/notify"
-	"remindd/plan"
+	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/notify"
+	"github.com/remindd/remindd/plan"
 )
 
 // testSend sends one test message now, through the real channels, to the

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"remindd/internal/smtptest"
+	"github.com/remindd/remindd/internal/smtptest"
 )
 
 // testSendConfig writes a config whose industry-mgmt section gets e-mail

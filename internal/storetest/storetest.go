@@ -13,7 +13,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
-	"remindd/store"
+	"github.com/remindd/remindd/store"
 )
 
 // DefaultMySQLDSN is the server tests use unless REMINDD_TEST_MYSQL_DSN names

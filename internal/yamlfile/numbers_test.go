@@ -7,7 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"gopkg.in/yaml.v3"
 
-	"remindd/internal/yamlfile"
+	"github.com/remindd/remindd/internal/yamlfile"
 )
 
 type selfDecoded int
