@@ -18,6 +18,7 @@ import (
 	"github.com/sirupsen/logrus"
 	"github.com/wneessen/go-mail"
 
+	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/daemon"
 	"github.com/remindd/remindd/notify"
 	"github.com/remindd/remindd/schedule"
@@ -131,7 +132,7 @@ func (b *bench) benchDeliver(ctx context.Context, sk *sink) (*deliverResult, err
 	if err != nil {
 		return nil, err
 	}
-	var mails []schedule.Notification
+	var mails []remindd.Notification
 	for _, n := range ns {
 		if n.Channel == "mail" {
 			mails = append(mails, n)

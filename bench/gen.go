@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/creditcode"
 	"github.com/remindd/remindd/plan"
 	"github.com/remindd/remindd/schedule"
@@ -18,9 +19,9 @@ import (
 // deliveries, all deterministic for a given size.
 type dataset struct {
 	n           int
-	enterprises []schedule.Enterprise
+	enterprises []remindd.Enterprise
 	completions []completionRow
-	achieve     []schedule.Achievement
+	achieve     []remindd.Achievement
 	failed      int
 }
 
@@ -99,7 +100,7 @@ func generate(p *plan.Plan, n int) *dataset {
 	r := rand.New(rand.NewPCG(uint64(n), 20240602))
 	d := &dataset{n: n}
 	for i := 0; i < n; i++ {
-		e := schedule.Enterprise{ID: creditCode(i), Active: r.Float64() >= 0.03}
+		e := remindd.Enterprise{ID: creditCode(i), Active: r.Float64() >= 0.03}
 		switch x := r.Float64(); {
 		case x < 0.50:
 			e.Sector = "tourism"
@@ -158,7 +159,7 @@ func generate(p *plan.Plan, n int) *dataset {
 				continue
 			}
 			d.completions = append(d.completions, completionRow{
-				task: t.N, kind: schedule.KindEnterprise, id: e.ID,
+				task: t.N, kind: remindd.KindEnterprise, id: e.ID,
 				doneAt: doneTime(r, due), by: e.Contact, note: pick(r, notes),
 			})
 		}
@@ -180,7 +181,7 @@ func generate(p *plan.Plan, n int) *dataset {
 			due := p.Due(t.Month)
 			at := due.Add(-time.Duration(1+r.IntN(20*24)) * time.Hour)
 			d.completions = append(d.completions, completionRow{
-				task: t.N, kind: schedule.KindSection, id: s, doneAt: at.UTC(),
+				task: t.N, kind: remindd.KindSection, id: s, doneAt: at.UTC(),
 				by: pick(r, surnames) + pick(r, given), note: "科室自报",
 			})
 		}
@@ -189,7 +190,7 @@ func generate(p *plan.Plan, n int) *dataset {
 	na := max(30, n/100)
 	for i := 0; i < na; i++ {
 		e := d.enterprises[r.IntN(n)]
-		a := schedule.Achievement{Sector: e.Sector, Size: e.Size}
+		a := remindd.Achievement{Sector: e.Sector, Size: e.Size}
 		switch x := r.Float64(); {
 		case x < 0.10:
 			a.Metric, a.Enterprise, a.Name = "benchmark", e.ID, e.Name
@@ -228,11 +229,11 @@ func doneTime(r *rand.Rand, due time.Time) time.Time {
 
 // state is the dataset as the store's Snapshot at sweepAt would return it,
 // built in memory (for rendering realistic mails without a database).
-func (d *dataset) state() *schedule.State {
-	st := &schedule.State{Enterprises: d.enterprises, Achievements: d.achieve}
+func (d *dataset) state() *remindd.State {
+	st := &remindd.State{Enterprises: d.enterprises, Achievements: d.achieve}
 	for _, c := range d.completions {
 		if !c.doneAt.After(sweepAt) {
-			st.Done.Add(c.task, schedule.Recipient{Kind: c.kind, ID: c.id})
+			st.Done.Add(c.task, remindd.Recipient{Kind: c.kind, ID: c.id})
 		}
 	}
 	return st
@@ -270,7 +271,7 @@ func (d *dataset) insert(ctx context.Context, db *sql.DB, planID string) error {
 	for i := 0; i < d.failed; i++ {
 		e := d.enterprises[(i*7919)%len(d.enterprises)]
 		at := time.Date(2024, 5, 24, 1, 0, 0, 0, time.UTC)
-		key := schedule.Key(schedule.Lead, schedule.Recipient{Kind: schedule.KindEnterprise, ID: e.ID}, "2024-05-31/d7", "mail", e.Email)
+		key := schedule.Key(remindd.Lead, remindd.Recipient{Kind: remindd.KindEnterprise, ID: e.ID}, "2024-05-31/d7", "mail", e.Email)
 		fails = append(fails, []any{key, planID, "lead", "enterprise", e.ID, "mail", e.Email, "【提醒】5月31日前到期的安全生产标准化任务",
 			`{"key":"` + key + `"}`, "44,55", "failed", 8, at, at,
 			"channel mail: smtp mx.example.com:25: message " + key + ": RCPT TO " + e.Email + " failed: 550 5.1.1 mailbox unavailable"})

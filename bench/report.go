@@ -317,7 +317,7 @@ func (r *report) markdown(b *bench) string {
 			w("\n\n")
 		}
 		w("\n## 2. Growth from 1k up\n\n")
-		w("Peak RSS is the `due` process's maximum resident set, as GNU time reports it (`/usr/bin/time -f %%M`; wait4's own figure would count the bench program's peak, which Linux carries across the vfork+exec that starts the child). Live memory is what stays reachable after a GC in this process: the `schedule.State` from `Snapshot`, then the notifications from `Due`. Allocated is what one call allocates in all.\n\n")
+		w("Peak RSS is the `due` process's maximum resident set, as GNU time reports it (`/usr/bin/time -f %%M`; wait4's own figure would count the bench program's peak, which Linux carries across the vfork+exec that starts the child). Live memory is what stays reachable after a GC in this process: the `remindd.State` from `Snapshot`, then the notifications from `Due`. Allocated is what one call allocates in all.\n\n")
 		w("Exponents k (time ∝ N^k) are against the previous size; the process's are net of its fixed cost on an empty store.\n\n")
 		w("| enterprises | `due` process | per 1k enterprises (net) | k | in-process Snapshot+Due+JSON | k | bare scan | k | peak RSS | k | live State | live notifications | allocated by Snapshot | allocated by Due |\n")
 		w("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")

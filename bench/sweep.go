@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/config"
 	"github.com/remindd/remindd/plan"
 	"github.com/remindd/remindd/schedule"
@@ -391,7 +392,7 @@ type countWriter struct{ n int64 }
 func (w *countWriter) Write(p []byte) (int, error) { w.n += int64(len(p)); return len(p), nil }
 
 // encode writes notifications as `remindd due --format json` does.
-func encode(w io.Writer, ns []schedule.Notification) error { return schedule.WriteJSON(w, ns) }
+func encode(w io.Writer, ns []remindd.Notification) error { return schedule.WriteJSON(w, ns) }
 
 // measureSweep runs the sweep measurements for one populated size.
 func (b *bench) measureSweep(ctx context.Context, name, cfgPath string, res *sweepResult) error {
@@ -421,7 +422,7 @@ func (b *bench) measureSweep(ctx context.Context, name, cfgPath string, res *swe
 	var stderr strings.Builder
 	args := []string{"due", "--config", cfgPath, "--at", sweepAt.Format(time.RFC3339), "--format", "json"}
 
-	inProcess := func() (snap, due, enc time.Duration, ns []schedule.Notification, out int64, err error) {
+	inProcess := func() (snap, due, enc time.Duration, ns []remindd.Notification, out int64, err error) {
 		t0 := time.Now()
 		st, err := s.Snapshot(ctx, p.ID, sweepAt)
 		if err != nil {
@@ -572,7 +573,7 @@ func (b *bench) heapTop(file, index string) string {
 
 // profileSweep takes a CPU and an allocation profile of in-process sweeps
 // (Snapshot + Due + JSON).
-func (b *bench) profileSweep(res *sweepResult, sweep func() (time.Duration, time.Duration, time.Duration, []schedule.Notification, int64, error)) error {
+func (b *bench) profileSweep(res *sweepResult, sweep func() (time.Duration, time.Duration, time.Duration, []remindd.Notification, int64, error)) error {
 	base := filepath.Join(b.profiles, fmt.Sprintf("sweep-%d", res.n))
 	runtime.GC()
 	heap0 := base + ".heap0.pprof"

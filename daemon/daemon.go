@@ -14,6 +14,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/config"
 	"github.com/remindd/remindd/notify"
 	"github.com/remindd/remindd/plan"
@@ -148,7 +149,7 @@ func (d *Daemon) current() *setup {
 type TickResult struct {
 	Decided  int
 	Enqueued int
-	Runs     []schedule.Run
+	Runs     []remindd.Run
 	Delivery Delivery
 }
 
@@ -316,7 +317,7 @@ func (d *Daemon) retryUntil(ctx context.Context, until time.Time, report func(ti
 	}
 }
 
-func jobNames(runs []schedule.Run) []string {
+func jobNames(runs []remindd.Run) []string {
 	out := make([]string, len(runs))
 	for i, r := range runs {
 		out[i] = r.Job

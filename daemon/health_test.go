@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/daemon"
 	"github.com/remindd/remindd/internal/storetest"
-	"github.com/remindd/remindd/schedule"
 	"github.com/remindd/remindd/store"
 )
 
@@ -169,7 +169,7 @@ func TestHealthLastSuccessComesFromTheStore(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
 		sweep, digest := at(6, 1, 9, 0).UTC(), at(6, 2, 9, 0).UTC()
 		if err := s.RecordRuns(context.Background(), "jinjiang-2024",
-			[]schedule.Run{{Job: "sweep", At: sweep}, {Job: "digest", At: digest}}); err != nil {
+			[]remindd.Run{{Job: "sweep", At: sweep}, {Job: "digest", At: digest}}); err != nil {
 			t.Fatal(err)
 		}
 		_, _, url := healthDaemon(t, s)

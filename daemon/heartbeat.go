@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/schedule"
 )
 
@@ -18,7 +19,7 @@ const heartbeatTimeout = 10 * time.Second
 // heartbeat tells the monitor at the config's heartbeat_url, if any, that
 // runs included a successful sweep. The URL may carry a monitor's token: an
 // error names its host only.
-func (d *Daemon) heartbeat(ctx context.Context, runs []schedule.Run) error {
+func (d *Daemon) heartbeat(ctx context.Context, runs []remindd.Run) error {
 	target := d.current().config.HeartbeatURL
 	if target == "" || !swept(runs) {
 		return nil
@@ -51,7 +52,7 @@ func (d *Daemon) heartbeat(ctx context.Context, runs []schedule.Run) error {
 	return nil
 }
 
-func swept(runs []schedule.Run) bool {
+func swept(runs []remindd.Run) bool {
 	for _, r := range runs {
 		if r.Job == schedule.JobSweep {
 			return true

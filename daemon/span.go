@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/plan"
-	"github.com/remindd/remindd/schedule"
 )
 
 // Span is the stretch of time in which a plan's jobs run: from its first day
@@ -45,7 +45,7 @@ func (s Span) Check(t time.Time) error {
 // last runs: none after the plan's end, so that a wake-up far ahead (a
 // forced tick, a daemon still running after its plan ended, a test on a
 // past year) never makes later wake-ups at the right time skip their jobs.
-func (s Span) recordable(runs []schedule.Run) []schedule.Run {
+func (s Span) recordable(runs []remindd.Run) []remindd.Run {
 	out := runs[:0:0]
 	for _, r := range runs {
 		if r.At.Before(s.End) {

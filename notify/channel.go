@@ -2,7 +2,7 @@
 // them through channels: e-mail, WeCom, DingTalk and Feishu robots, a JSON
 // webhook, a folder of files, or the log.
 //
-// Rendering is pure: a Renderer turns a schedule.Notification into a Message
+// Rendering is pure: a Renderer turns a remindd.Notification into a Message
 // with a subject, plain text, HTML, robot markdown and calendar events. A
 // Channel delivers a batch of messages and answers, for each, nil or an
 // *Error that says whether trying again later may help. Channels never sleep

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/config"
 	"github.com/remindd/remindd/plan"
 	"github.com/remindd/remindd/schedule"
@@ -74,9 +75,9 @@ const (
 
 // state is a realistic snapshot: a few enterprises, some work done by the
 // sections and enterprises, some achievements, one failed delivery.
-func state() *schedule.State {
-	s := &schedule.State{
-		Enterprises: []schedule.Enterprise{
+func state() *remindd.State {
+	s := &remindd.State{
+		Enterprises: []remindd.Enterprise{
 			{ID: haiyun, Name: "晋江市海韵国际旅行社有限公司", Sector: "tourism", Size: "中等",
 				Contact: "林晓燕", Email: "safety@haiyun-travel.example.com", Active: true},
 			{ID: rongxi, Name: "晋江市榕溪景区管理有限公司", Sector: "tourism", Size: "规上",
@@ -85,13 +86,13 @@ func state() *schedule.State {
 			{ID: xingtu, Name: "晋江市星途网络会所有限公司", Sector: "culture", Size: "小微",
 				Contact: "丁俊杰", Email: "safety@xingtu-net.example.com", Active: true},
 		},
-		Achievements: []schedule.Achievement{
+		Achievements: []remindd.Achievement{
 			{Sector: "tourism", Metric: "demo_post", Name: "导游服务党员模范岗", PostKind: "党员模范岗", Date: plan.Date{Year: 2024, Month: 4, Day: 20}},
 			{Sector: "culture", Metric: "certified", Name: "晋江市文化馆", Date: plan.Date{Year: 2024, Month: 5, Day: 10}},
 		},
-		Failed: []schedule.FailedDelivery{{
-			Key: "lead:enterprise:" + rongxi + ":2024-05-31/d0:wecom-robot", Rule: schedule.Lead,
-			Recipient: schedule.Recipient{Kind: schedule.KindEnterprise, ID: rongxi}, Channel: "wecom-robot",
+		Failed: []remindd.FailedDelivery{{
+			Key: "lead:enterprise:" + rongxi + ":2024-05-31/d0:wecom-robot", Rule: remindd.Lead,
+			Recipient: remindd.Recipient{Kind: remindd.KindEnterprise, ID: rongxi}, Channel: "wecom-robot",
 			LastError: "[robot-key] channel wecom-robot: wecom https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=***: " +
 				"errcode 93000 (invalid webhook URL: wrong key, or the robot was removed)",
 		}},
@@ -99,21 +100,21 @@ func state() *schedule.State {
 	// Done by March: the sections their January and February work, some more.
 	for n := 1; n <= 20; n++ {
 		for _, sec := range []string{"industry-mgmt", "market-mgmt", "public-culture-arts", "cultural-heritage"} {
-			s.Done.Add(n, schedule.Recipient{Kind: schedule.KindSection, ID: sec})
+			s.Done.Add(n, remindd.Recipient{Kind: remindd.KindSection, ID: sec})
 		}
 	}
 	for n := 21; n <= 31; n++ {
-		s.Done.Add(n, schedule.Recipient{Kind: schedule.KindSection, ID: "market-mgmt"})
+		s.Done.Add(n, remindd.Recipient{Kind: remindd.KindSection, ID: "market-mgmt"})
 	}
 	for _, n := range []int{4, 5, 14, 21, 22, 23} {
-		s.Done.Add(n, schedule.Recipient{Kind: schedule.KindEnterprise, ID: haiyun})
+		s.Done.Add(n, remindd.Recipient{Kind: remindd.KindEnterprise, ID: haiyun})
 	}
 	return s
 }
 
 // notification evaluates rules at an instant and returns the one with key,
 // rule:kind:id:what:channel: its key without the digest of its address.
-func notification(t testing.TB, at time.Time, key string, rules ...schedule.Rule) schedule.Notification {
+func notification(t testing.TB, at time.Time, key string, rules ...remindd.Rule) remindd.Notification {
 	t.Helper()
 	f := loadFixture(t)
 	ns, err := f.engine.Evaluate(state(), at, rules...)
@@ -128,26 +129,26 @@ func notification(t testing.TB, at time.Time, key string, rules ...schedule.Rule
 		keys = append(keys, n.Key)
 	}
 	t.Fatalf("no notification %s at %s; have:\n%s", key, at, strings.Join(keys, "\n"))
-	return schedule.Notification{}
+	return remindd.Notification{}
 }
 
 // renderCase is one realistic notification the golden files show.
 type renderCase struct {
 	name  string
 	at    time.Time
-	rules []schedule.Rule
+	rules []remindd.Rule
 	key   string
 }
 
 var renderCases = []renderCase{
-	{"lead", at9(time.May, 24), []schedule.Rule{schedule.Lead}, "lead:section:industry-mgmt:2024-05-31/d7:outbox"},
-	{"lead-enterprise", at9(time.May, 24), []schedule.Rule{schedule.Lead}, "lead:enterprise:" + haiyun + ":2024-05-31/d7:outbox"},
-	{"overdue", at9(time.May, 24), []schedule.Rule{schedule.Overdue}, "overdue:section:industry-mgmt:2024-05-19:outbox"},
-	{"overdue-enterprise", at9(time.May, 24), []schedule.Rule{schedule.Overdue}, "overdue:enterprise:" + rongxi + ":2024-05-22:outbox"},
-	{"milestone", at9(time.May, 24), []schedule.Rule{schedule.Milestone}, "milestone:section:market-mgmt:2024-05-31/d7:outbox"},
-	{"agenda", at9(time.June, 1), []schedule.Rule{schedule.Agenda}, "agenda:section:industry-mgmt:2024-06:outbox"},
-	{"digest", at9(time.June, 2), []schedule.Rule{schedule.Digest}, "digest:office:office:2024-06:outbox"},
-	{"quarterly", at9(time.April, 1), []schedule.Rule{schedule.Quarterly}, "quarterly:enterprise:" + rongxi + ":2024-Q2:outbox"},
+	{"lead", at9(time.May, 24), []remindd.Rule{remindd.Lead}, "lead:section:industry-mgmt:2024-05-31/d7:outbox"},
+	{"lead-enterprise", at9(time.May, 24), []remindd.Rule{remindd.Lead}, "lead:enterprise:" + haiyun + ":2024-05-31/d7:outbox"},
+	{"overdue", at9(time.May, 24), []remindd.Rule{remindd.Overdue}, "overdue:section:industry-mgmt:2024-05-19:outbox"},
+	{"overdue-enterprise", at9(time.May, 24), []remindd.Rule{remindd.Overdue}, "overdue:enterprise:" + rongxi + ":2024-05-22:outbox"},
+	{"milestone", at9(time.May, 24), []remindd.Rule{remindd.Milestone}, "milestone:section:market-mgmt:2024-05-31/d7:outbox"},
+	{"agenda", at9(time.June, 1), []remindd.Rule{remindd.Agenda}, "agenda:section:industry-mgmt:2024-06:outbox"},
+	{"digest", at9(time.June, 2), []remindd.Rule{remindd.Digest}, "digest:office:office:2024-06:outbox"},
+	{"quarterly", at9(time.April, 1), []remindd.Rule{remindd.Quarterly}, "quarterly:enterprise:" + rongxi + ":2024-Q2:outbox"},
 }
 
 func newRenderer(t testing.TB) *Renderer {

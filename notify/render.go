@@ -19,8 +19,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/plan"
-	"github.com/remindd/remindd/schedule"
 )
 
 // Message is a notification rendered for delivery.
@@ -55,8 +55,8 @@ const MarkdownItems = 10
 // The common.PART.tmpl files hold definitions shared by the rules' templates
 // of that part.
 var (
-	rules = []schedule.Rule{schedule.Agenda, schedule.Lead, schedule.Overdue,
-		schedule.Milestone, schedule.Digest, schedule.Quarterly}
+	rules = []remindd.Rule{remindd.Agenda, remindd.Lead, remindd.Overdue,
+		remindd.Milestone, remindd.Digest, remindd.Quarterly}
 	parts = []string{"subject", "text", "html", "markdown"}
 )
 
@@ -195,7 +195,7 @@ func parseSet(part, name string, files []string, sources map[string]source) (exe
 // Render renders a notification into a message. Names and addresses that
 // come from outside (an enterprise list) are made safe for each part: one
 // line in the subject and the text, escaped in HTML, inert in markdown.
-func (r *Renderer) Render(n schedule.Notification) (Message, error) {
+func (r *Renderer) Render(n remindd.Notification) (Message, error) {
 	rule := string(n.Rule)
 	if _, ok := r.sets[rule+".subject"]; !ok {
 		return Message{}, fmt.Errorf("render %s: unknown rule %q", n.Key, n.Rule)
@@ -427,13 +427,13 @@ type reportRow struct {
 	Text     string
 }
 
-func (r *Renderer) view(n schedule.Notification, esc func(string) string) *view {
+func (r *Renderer) view(n remindd.Notification, esc func(string) string) *view {
 	p := r.plan
 	v := &view{
 		Rule:       string(n.Rule),
 		Name:       esc(n.Name),
-		Enterprise: n.Recipient.Kind == schedule.KindEnterprise,
-		Office:     n.Recipient.Kind == schedule.KindOffice,
+		Enterprise: n.Recipient.Kind == remindd.KindEnterprise,
+		Office:     n.Recipient.Kind == remindd.KindOffice,
 		Document:   documentView{esc(p.Document.Number), esc(p.Document.Title), esc(p.Document.Issuer)},
 		Limit:      MarkdownItems,
 	}
@@ -512,7 +512,7 @@ func (r *Renderer) location() *time.Location {
 	return time.UTC
 }
 
-func (r *Renderer) progress(m schedule.Progress, today plan.Date, esc func(string) string) progressView {
+func (r *Renderer) progress(m remindd.Progress, today plan.Date, esc func(string) string) progressView {
 	unit := ""
 	if met, ok := r.plan.Metric(m.Metric); ok {
 		unit = met.Unit
@@ -528,28 +528,28 @@ func (r *Renderer) progress(m schedule.Progress, today plan.Date, esc func(strin
 
 // recipientName names a recipient as people know it: a section's or the
 // office's name from the plan, or the kind and id.
-func (r *Renderer) recipientName(rc schedule.Recipient) string {
+func (r *Renderer) recipientName(rc remindd.Recipient) string {
 	switch rc.Kind {
-	case schedule.KindSection:
+	case remindd.KindSection:
 		if s, ok := r.plan.Section(rc.ID); ok {
 			return s.Name
 		}
-	case schedule.KindOffice:
+	case remindd.KindOffice:
 		if r.plan.Office.Name != "" {
 			return r.plan.Office.Name
 		}
-	case schedule.KindEnterprise:
+	case remindd.KindEnterprise:
 		return "企业 " + rc.ID
 	}
 	return rc.String()
 }
 
-var ruleNames = map[schedule.Rule]string{
-	schedule.Agenda: "月度工作安排", schedule.Lead: "到期提醒", schedule.Overdue: "逾期提醒",
-	schedule.Milestone: "目标进度预警", schedule.Digest: "逾期情况汇总", schedule.Quarterly: "季度工作事项",
+var ruleNames = map[remindd.Rule]string{
+	remindd.Agenda: "月度工作安排", remindd.Lead: "到期提醒", remindd.Overdue: "逾期提醒",
+	remindd.Milestone: "目标进度预警", remindd.Digest: "逾期情况汇总", remindd.Quarterly: "季度工作事项",
 }
 
-func ruleName(r schedule.Rule) string {
+func ruleName(r remindd.Rule) string {
 	if s, ok := ruleNames[r]; ok {
 		return s
 	}
@@ -684,8 +684,8 @@ var funcs = map[string]any{
 
 // events are the message's deadlines as all-day calendar events: one per
 // distinct deadline among its items, or among its milestones.
-func (r *Renderer) events(n schedule.Notification) []Event {
-	if n.Rule == schedule.Digest {
+func (r *Renderer) events(n remindd.Notification) []Event {
+	if n.Rule == remindd.Digest {
 		return nil
 	}
 	p := r.plan

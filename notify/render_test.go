@@ -11,8 +11,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/plan"
-	"github.com/remindd/remindd/schedule"
 )
 
 // dtstamp is the fixed creation time of golden calendars.
@@ -75,18 +75,18 @@ func TestRenderDaysLeft(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		at      time.Time
-		rule    schedule.Rule
+		rule    remindd.Rule
 		key     string
 		subject string
 		text    string
 	}{
-		{"2024-05-28 three days before", at9(time.May, 28), schedule.Lead,
+		{"2024-05-28 three days before", at9(time.May, 28), remindd.Lead,
 			"lead:section:industry-mgmt:2024-05-31/d3:outbox",
 			"【安全生产标准化】5月31日到期任务提醒（还剩3天）：共11项", "将于2024年5月31日到期（还剩3天）"},
-		{"2024-05-31 the deadline day", at9(time.May, 31), schedule.Lead,
+		{"2024-05-31 the deadline day", at9(time.May, 31), remindd.Lead,
 			"lead:section:industry-mgmt:2024-05-31/d0:outbox",
 			"【安全生产标准化】5月31日到期任务提醒（今天到期）：共11项", "将于2024年5月31日到期（今天到期）"},
-		{"2024-06-12 twelve days after", at9(time.June, 12), schedule.Overdue,
+		{"2024-06-12 twelve days after", at9(time.June, 12), remindd.Overdue,
 			"overdue:section:industry-mgmt:2024-06-09:outbox",
 			"【安全生产标准化】逾期任务提醒：共34项", "2024年5月31日到期（已逾期12天），共11项"},
 	} {
@@ -235,7 +235,7 @@ func TestRenderEscapesUntrustedNames(t *testing.T) {
 
 func TestRenderUnknownRule(t *testing.T) {
 	r := newRenderer(t)
-	_, err := r.Render(schedule.Notification{Key: "x", Rule: "weekly"})
+	_, err := r.Render(remindd.Notification{Key: "x", Rule: "weekly"})
 	if err == nil || !strings.Contains(err.Error(), "weekly") {
 		t.Fatalf("err = %v, want one naming the rule", err)
 	}
@@ -318,7 +318,7 @@ func FuzzRender(f *testing.F) {
 	f.Add("\xff\xfe\u2028\u0085名称", "")
 	f.Add(strings.Repeat("长", 5000), strings.Repeat("a", 300)+"@b.example")
 	r := newRenderer(f)
-	var base []schedule.Notification
+	var base []remindd.Notification
 	for _, rc := range renderCases {
 		base = append(base, notification(f, rc.at, rc.key, rc.rules...))
 	}

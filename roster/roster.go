@@ -16,9 +16,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/creditcode"
 	"github.com/remindd/remindd/internal/printable"
-	"github.com/remindd/remindd/schedule"
 )
 
 // Rules are the values the plan allows in a roster.
@@ -136,7 +136,7 @@ func canonical(header string) string {
 // It reads no more than MaxFileBytes, no line longer than MaxLineBytes and
 // no record longer than MaxRecordBytes: past a bound it stops and refuses
 // the file.
-func Read(name string, r io.Reader, rules Rules) ([]schedule.Enterprise, error) {
+func Read(name string, r io.Reader, rules Rules) ([]remindd.Enterprise, error) {
 	br := bufio.NewReader(&boundedReader{r: r, line: 1, recordLine: 1})
 	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte("\ufeff")) {
 		br.Discard(3) // cannot fail: Peek returned the bytes
@@ -209,7 +209,7 @@ func (rd *reader) next() (rec []string, ok bool, err error) {
 	return rec, true, nil
 }
 
-func (rd *reader) read() ([]schedule.Enterprise, error) {
+func (rd *reader) read() ([]remindd.Enterprise, error) {
 	header, ok, err := rd.next()
 	switch {
 	case err != nil:
@@ -223,7 +223,7 @@ func (rd *reader) read() ([]schedule.Enterprise, error) {
 		return nil, nil
 	}
 
-	var out []schedule.Enterprise
+	var out []remindd.Enterprise
 	seen := map[string]int{} // credit code → line
 	rows := 0
 	for {
@@ -338,7 +338,7 @@ func (rd *reader) line(c string) int {
 
 // row checks one record and builds its enterprise; ok is false when it
 // recorded a problem.
-func (rd *reader) row(rec []string) (e schedule.Enterprise, ok bool) {
+func (rd *reader) row(rec []string) (e remindd.Enterprise, ok bool) {
 	ok = true
 	bad := func(c, format string, args ...any) {
 		rd.add(rd.line(c), c, format, args...)

@@ -10,10 +10,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/creditcode"
 	"github.com/remindd/remindd/plan"
 	"github.com/remindd/remindd/roster"
-	"github.com/remindd/remindd/schedule"
 )
 
 // rules is the shipped plan's vocabulary, written out so that these tests do
@@ -24,7 +24,7 @@ var rules = roster.Rules{
 	Trades:  []string{"危险物品", "矿山", "金属冶炼", "交通运输", "建筑施工", "粉尘涉爆", "有限空间", "涉氨制冷", "消防重点单位"},
 }
 
-func readFile(t *testing.T, name string) ([]schedule.Enterprise, error) {
+func readFile(t *testing.T, name string) ([]remindd.Enterprise, error) {
 	t.Helper()
 	f, err := os.Open(filepath.Join("testdata", name))
 	if err != nil {
@@ -37,14 +37,14 @@ func readFile(t *testing.T, name string) ([]schedule.Enterprise, error) {
 func TestReadGood(t *testing.T) {
 	tests := []struct {
 		file string
-		want []schedule.Enterprise
+		want []remindd.Enterprise
 	}{
 		{
 			// BOM, CRLF, Chinese headers in another order, quoted cells with
 			// a comma and with doubled quotes, spaces around cells, trades
 			// split by 、 ； and ; with a repeat, 是/否/empty for active.
 			file: "good.csv",
-			want: []schedule.Enterprise{
+			want: []remindd.Enterprise{
 				{
 					ID: "91350582MAD1A5PN7M", Name: "晋江市海风旅行社有限公司,青阳分社",
 					Sector: "tourism", Size: "小微", Contact: "林海",
@@ -67,7 +67,7 @@ func TestReadGood(t *testing.T) {
 			// Required columns only, a mixed-case English header, a blank
 			// line and a row of empty cells.
 			file: "good-english.csv",
-			want: []schedule.Enterprise{
+			want: []remindd.Enterprise{
 				{ID: "91350582MACB352E6G", Name: "晋江市紫云山风景区旅游有限公司", Sector: "tourism", Size: "规上", Active: true},
 				{ID: "91350582830709174C", Name: "晋江市声海歌舞娱乐有限公司", Sector: "culture", Size: "小微", Active: true},
 			},

@@ -1,10 +1,14 @@
 package schedule
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/remindd/remindd"
+)
 
 // agenda gives each section, once a month, the month's open tasks, its open
 // overdue items and the milestones due this month for its sectors.
-func (ev *evaluation) agenda(out []Notification) ([]Notification, error) {
+func (ev *evaluation) agenda(out []remindd.Notification) ([]remindd.Notification, error) {
 	if ev.today.Year != ev.Plan.Year {
 		return out, nil
 	}
@@ -13,7 +17,7 @@ func (ev *evaluation) agenda(out []Notification) ([]Notification, error) {
 	period := fmt.Sprintf("%04d-%02d", ev.today.Year, month)
 	for _, a := range ev.sections() {
 		items := append(ev.overdueItems(a), ev.open(a, ev.offset(first), ev.offset(last))...)
-		var milestones []Progress
+		var milestones []remindd.Progress
 		for _, m := range ev.Plan.Milestones {
 			if t, _ := ev.Plan.Task(m.Task); t.Month != month {
 				continue
@@ -26,7 +30,7 @@ func (ev *evaluation) agenda(out []Notification) ([]Notification, error) {
 			continue
 		}
 		out = ev.send(out, message{
-			rule: Agenda, to: a.who, name: a.name,
+			rule: remindd.Agenda, to: a.who, name: a.name,
 			what: period, period: period, items: items, milestones: milestones,
 		}, a.contacts)
 	}

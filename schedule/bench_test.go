@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/remindd/remindd/schedule"
+	"github.com/remindd/remindd"
 )
 
 // BenchmarkSweepDecide decides the 2 June 2024 sweep and digest for a
@@ -13,15 +13,15 @@ func BenchmarkSweepDecide(b *testing.B) {
 	for _, n := range []int{1000, 10000, 100000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			e := engine(b, false)
-			s := &schedule.State{}
+			s := &remindd.State{}
 			sizes := []string{"规上", "中等", "小微"}
 			sectors := []string{"tourism", "culture", "heritage-museums"}
 			for i := 0; i < n; i++ {
 				id := fmt.Sprintf("91350582%010d", i)
-				s.Enterprises = append(s.Enterprises, schedule.Enterprise{ID: id, Name: "企业" + id,
+				s.Enterprises = append(s.Enterprises, remindd.Enterprise{ID: id, Name: "企业" + id,
 					Sector: sectors[i%3], Size: sizes[i%3], Email: "a@example.com", Active: true})
 				for task := 1; task <= 40; task += 2 {
-					s.Done.Add(task, schedule.Recipient{Kind: schedule.KindEnterprise, ID: id})
+					s.Done.Add(task, remindd.Recipient{Kind: remindd.KindEnterprise, ID: id})
 				}
 			}
 			b.ResetTimer()

@@ -4,47 +4,14 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/plan"
 )
-
-// DigestBody is the office's monthly overview.
-type DigestBody struct {
-	// Month is the month being reported on (the one before the digest).
-	Month       string           `json:"month"`
-	Sections    []SectionOverdue `json:"sections"`
-	Lagging     []Progress       `json:"lagging"`
-	Enterprises []SectorOverdue  `json:"enterprises"`
-	Failed      []FailedDelivery `json:"failed"`
-	Reports     []ReportDue      `json:"reports"`
-}
-
-// SectionOverdue lists one section's overdue tasks.
-type SectionOverdue struct {
-	ID      string `json:"id"`
-	Name    string `json:"name"`
-	Overdue []int  `json:"overdue"`
-}
-
-// SectorOverdue counts a sector's enterprises with overdue obligations.
-type SectorOverdue struct {
-	Sector      string `json:"sector"`
-	Name        string `json:"name"`
-	Overdue     int    `json:"overdue"`
-	Enterprises int    `json:"enterprises"`
-}
-
-// ReportDue is a report the bureau must hand in.
-type ReportDue struct {
-	Name string    `json:"name"`
-	To   string    `json:"to"`
-	Due  plan.Date `json:"due"`
-	Text string    `json:"text"`
-}
 
 // digest gives the office, once a month, every task past its deadline and not
 // done by section, the lagging targets, the enterprises overdue by sector, the
 // deliveries that failed, and the reports now due.
-func (ev *evaluation) digest(out []Notification) ([]Notification, error) {
+func (ev *evaluation) digest(out []remindd.Notification) ([]remindd.Notification, error) {
 	p := ev.Plan
 	reported := ev.today.AddDays(-ev.today.Day) // last day of the previous month
 	if reported.Year != p.Year {
@@ -54,13 +21,13 @@ func (ev *evaluation) digest(out []Notification) ([]Notification, error) {
 	if len(contacts) == 0 {
 		return out, nil
 	}
-	body := &DigestBody{Month: fmt.Sprintf("%04d-%02d", reported.Year, reported.Month), Failed: ev.view.failed}
+	body := &remindd.DigestBody{Month: fmt.Sprintf("%04d-%02d", reported.Year, reported.Month), Failed: ev.view.failed}
 	for _, a := range ev.accountable() {
 		var tasks []int
 		for _, it := range ev.overdueItems(a) {
 			tasks = append(tasks, it.task.N)
 		}
-		body.Sections = append(body.Sections, SectionOverdue{ID: a.who.ID, Name: a.name, Overdue: tasks})
+		body.Sections = append(body.Sections, remindd.SectionOverdue{ID: a.who.ID, Name: a.name, Overdue: tasks})
 	}
 	for _, m := range p.Milestones {
 		t, _ := p.Task(m.Task)
@@ -75,28 +42,28 @@ func (ev *evaluation) digest(out []Notification) ([]Notification, error) {
 	}
 	body.Enterprises = ev.enterprisesOverdue()
 	for _, r := range p.Reporting.Monthly {
-		body.Reports = append(body.Reports, ReportDue{
+		body.Reports = append(body.Reports, remindd.ReportDue{
 			Name: r.Name, To: p.Reporting.To, Text: r.Text,
 			Due: plan.Date{Year: ev.today.Year, Month: ev.today.Month, Day: r.DueDay},
 		})
 	}
 	if ye := p.Reporting.YearEnd; !ye.Due.IsZero() && !ye.Due.Before(ev.today) && ev.today.DaysUntil(ye.Due) <= 45 {
-		body.Reports = append(body.Reports, ReportDue{Name: "年度工作总结", To: ye.To, Due: ye.Due, Text: ye.Text})
+		body.Reports = append(body.Reports, remindd.ReportDue{Name: "年度工作总结", To: ye.To, Due: ye.Due, Text: ye.Text})
 	}
 	period := fmt.Sprintf("%04d-%02d", ev.today.Year, ev.today.Month)
 	return ev.send(out, message{
-		rule: Digest, to: Recipient{KindOffice, p.Office.ID}, name: p.Office.Name,
+		rule: remindd.Digest, to: remindd.Recipient{Kind: remindd.KindOffice, ID: p.Office.ID}, name: p.Office.Name,
 		what: period, period: period, digest: body,
 	}, contacts), nil
 }
 
 // enterprisesOverdue counts, per sector, the active enterprises and those
 // with at least one overdue obligation.
-func (ev *evaluation) enterprisesOverdue() []SectorOverdue {
-	out := make([]SectorOverdue, len(ev.Plan.Sectors))
+func (ev *evaluation) enterprisesOverdue() []remindd.SectorOverdue {
+	out := make([]remindd.SectorOverdue, len(ev.Plan.Sectors))
 	index := map[string]int{}
 	for i, s := range ev.Plan.Sectors {
-		out[i] = SectorOverdue{Sector: s.ID, Name: s.Name}
+		out[i] = remindd.SectorOverdue{Sector: s.ID, Name: s.Name}
 		index[s.ID] = i
 	}
 	for _, a := range ev.enterprises() {

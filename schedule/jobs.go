@@ -8,6 +8,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/config"
 	"github.com/remindd/remindd/plan"
 	"github.com/remindd/remindd/workday"
@@ -16,7 +17,7 @@ import (
 // Job is a scheduled evaluation of some rules.
 type Job struct {
 	Name     string
-	Rules    []Rule
+	Rules    []remindd.Rule
 	Schedule cron.Schedule
 }
 
@@ -36,13 +37,13 @@ func (e *Engine) Jobs() ([]Job, error) {
 	specs := []struct {
 		name  string
 		spec  string
-		rules []Rule
+		rules []remindd.Rule
 		shift shiftMode
 	}{
-		{JobSweep, e.Config.Jobs.Sweep, []Rule{Lead, Overdue, Milestone}, skipNonWorking},
-		{JobAgenda, e.Config.Jobs.Agenda, []Rule{Agenda}, toNextWorking},
-		{JobDigest, e.Config.Jobs.Digest, []Rule{Digest}, toNextWorking},
-		{JobQuarterly, e.Config.Jobs.Quarterly, []Rule{Quarterly}, toNextWorking},
+		{JobSweep, e.Config.Jobs.Sweep, []remindd.Rule{remindd.Lead, remindd.Overdue, remindd.Milestone}, skipNonWorking},
+		{JobAgenda, e.Config.Jobs.Agenda, []remindd.Rule{remindd.Agenda}, toNextWorking},
+		{JobDigest, e.Config.Jobs.Digest, []remindd.Rule{remindd.Digest}, toNextWorking},
+		{JobQuarterly, e.Config.Jobs.Quarterly, []remindd.Rule{remindd.Quarterly}, toNextWorking},
 	}
 	jobs := make([]Job, 0, len(specs))
 	for _, s := range specs {
@@ -160,25 +161,19 @@ func Latest(s cron.Schedule, after, at time.Time) (time.Time, bool) {
 	return s.Next(lo), true
 }
 
-// Run is one job activation decided by Due.
-type Run struct {
-	Job string    `json:"job"`
-	At  time.Time `json:"at"`
-}
-
 // Due is what a tick at instant at does: for each job, its latest activation
 // in (last recorded run, at], bounded by the catch-up window, is evaluated
 // against state s. lastRuns may be empty (a new store). It returns the
 // notifications, each key once, and the runs to record.
-func (e *Engine) Due(s *State, at time.Time, lastRuns map[string]time.Time) ([]Notification, []Run, error) {
+func (e *Engine) Due(s *remindd.State, at time.Time, lastRuns map[string]time.Time) ([]remindd.Notification, []remindd.Run, error) {
 	jobs, err := e.Jobs()
 	if err != nil {
 		return nil, nil, err
 	}
 	floor := at.Add(-time.Duration(e.Config.CatchUp))
 	var (
-		out  []Notification
-		runs []Run
+		out  []remindd.Notification
+		runs []remindd.Run
 		v    *view // built once for all the jobs, when one is due
 	)
 	for _, j := range jobs {
@@ -193,18 +188,18 @@ func (e *Engine) Due(s *State, at time.Time, lastRuns map[string]time.Time) ([]N
 		if v == nil {
 			v = e.newView(s)
 		}
-		if out == nil && slices.ContainsFunc(j.Rules, func(r Rule) bool { return r == Lead || r == Overdue || r == Quarterly }) {
+		if out == nil && slices.ContainsFunc(j.Rules, func(r remindd.Rule) bool { return r == remindd.Lead || r == remindd.Overdue || r == remindd.Quarterly }) {
 			// Room for a message to every recipient on one channel, what
 			// the rules that write to every enterprise write at most: the
 			// slice does not grow, and copy, as it fills.
-			out = make([]Notification, 0, len(v.sections)+len(v.firms))
+			out = make([]remindd.Notification, 0, len(v.sections)+len(v.firms))
 		}
 		// Jobs run different rules and keys start with the rule: no two
 		// jobs decide the same key.
 		if out, err = e.evaluate(out, v, when, j.Rules); err != nil {
 			return nil, nil, fmt.Errorf("job %s: %w", j.Name, err)
 		}
-		runs = append(runs, Run{Job: j.Name, At: when})
+		runs = append(runs, remindd.Run{Job: j.Name, At: when})
 	}
 	Sort(out)
 	return out, runs, nil

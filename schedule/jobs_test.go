@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/plan"
 	"github.com/remindd/remindd/schedule"
 )
@@ -67,7 +68,7 @@ func TestWorkingDaysBringLeadRemindersForward(t *testing.T) {
 		{true, "lead:section:industry-mgmt:2024-06-30/d0:outbox"},
 	} {
 		e := engine(t, tc.workingDays)
-		ns, err := e.Evaluate(&schedule.State{}, at9(6, 28), schedule.Lead)
+		ns, err := e.Evaluate(&remindd.State{}, at9(6, 28), remindd.Lead)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -90,7 +91,7 @@ func TestWorkingDaysRefuseUncoveredYears(t *testing.T) {
 	e := engine(t, true)
 	e.Plan.Year = 2031
 	e.Plan.Reporting.YearEnd.Due = plan.Date{} // the plan ends with 2031
-	if _, err := e.Evaluate(&schedule.State{}, time.Date(2031, 5, 24, 9, 0, 0, 0, shanghai), schedule.Lead); err == nil {
+	if _, err := e.Evaluate(&remindd.State{}, time.Date(2031, 5, 24, 9, 0, 0, 0, shanghai), remindd.Lead); err == nil {
 		t.Fatal("evaluation in a year without holiday data succeeded")
 	}
 	if err := e.Config.CheckPlan(e.Plan, func(y int) bool { return y <= 2027 }); err == nil {
@@ -100,9 +101,9 @@ func TestWorkingDaysRefuseUncoveredYears(t *testing.T) {
 
 func TestDueCatchesUpOnceWithinTheWindow(t *testing.T) {
 	e := engine(t, false)
-	empty := &schedule.State{}
-	rules := func(ns []schedule.Notification) map[schedule.Rule]int {
-		m := map[schedule.Rule]int{}
+	empty := &remindd.State{}
+	rules := func(ns []remindd.Notification) map[remindd.Rule]int {
+		m := map[remindd.Rule]int{}
 		for _, n := range ns {
 			m[n.Rule]++
 		}
@@ -115,7 +116,7 @@ func TestDueCatchesUpOnceWithinTheWindow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(map[schedule.Rule]int{schedule.Agenda: 4, schedule.Overdue: 4, schedule.Digest: 1}, rules(ns)); diff != "" {
+	if diff := cmp.Diff(map[remindd.Rule]int{remindd.Agenda: 4, remindd.Overdue: 4, remindd.Digest: 1}, rules(ns)); diff != "" {
 		t.Errorf("new store (-want +got):\n%s", diff)
 	}
 	last := map[string]time.Time{}
@@ -136,10 +137,10 @@ func TestDueCatchesUpOnceWithinTheWindow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := rules(ns)[schedule.Digest]; got != 1 {
+	if got := rules(ns)[remindd.Digest]; got != 1 {
 		t.Errorf("digests after downtime = %d, want 1", got)
 	}
-	if got := rules(ns)[schedule.Agenda]; got != 0 {
+	if got := rules(ns)[remindd.Agenda]; got != 0 {
 		t.Errorf("agendas after downtime = %d, want 0 (1 June's was sent)", got)
 	}
 
@@ -153,7 +154,7 @@ func TestDueCatchesUpOnceWithinTheWindow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := rules(ns); r[schedule.Agenda] != 0 || r[schedule.Digest] != 0 || r[schedule.Quarterly] != 0 {
+	if r := rules(ns); r[remindd.Agenda] != 0 || r[remindd.Digest] != 0 || r[remindd.Quarterly] != 0 {
 		t.Errorf("stale notifications after a month down: %v", r)
 	}
 	if len(runs) != 1 || runs[0].Job != schedule.JobSweep {

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/remindd/remindd"
 )
 
 // WriteJSON writes ns as a JSON array, byte for byte what an encoding/json
@@ -17,7 +19,7 @@ import (
 // need not be held, twice, before it is written. appendNotification writes
 // the common shape directly; the others go through encoding/json and
 // appendIndent.
-func WriteJSON(w io.Writer, ns []Notification) error {
+func WriteJSON(w io.Writer, ns []remindd.Notification) error {
 	if len(ns) == 0 {
 		_, err := io.WriteString(w, "[]\n")
 		return err
@@ -54,7 +56,7 @@ func WriteJSON(w io.Writer, ns []Notification) error {
 // byte for byte as encoding/json would write it, when n has no milestones
 // and no digest (every enterprise's notification) and a time encoding/json
 // can write; otherwise it returns dst unchanged and false.
-func appendNotification(dst []byte, n *Notification) ([]byte, bool) {
+func appendNotification(dst []byte, n *remindd.Notification) ([]byte, bool) {
 	if len(n.Milestones) > 0 || n.Digest != nil {
 		return dst, false
 	}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/remindd/remindd"
 )
 
 // FuzzAppendIndent: appendIndent indents what encoding/json writes as
@@ -47,7 +49,7 @@ func FuzzNotificationJSON(f *testing.F) {
 	f.Add("", "", "", "", int64(253402300800), 24*3600, 0, true)
 	f.Add("x", "y", "z", "p", int64(-62135596801), 0, 2, false)
 	f.Fuzz(func(t *testing.T, key, name, address, period string, unix int64, offset, tasks int, empty bool) {
-		n := Notification{Key: key, Rule: Rule(name), Recipient: Recipient{Kind: period, ID: key},
+		n := remindd.Notification{Key: key, Rule: remindd.Rule(name), Recipient: remindd.Recipient{Kind: period, ID: key},
 			Name: name, Channel: address, Address: address, Period: period,
 			At: time.Unix(unix, int64(offset)%1e9).In(time.FixedZone("", offset%(48*3600)))}
 		switch {
@@ -79,7 +81,7 @@ func FuzzNotificationJSON(f *testing.F) {
 // fields of Notification it knows; a new one must be added there.
 func TestAppendNotificationKnowsEveryField(t *testing.T) {
 	var got []string
-	typ := reflect.TypeFor[Notification]()
+	typ := reflect.TypeFor[remindd.Notification]()
 	for i := range typ.NumField() {
 		got = append(got, typ.Field(i).Tag.Get("json"))
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/config"
 	"github.com/remindd/remindd/schedule"
 )
@@ -15,7 +16,7 @@ import (
 // migration to schema 3 rewrote existing keys to it, so it must not drift.
 // The digests were computed with `printf %s ADDRESS | sha256sum | cut -c1-12`.
 func TestKeyNamesTheAddressByItsDigest(t *testing.T) {
-	to := schedule.Recipient{Kind: schedule.KindSection, ID: "industry-mgmt"}
+	to := remindd.Recipient{Kind: remindd.KindSection, ID: "industry-mgmt"}
 	robot := "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=SECRET-1234"
 	for _, tc := range []struct{ channel, address, want string }{
 		{"mail", "a@example.gov.cn", "lead:section:industry-mgmt:2024-05-31/d7:mail:ccf679a27432"},
@@ -23,7 +24,7 @@ func TestKeyNamesTheAddressByItsDigest(t *testing.T) {
 		{"wecom", robot, "lead:section:industry-mgmt:2024-05-31/d7:wecom:e7a0d13d21ce"},
 		{"log", "", "lead:section:industry-mgmt:2024-05-31/d7:log"},
 	} {
-		if got := schedule.Key(schedule.Lead, to, "2024-05-31/d7", tc.channel, tc.address); got != tc.want {
+		if got := schedule.Key(remindd.Lead, to, "2024-05-31/d7", tc.channel, tc.address); got != tc.want {
 			t.Errorf("key for %s %q = %q, want %q", tc.channel, tc.address, got, tc.want)
 		}
 	}
@@ -45,7 +46,7 @@ func TestTwoContactsOnOneChannelGetAMessageEach(t *testing.T) {
 		}
 	}
 	e = schedule.New(e.Plan, e.Config)
-	ns, err := e.Evaluate(&schedule.State{}, at9(time.May, 24), schedule.Lead)
+	ns, err := e.Evaluate(&remindd.State{}, at9(time.May, 24), remindd.Lead)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,12 +1,16 @@
 package schedule
 
-import "github.com/remindd/remindd/plan"
+import (
+	"github.com/remindd/remindd/plan"
+
+	"github.com/remindd/remindd"
+)
 
 // lead reminds each section and enterprise of its open obligations whose
 // deadline is near: one message per recipient, grouping every item due, keyed
 // by deadline and stage, so that a recipient gets the message of the stage it
 // is in now and a late evaluation sends no stale stages.
-func (ev *evaluation) lead(out []Notification) ([]Notification, error) {
+func (ev *evaluation) lead(out []remindd.Notification) ([]remindd.Notification, error) {
 	horizon, err := ev.leadHorizon()
 	if err != nil {
 		return nil, err
@@ -36,7 +40,7 @@ func (ev *evaluation) lead(out []Notification) ([]Notification, error) {
 			continue
 		}
 		out = ev.send(out, message{
-			rule: Lead, to: a.who, name: a.name,
+			rule: remindd.Lead, to: a.who, name: a.name,
 			what: stageKey(stages, "d"), items: items,
 		}, a.contacts)
 	}

@@ -1,19 +1,23 @@
 package schedule
 
-import "github.com/remindd/remindd/plan"
+import (
+	"github.com/remindd/remindd/plan"
+
+	"github.com/remindd/remindd"
+)
 
 // milestone warns a sector's sections, on the lead days before a milestone's
 // deadline, when the sector's achievements up to now fall short of
 // ceil(percent × yearly target). One message per section groups all its
 // sectors' lagging milestones.
-func (ev *evaluation) milestone(out []Notification) ([]Notification, error) {
+func (ev *evaluation) milestone(out []remindd.Notification) ([]remindd.Notification, error) {
 	horizon, err := ev.leadHorizon()
 	if err != nil {
 		return nil, err
 	}
 	for _, a := range ev.sections() {
 		stages := map[plan.Date]int{}
-		var lagging []Progress
+		var lagging []remindd.Progress
 		for _, m := range ev.Plan.Milestones {
 			t, _ := ev.Plan.Task(m.Task)
 			due := ev.Plan.DueDate(t.Month)
@@ -35,7 +39,7 @@ func (ev *evaluation) milestone(out []Notification) ([]Notification, error) {
 			continue
 		}
 		out = ev.send(out, message{
-			rule: Milestone, to: a.who, name: a.name,
+			rule: remindd.Milestone, to: a.who, name: a.name,
 			what: stageKey(stages, "d"), milestones: lagging,
 		}, a.contacts)
 	}

@@ -1,6 +1,10 @@
 package schedule
 
-import "github.com/remindd/remindd/plan"
+import (
+	"github.com/remindd/remindd/plan"
+
+	"github.com/remindd/remindd"
+)
 
 // overdue reminds each recipient, every OverdueEveryDays, of what is overdue
 // and for how long. The repeats are counted from the recipient's oldest open
@@ -9,7 +13,7 @@ import "github.com/remindd/remindd/plan"
 // the day the current repeat period began: each period is sent once, a missed
 // day heals at the next evaluation, and a long downtime sends one message,
 // not a burst.
-func (ev *evaluation) overdue(out []Notification) ([]Notification, error) {
+func (ev *evaluation) overdue(out []remindd.Notification) ([]remindd.Notification, error) {
 	every := ev.Config.Rules.OverdueEveryDays
 	// Most recipients share a few period starts: each is written once.
 	periods := map[plan.Date]string{}
@@ -38,7 +42,7 @@ func (ev *evaluation) overdue(out []Notification) ([]Notification, error) {
 			periods[began] = what
 		}
 		out = ev.send(out, message{
-			rule: Overdue, to: a.who, name: a.name,
+			rule: remindd.Overdue, to: a.who, name: a.name,
 			what: what, items: items,
 		}, a.contacts)
 	}

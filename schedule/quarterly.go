@@ -1,10 +1,14 @@
 package schedule
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/remindd/remindd"
+)
 
 // quarterly gives each enterprise, on the first day of a quarter, its open
 // obligations whose deadlines fall in that quarter.
-func (ev *evaluation) quarterly(out []Notification) ([]Notification, error) {
+func (ev *evaluation) quarterly(out []remindd.Notification) ([]remindd.Notification, error) {
 	if ev.today.Year != ev.Plan.Year {
 		return out, nil
 	}
@@ -22,7 +26,7 @@ func (ev *evaluation) quarterly(out []Notification) ([]Notification, error) {
 			continue
 		}
 		out = ev.send(out, message{
-			rule: Quarterly, to: a.who, name: a.name,
+			rule: remindd.Quarterly, to: a.who, name: a.name,
 			what: period, period: period, items: items,
 		}, a.contacts)
 	}

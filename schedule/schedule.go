@@ -16,118 +16,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/config"
 	"github.com/remindd/remindd/plan"
 	"github.com/remindd/remindd/workday"
 )
 
-// Rule names a kind of reminder.
-type Rule string
-
-// The rules, in the order their notifications are listed.
-const (
-	Agenda    Rule = "agenda"
-	Lead      Rule = "lead"
-	Overdue   Rule = "overdue"
-	Milestone Rule = "milestone"
-	Digest    Rule = "digest"
-	Quarterly Rule = "quarterly"
-)
-
-var ruleOrder = map[Rule]int{Agenda: 0, Lead: 1, Overdue: 2, Milestone: 3, Digest: 4, Quarterly: 5}
-
-// Recipient kinds.
-const (
-	KindSection    = "section"
-	KindEnterprise = "enterprise"
-	KindOffice     = "office"
-)
-
-// Recipient is who a notification is for.
-type Recipient struct {
-	Kind string `json:"kind"`
-	ID   string `json:"id"`
-}
-
-func (r Recipient) String() string { return r.Kind + ":" + r.ID }
-
-// Notification is one message to one recipient on one channel.
-type Notification struct {
-	Key       string    `json:"key"`
-	Rule      Rule      `json:"rule"`
-	Recipient Recipient `json:"recipient"`
-	// Name is the recipient's name as people know it.
-	Name    string    `json:"name"`
-	Channel string    `json:"channel"`
-	Address string    `json:"address,omitempty"`
-	At      time.Time `json:"at"`
-	// Tasks are the plan tasks the message is about, ascending.
-	Tasks      []int       `json:"tasks"`
-	Milestones []Progress  `json:"milestones,omitempty"`
-	Digest     *DigestBody `json:"digest,omitempty"`
-	// Period names what the message covers, e.g. 2024-06 or 2024-Q2.
-	Period string `json:"period,omitempty"`
-}
-
-// Items lists the tasks an agenda, lead, overdue or quarterly message is
-// about, with their text, deadline and the days left at the message's
-// instant; milestone messages and the digest carry their own bodies and
-// have none. Items are derived, not stored, so that a sweep over a
-// province's enterprises holds task numbers only.
-func (n *Notification) Items(p *plan.Plan) []Item {
-	if n.Rule == Milestone || n.Rule == Digest {
-		return nil
-	}
-	today := plan.DateOf(n.At.In(p.Location))
-	out := make([]Item, 0, len(n.Tasks))
-	for _, num := range n.Tasks {
-		t, ok := p.Task(num)
-		if !ok {
-			continue
-		}
-		due := p.DueDate(t.Month)
-		left := today.DaysUntil(due)
-		out = append(out, Item{Task: num, Text: t.Text, Due: due, DaysLeft: left, Overdue: left < 0})
-	}
-	return out
-}
-
-// Item is one task in a message, with its deadline.
-type Item struct {
-	Task int       `json:"task"`
-	Text string    `json:"text"`
-	Due  plan.Date `json:"due"`
-	// DaysLeft counts calendar days from the message's day to the deadline;
-	// negative when the deadline has passed.
-	DaysLeft int `json:"days_left"`
-	// Overdue marks an item listed because its deadline passed.
-	Overdue bool `json:"overdue,omitempty"`
-}
-
-// Progress is a sector's standing against one milestone.
-type Progress struct {
-	Task       int       `json:"task"`
-	Sector     string    `json:"sector"`
-	SectorName string    `json:"sector_name"`
-	Metric     string    `json:"metric"`
-	MetricName string    `json:"metric_name"`
-	Percent    int       `json:"percent"`
-	Target     int       `json:"target"`
-	Required   int       `json:"required"`
-	Achieved   int       `json:"achieved"`
-	Due        plan.Date `json:"due"`
-}
-
-// Met reports whether the sector reached the milestone.
-func (p Progress) Met() bool { return p.Achieved >= p.Required }
-
-// Gap is how many are still missing.
-func (p Progress) Gap() int {
-	if p.Met() {
-		return 0
-	}
-	return p.Required - p.Achieved
-}
+var ruleOrder = map[remindd.Rule]int{remindd.Agenda: 0, remindd.Lead: 1, remindd.Overdue: 2, remindd.Milestone: 3, remindd.Digest: 4, remindd.Quarterly: 5}
 
 // Engine evaluates the rules of one plan under one configuration.
 type Engine struct {
@@ -147,7 +42,7 @@ func New(p *plan.Plan, c *config.Config) *Engine {
 
 // Evaluate returns the notifications the given rules produce at instant at
 // against state s, in a stable order; after the plan's last day, none.
-func (e *Engine) Evaluate(s *State, at time.Time, rules ...Rule) ([]Notification, error) {
+func (e *Engine) Evaluate(s *remindd.State, at time.Time, rules ...remindd.Rule) ([]remindd.Notification, error) {
 	out, err := e.evaluate(nil, e.newView(s), at, rules)
 	if err != nil {
 		return nil, err
@@ -157,7 +52,7 @@ func (e *Engine) Evaluate(s *State, at time.Time, rules ...Rule) ([]Notification
 }
 
 // evaluate appends to out the notifications the rules produce at instant at.
-func (e *Engine) evaluate(out []Notification, v *view, at time.Time, rules []Rule) ([]Notification, error) {
+func (e *Engine) evaluate(out []remindd.Notification, v *view, at time.Time, rules []remindd.Rule) ([]remindd.Notification, error) {
 	ev := e.newEvaluation(v, at)
 	if e.Plan.Ends().Before(ev.today) {
 		return out, nil // the plan is over
@@ -165,17 +60,17 @@ func (e *Engine) evaluate(out []Notification, v *view, at time.Time, rules []Rul
 	for _, r := range rules {
 		var err error
 		switch r {
-		case Agenda:
+		case remindd.Agenda:
 			out, err = ev.agenda(out)
-		case Lead:
+		case remindd.Lead:
 			out, err = ev.lead(out)
-		case Overdue:
+		case remindd.Overdue:
 			out, err = ev.overdue(out)
-		case Milestone:
+		case remindd.Milestone:
 			out, err = ev.milestone(out)
-		case Digest:
+		case remindd.Digest:
 			out, err = ev.digest(out)
-		case Quarterly:
+		case remindd.Quarterly:
 			out, err = ev.quarterly(out)
 		default:
 			err = fmt.Errorf("unknown rule %q", r)
@@ -188,7 +83,7 @@ func (e *Engine) evaluate(out []Notification, v *view, at time.Time, rules []Rul
 }
 
 // Sort orders notifications by rule, recipient and channel.
-func Sort(ns []Notification) {
+func Sort(ns []remindd.Notification) {
 	less := func(i, j int) bool {
 		a, b := &ns[i], &ns[j]
 		if ruleOrder[a.Rule] != ruleOrder[b.Rule] {
@@ -284,22 +179,22 @@ func (ev *evaluation) offset(d plan.Date) int { return ev.today.DaysUntil(d) }
 // message is what a rule decided for one recipient, before it is fanned out
 // to the recipient's channels.
 type message struct {
-	rule       Rule
-	to         Recipient
+	rule       remindd.Rule
+	to         remindd.Recipient
 	name       string
 	what       string // the key's middle: what and which period or stage
 	period     string
 	items      []*taskDue
-	milestones []Progress
-	digest     *DigestBody
+	milestones []remindd.Progress
+	digest     *remindd.DigestBody
 }
 
 // send fans a message out to the recipient's contacts, one notification
 // each, appended to out.
-func (ev *evaluation) send(out []Notification, m message, contacts []config.Contact) []Notification {
+func (ev *evaluation) send(out []remindd.Notification, m message, contacts []config.Contact) []remindd.Notification {
 	tasks := taskNumbers(m)
 	for _, c := range contacts {
-		out = append(out, Notification{
+		out = append(out, remindd.Notification{
 			Key:        Key(m.rule, m.to, m.what, c.Channel, c.Address),
 			Rule:       m.rule,
 			Recipient:  m.to,
@@ -322,7 +217,7 @@ func (ev *evaluation) send(out []Notification, m message, contacts []config.Cont
 // prints, never shows an address (a robot URL holds its secret). A contact
 // without an address (a log channel) has no last part:
 // rule:kind:id:what:channel. None of the parts holds a colon.
-func Key(rule Rule, to Recipient, what, channel, address string) string {
+func Key(rule remindd.Rule, to remindd.Recipient, what, channel, address string) string {
 	k := string(rule) + ":" + to.Kind + ":" + to.ID + ":" + what + ":" + channel
 	if address == "" {
 		return k
@@ -370,19 +265,19 @@ func taskNumbers(m message) []int {
 // assignee is one party that carries obligations: a configured section or an
 // active enterprise, with the contacts its messages go to.
 type assignee struct {
-	who        Recipient
+	who        remindd.Recipient
 	name       string
 	contacts   []config.Contact
-	enterprise *Enterprise
+	enterprise *remindd.Enterprise
 	// owed are the tasks it carries, done those it has done.
 	owed, done bits
 }
 
 // section is a plan section as an assignee with the given contacts.
-func (e *Engine) section(s *plan.Section, contacts []config.Contact, done *Done) assignee {
-	a := assignee{who: Recipient{KindSection, s.ID}, name: s.Name, contacts: contacts}
+func (e *Engine) section(s *plan.Section, contacts []config.Contact, done *remindd.Done) assignee {
+	a := assignee{who: remindd.Recipient{Kind: remindd.KindSection, ID: s.ID}, name: s.Name, contacts: contacts}
 	a.owed = e.owedBits(func(t *plan.Task) bool { return e.owes(a, t) })
-	a.done = done.of(a.who)
+	a.done = done.Words(a.who)
 	return a
 }
 
@@ -393,7 +288,7 @@ func (ev *evaluation) sections() []assignee { return ev.view.sections }
 // enterprises lists active enterprises with their contacts, by credit code.
 func (ev *evaluation) enterprises() []assignee { return ev.view.firms }
 
-func (e *Engine) enterpriseContacts(ent *Enterprise) []config.Contact {
+func (e *Engine) enterpriseContacts(ent *remindd.Enterprise) []config.Contact {
 	var cs []config.Contact
 	if ent.Email != "" && e.Config.Enterprises.Email != "" {
 		cs = append(cs, config.Contact{Channel: e.Config.Enterprises.Email, Address: ent.Email})
@@ -454,14 +349,14 @@ func (ev *evaluation) overdueItems(a assignee) []*taskDue {
 }
 
 // progress is sector's standing against milestone m at the instant.
-func (ev *evaluation) progress(m plan.Milestone, sector *plan.Sector) Progress {
+func (ev *evaluation) progress(m plan.Milestone, sector *plan.Sector) remindd.Progress {
 	t, _ := ev.Plan.Task(m.Task)
 	target := sector.Targets[m.Metric]
 	name := m.Metric
 	if met, ok := ev.Plan.Metric(m.Metric); ok {
 		name = met.Name
 	}
-	return Progress{
+	return remindd.Progress{
 		Task: m.Task, Sector: sector.ID, SectorName: sector.Name,
 		Metric: m.Metric, MetricName: name, Percent: m.Percent, Target: target,
 		Required: m.Required(target),

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/config"
 	"github.com/remindd/remindd/plan"
 	"github.com/remindd/remindd/schedule"
@@ -60,14 +61,14 @@ type got struct {
 // keyOf is a notification's key without its last part, the digest of its
 // address, which the example config's contacts all have; a key whose last
 // part is not its address's digest is returned whole, to show in a diff.
-func keyOf(n schedule.Notification) string {
+func keyOf(n remindd.Notification) string {
 	if k, ok := strings.CutSuffix(n.Key, ":"+schedule.AddressDigest(n.Address)); ok && n.Address != "" {
 		return k
 	}
 	return n.Key
 }
 
-func compact(ns []schedule.Notification) []got {
+func compact(ns []remindd.Notification) []got {
 	out := make([]got, 0, len(ns))
 	for _, n := range ns {
 		out = append(out, got{keyOf(n), n.Tasks})
@@ -101,7 +102,7 @@ func mayMilestones(s string) []int {
 
 func TestSweepAroundTheMayDeadline(t *testing.T) {
 	e := engine(t, false)
-	empty := &schedule.State{}
+	empty := &remindd.State{}
 	cases := []struct {
 		name string
 		at   time.Time
@@ -157,7 +158,7 @@ func TestSweepAroundTheMayDeadline(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			ns, err := e.Evaluate(empty, tc.at, schedule.Lead, schedule.Overdue, schedule.Milestone)
+			ns, err := e.Evaluate(empty, tc.at, remindd.Lead, remindd.Overdue, remindd.Milestone)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -177,11 +178,11 @@ func concat(lists ...[]got) []got {
 }
 
 // doneThrough marks every section's tasks 1..last done before the year.
-func doneThrough(e *schedule.Engine, last int) *schedule.State {
-	s := &schedule.State{}
+func doneThrough(e *schedule.Engine, last int) *remindd.State {
+	s := &remindd.State{}
 	for n := 1; n <= last; n++ {
 		for _, sec := range sections {
-			s.Done.Add(n, schedule.Recipient{Kind: schedule.KindSection, ID: sec})
+			s.Done.Add(n, remindd.Recipient{Kind: remindd.KindSection, ID: sec})
 		}
 	}
 	return s
@@ -201,7 +202,7 @@ func TestOverdueRepeatsEverySevenDaysAfterTheDeadline(t *testing.T) {
 		{14, perSection("overdue", "2024-06-14", same(seq(44, 54)))},
 	} {
 		t.Run(fmt.Sprintf("2024-06-%02d", tc.day), func(t *testing.T) {
-			ns, err := e.Evaluate(s, at9(time.June, tc.day), schedule.Overdue)
+			ns, err := e.Evaluate(s, at9(time.June, tc.day), remindd.Overdue)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -226,10 +227,10 @@ var cmpEmpty = cmp.Comparer(func(a, b []got) bool {
 
 func TestCompletionsSilenceOnlyTheirAssignee(t *testing.T) {
 	e := engine(t, false)
-	s := &schedule.State{}
-	s.Done.Add(44, schedule.Recipient{Kind: schedule.KindSection, ID: "industry-mgmt"})
-	s.Done.Add(45, schedule.Recipient{Kind: schedule.KindEnterprise, ID: "industry-mgmt"}) // same id, other kind: not the section's
-	ns, err := e.Evaluate(s, at9(time.May, 24), schedule.Lead)
+	s := &remindd.State{}
+	s.Done.Add(44, remindd.Recipient{Kind: remindd.KindSection, ID: "industry-mgmt"})
+	s.Done.Add(45, remindd.Recipient{Kind: remindd.KindEnterprise, ID: "industry-mgmt"}) // same id, other kind: not the section's
+	ns, err := e.Evaluate(s, at9(time.May, 24), remindd.Lead)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,15 +247,15 @@ func TestCompletionsSilenceOnlyTheirAssignee(t *testing.T) {
 
 func TestMilestoneCountsAchievementsUpToTheInstant(t *testing.T) {
 	e := engine(t, false)
-	s := &schedule.State{}
+	s := &remindd.State{}
 	for i := 0; i < 5; i++ {
-		s.Achievements = append(s.Achievements, schedule.Achievement{Sector: "tourism", Metric: "demo_post",
+		s.Achievements = append(s.Achievements, remindd.Achievement{Sector: "tourism", Metric: "demo_post",
 			Name: fmt.Sprintf("岗位%d", i), Date: plan.Date{Year: 2024, Month: 5, Day: 10}})
 	}
 	// One more after the instant does not count.
-	s.Achievements = append(s.Achievements, schedule.Achievement{Sector: "culture", Metric: "demo_post",
+	s.Achievements = append(s.Achievements, remindd.Achievement{Sector: "culture", Metric: "demo_post",
 		Name: "later", Date: plan.Date{Year: 2024, Month: 5, Day: 25}})
-	ns, err := e.Evaluate(s, at9(time.May, 24), schedule.Milestone)
+	ns, err := e.Evaluate(s, at9(time.May, 24), remindd.Milestone)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,8 +289,8 @@ func TestMilestoneCountsAchievementsUpToTheInstant(t *testing.T) {
 
 func TestAgendaAndDigestInJune(t *testing.T) {
 	e := engine(t, false)
-	empty := &schedule.State{}
-	ns, err := e.Evaluate(empty, at9(time.June, 1), schedule.Agenda)
+	empty := &remindd.State{}
+	ns, err := e.Evaluate(empty, at9(time.June, 1), remindd.Agenda)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +298,7 @@ func TestAgendaAndDigestInJune(t *testing.T) {
 		t.Errorf("agenda (-want +got):\n%s", diff)
 	}
 
-	ns, err = e.Evaluate(empty, at9(time.June, 2), schedule.Digest)
+	ns, err = e.Evaluate(empty, at9(time.June, 2), remindd.Digest)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,19 +337,19 @@ func TestAgendaAndDigestInJune(t *testing.T) {
 
 func TestEnterprisesGetTheirOwnObligations(t *testing.T) {
 	e := engine(t, false)
-	s := &schedule.State{Enterprises: []schedule.Enterprise{
+	s := &remindd.State{Enterprises: []remindd.Enterprise{
 		{ID: "A", Name: "小微旅行社", Sector: "tourism", Size: "小微", Email: "a@example.com", Active: true},
 		{ID: "B", Name: "中等酒店", Sector: "tourism", Size: "中等", Email: "b@example.com", Active: true},
 		{ID: "C", Name: "停业网吧", Sector: "culture", Size: "小微", Email: "c@example.com", Active: false},
 		{ID: "D", Name: "无邮箱剧院", Sector: "culture", Size: "规上", Active: true},
 	}}
-	ns, err := e.Evaluate(s, at9(time.May, 24), schedule.Lead)
+	ns, err := e.Evaluate(s, at9(time.May, 24), remindd.Lead)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var ent []got
 	for _, n := range ns {
-		if n.Recipient.Kind == schedule.KindEnterprise {
+		if n.Recipient.Kind == remindd.KindEnterprise {
 			ent = append(ent, got{keyOf(n), n.Tasks})
 		}
 	}
@@ -361,7 +362,7 @@ func TestEnterprisesGetTheirOwnObligations(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 
-	ns, err = e.Evaluate(s, at9(time.April, 1), schedule.Quarterly)
+	ns, err = e.Evaluate(s, at9(time.April, 1), remindd.Quarterly)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -377,11 +378,11 @@ func TestEnterprisesGetTheirOwnObligations(t *testing.T) {
 func TestEvaluateIsDeterministic(t *testing.T) {
 	e := engine(t, false)
 	s := doneThrough(e, 10)
-	a, err := e.Evaluate(s, at9(time.June, 2), schedule.Agenda, schedule.Lead, schedule.Overdue, schedule.Milestone, schedule.Digest)
+	a, err := e.Evaluate(s, at9(time.June, 2), remindd.Agenda, remindd.Lead, remindd.Overdue, remindd.Milestone, remindd.Digest)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := e.Evaluate(s, at9(time.June, 2), schedule.Digest, schedule.Milestone, schedule.Overdue, schedule.Lead, schedule.Agenda)
+	b, _ := e.Evaluate(s, at9(time.June, 2), remindd.Digest, remindd.Milestone, remindd.Overdue, remindd.Lead, remindd.Agenda)
 	if diff := cmp.Diff(a, b); diff != "" {
 		t.Errorf("rule order changed the result (-a +b):\n%s", diff)
 	}
@@ -396,7 +397,7 @@ func TestEvaluateIsDeterministic(t *testing.T) {
 
 func TestNothingIsDueAfterThePlanEnds(t *testing.T) {
 	e := engine(t, false)
-	all := []schedule.Rule{schedule.Agenda, schedule.Lead, schedule.Overdue, schedule.Milestone, schedule.Digest, schedule.Quarterly}
+	all := []remindd.Rule{remindd.Agenda, remindd.Lead, remindd.Overdue, remindd.Milestone, remindd.Digest, remindd.Quarterly}
 	for _, tc := range []struct {
 		at   time.Time
 		want bool
@@ -406,7 +407,7 @@ func TestNothingIsDueAfterThePlanEnds(t *testing.T) {
 		{time.Date(2025, 1, 6, 9, 0, 0, 0, shanghai), false},
 		{time.Date(2026, 11, 29, 9, 0, 0, 0, shanghai), false},
 	} {
-		ns, err := e.Evaluate(&schedule.State{}, tc.at, all...)
+		ns, err := e.Evaluate(&remindd.State{}, tc.at, all...)
 		if err != nil {
 			t.Fatal(err)
 		}

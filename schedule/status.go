@@ -3,15 +3,16 @@ package schedule
 import (
 	"time"
 
+	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/plan"
 )
 
 // Status is where the plan stands at an instant.
 type Status struct {
-	At          time.Time       `json:"at"`
-	Sections    []SectionStatus `json:"sections"`
-	Milestones  []MilestoneStat `json:"milestones"`
-	Enterprises []SectorOverdue `json:"enterprises"`
+	At          time.Time               `json:"at"`
+	Sections    []SectionStatus         `json:"sections"`
+	Milestones  []MilestoneStat         `json:"milestones"`
+	Enterprises []remindd.SectorOverdue `json:"enterprises"`
 }
 
 // SectionStatus splits a section's tasks into done, overdue and upcoming.
@@ -38,7 +39,7 @@ type MilestoneStat struct {
 // Status reports, at instant at, each accountable section's done, overdue
 // and upcoming tasks, every sector's standing against every milestone, and
 // the enterprises with overdue obligations by sector.
-func (e *Engine) Status(s *State, at time.Time) *Status {
+func (e *Engine) Status(s *remindd.State, at time.Time) *Status {
 	ev := e.newEvaluation(e.newView(s), at)
 	st := &Status{At: ev.at}
 	for _, a := range ev.accountable() {

@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/plan"
-	"github.com/remindd/remindd/schedule"
 )
 
 // Achieve records a benchmark enterprise, certified enterprise or demo post
 // and returns its id.
-func (s *Store) Achieve(ctx context.Context, planID string, a schedule.Achievement) (int64, error) {
+func (s *Store) Achieve(ctx context.Context, planID string, a remindd.Achievement) (int64, error) {
 	if a.Date.IsZero() {
 		return 0, fmt.Errorf("store: achieve %s %s %q: no date", a.Sector, a.Metric, a.Name)
 	}
@@ -38,17 +38,17 @@ VALUES (`+placeholders(9)+`)`,
 	return id, nil
 }
 
-func achievements(ctx context.Context, q dbtx, planID string) ([]schedule.Achievement, error) {
+func achievements(ctx context.Context, q dbtx, planID string) ([]remindd.Achievement, error) {
 	rows, err := q.QueryContext(ctx, `SELECT sector, metric, name, enterprise, size_class, post_kind, achieved_on
 FROM achievements WHERE plan_id = ? ORDER BY id`, planID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []schedule.Achievement
+	var out []remindd.Achievement
 	for rows.Next() {
 		var (
-			a   schedule.Achievement
+			a   remindd.Achievement
 			ent sql.NullString
 			on  time.Time
 		)

@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/remindd/remindd/schedule"
+	"github.com/remindd/remindd"
 )
 
 // Complete records that an obligation is done. Recording it again updates
 // when, by whom and the note: there is one row per obligation.
-func (s *Store) Complete(ctx context.Context, planID string, c schedule.Completion) error {
+func (s *Store) Complete(ctx context.Context, planID string, c remindd.Completion) error {
 	if c.DoneAt.IsZero() {
 		return fmt.Errorf("store: complete task %d for %s: no time done", c.Task, c.Assignee)
 	}
@@ -31,7 +31,7 @@ VALUES (` + placeholders(8) + `) ` +
 }
 
 // Undo removes the completion of an obligation and reports whether there was one.
-func (s *Store) Undo(ctx context.Context, planID string, task int, who schedule.Recipient) (bool, error) {
+func (s *Store) Undo(ctx context.Context, planID string, task int, who remindd.Recipient) (bool, error) {
 	res, err := s.db.ExecContext(ctx, `DELETE FROM completions
 WHERE plan_id = ? AND task = ? AND assignee_kind = ? AND assignee_id = ?`, planID, task, who.Kind, who.ID)
 	if err != nil {
@@ -44,17 +44,17 @@ WHERE plan_id = ? AND task = ? AND assignee_kind = ? AND assignee_id = ?`, planI
 	return n > 0, nil
 }
 
-func completions(ctx context.Context, q dbtx, planID string) ([]schedule.Completion, error) {
+func completions(ctx context.Context, q dbtx, planID string) ([]remindd.Completion, error) {
 	rows, err := q.QueryContext(ctx, `SELECT task, assignee_kind, assignee_id, done_at, done_by, note
 FROM completions WHERE plan_id = ? ORDER BY task, assignee_kind, assignee_id`, planID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []schedule.Completion
+	var out []remindd.Completion
 	for rows.Next() {
 		var (
-			c  schedule.Completion
+			c  remindd.Completion
 			at time.Time
 		)
 		if err := rows.Scan(&c.Task, &c.Assignee.Kind, &c.Assignee.ID, &at, &c.By, &c.Note); err != nil {
@@ -67,7 +67,7 @@ FROM completions WHERE plan_id = ? ORDER BY task, assignee_kind, assignee_id`, p
 }
 
 // Completions lists a plan's completions, by task and assignee.
-func (s *Store) Completions(ctx context.Context, planID string) ([]schedule.Completion, error) {
+func (s *Store) Completions(ctx context.Context, planID string) ([]remindd.Completion, error) {
 	out, err := completions(ctx, s.db, planID)
 	if err != nil {
 		return nil, fmt.Errorf("store: completions of %s: %w", planID, err)
@@ -88,7 +88,7 @@ func (s *Store) doneIndex() string {
 
 // done adds to d the obligations of a plan done by at. The rows come by
 // assignee, which d looks up once for all its rows.
-func (s *Store) done(ctx context.Context, q dbtx, planID string, at time.Time, d *schedule.Done) error {
+func (s *Store) done(ctx context.Context, q dbtx, planID string, at time.Time, d *remindd.Done) error {
 	by, err := s.instant(at)
 	if err != nil {
 		return err
@@ -108,10 +108,10 @@ WHERE plan_id = ? AND done_at <= ?`, planID, by)
 			return err
 		}
 		switch string(kind) { // no allocation: the kinds are constants
-		case schedule.KindSection:
-			d.AddBytes(task, schedule.KindSection, id)
-		case schedule.KindEnterprise:
-			d.AddBytes(task, schedule.KindEnterprise, id)
+		case remindd.KindSection:
+			d.AddBytes(task, remindd.KindSection, id)
+		case remindd.KindEnterprise:
+			d.AddBytes(task, remindd.KindEnterprise, id)
 		}
 	}
 	return rows.Err()

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/remindd/remindd/schedule"
+	"github.com/remindd/remindd"
 )
 
 // tradeSep joins an enterprise's trades in one column.
@@ -18,7 +18,7 @@ const enterpriseColumns = `credit_code, name, sector, size_class, trades, contac
 // UpsertEnterprises adds or updates enterprises by credit code, all in one
 // transaction: one bad row writes nothing. It returns how many were added
 // and how many already existed.
-func (s *Store) UpsertEnterprises(ctx context.Context, list []schedule.Enterprise) (added, updated int, err error) {
+func (s *Store) UpsertEnterprises(ctx context.Context, list []remindd.Enterprise) (added, updated int, err error) {
 	d := s.dialect
 	q := `INSERT INTO enterprises (` + enterpriseColumns + `, updated_at) VALUES (` + placeholders(11) + `) ` +
 		d.doUpdate([]string{"credit_code"}, d.takeNew("name", "sector", "size_class", "trades", "contact_name",
@@ -71,7 +71,7 @@ func enterpriseCodes(ctx context.Context, tx *sql.Tx) (map[string]bool, error) {
 }
 
 // Enterprises lists every enterprise, active or not, by credit code.
-func (s *Store) Enterprises(ctx context.Context) ([]schedule.Enterprise, error) {
+func (s *Store) Enterprises(ctx context.Context) ([]remindd.Enterprise, error) {
 	out, err := enterprises(ctx, s.db)
 	if err != nil {
 		return nil, fmt.Errorf("store: enterprises: %w", err)
@@ -80,25 +80,25 @@ func (s *Store) Enterprises(ctx context.Context) ([]schedule.Enterprise, error) 
 }
 
 // Enterprise returns the enterprise with the given credit code.
-func (s *Store) Enterprise(ctx context.Context, code string) (schedule.Enterprise, bool, error) {
+func (s *Store) Enterprise(ctx context.Context, code string) (remindd.Enterprise, bool, error) {
 	row := s.db.QueryRowContext(ctx, `SELECT `+enterpriseColumns+` FROM enterprises WHERE credit_code = ?`, code)
 	e, err := scanEnterprise(row)
 	if errors.Is(err, sql.ErrNoRows) {
-		return schedule.Enterprise{}, false, nil
+		return remindd.Enterprise{}, false, nil
 	}
 	if err != nil {
-		return schedule.Enterprise{}, false, fmt.Errorf("store: enterprise %s: %w", code, err)
+		return remindd.Enterprise{}, false, fmt.Errorf("store: enterprise %s: %w", code, err)
 	}
 	return e, true, nil
 }
 
-func enterprises(ctx context.Context, q dbtx) ([]schedule.Enterprise, error) {
+func enterprises(ctx context.Context, q dbtx) ([]remindd.Enterprise, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+enterpriseColumns+` FROM enterprises ORDER BY credit_code`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []schedule.Enterprise
+	var out []remindd.Enterprise
 	for rows.Next() {
 		e, err := scanEnterprise(rows)
 		if err != nil {
@@ -109,9 +109,9 @@ func enterprises(ctx context.Context, q dbtx) ([]schedule.Enterprise, error) {
 	return out, rows.Err()
 }
 
-func scanEnterprise(row interface{ Scan(...any) error }) (schedule.Enterprise, error) {
+func scanEnterprise(row interface{ Scan(...any) error }) (remindd.Enterprise, error) {
 	var (
-		e      schedule.Enterprise
+		e      remindd.Enterprise
 		trades string
 	)
 	err := row.Scan(&e.ID, &e.Name, &e.Sector, &e.Size, &trades, &e.Contact, &e.Email, &e.Mobile, &e.Webhook, &e.Active)
@@ -131,14 +131,14 @@ const ruleColumns = `credit_code, name, sector, size_class, trades, email, webho
 // text is one string, and the values many enterprises share (sector, size
 // class, trades) are held once: enterprises with the same trades share one
 // Trades slice, which nobody may modify. It makes room for about enterprises.
-func ruleEnterprises(ctx context.Context, q dbtx, about int) ([]schedule.Enterprise, error) {
+func ruleEnterprises(ctx context.Context, q dbtx, about int) ([]remindd.Enterprise, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+ruleColumns+` FROM enterprises ORDER BY credit_code`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var (
-		out                                          = make([]schedule.Enterprise, 0, about)
+		out                                          = make([]remindd.Enterprise, 0, about)
 		code, name, sector, size, trades, mail, hook sql.RawBytes
 		own                                          []byte
 		shared                                       = map[string]string{}
@@ -153,7 +153,7 @@ func ruleEnterprises(ctx context.Context, q dbtx, about int) ([]schedule.Enterpr
 		return s
 	}
 	for rows.Next() {
-		var e schedule.Enterprise
+		var e remindd.Enterprise
 		if err := rows.Scan(&code, &name, &sector, &size, &trades, &mail, &hook, &e.Active); err != nil {
 			return nil, err
 		}

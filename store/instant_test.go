@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/internal/storetest"
 	"github.com/remindd/remindd/plan"
-	"github.com/remindd/remindd/schedule"
 	"github.com/remindd/remindd/store"
 )
 
@@ -33,8 +33,8 @@ func TestInstantsOutsideYears1To9999AreRefused(t *testing.T) {
 					t.Errorf("%s at %s: %v, want ErrOutOfRange", what, bad, err)
 				}
 			}
-			refused("complete", s.Complete(ctx, planID, schedule.Completion{Task: 44, Assignee: who, DoneAt: bad}))
-			refused("record runs", s.RecordRuns(ctx, planID, []schedule.Run{{Job: schedule.JobSweep, At: bad}}))
+			refused("complete", s.Complete(ctx, planID, remindd.Completion{Task: 44, Assignee: who, DoneAt: bad}))
+			refused("record runs", s.RecordRuns(ctx, planID, []remindd.Run{{Job: "sweep", At: bad}}))
 			_, err := s.Enqueue(ctx, []store.Message{{Key: "lead:section:industry-mgmt:2024-05-31/d7:log", PlanID: planID,
 				Rule: "lead", RecipientKind: "section", RecipientID: "industry-mgmt", Channel: "log", NextAttempt: bad}})
 			refused("enqueue", err)
@@ -42,7 +42,7 @@ func TestInstantsOutsideYears1To9999AreRefused(t *testing.T) {
 			refused("snapshot", err)
 			_, err = s.Claim(ctx, "w", bad, 10)
 			refused("claim", err)
-			_, err = s.Achieve(ctx, planID, schedule.Achievement{Sector: "tourism", Metric: "benchmark", Name: "某酒店",
+			_, err = s.Achieve(ctx, planID, remindd.Achievement{Sector: "tourism", Metric: "benchmark", Name: "某酒店",
 				Date: plan.Date{Year: bad.UTC().Year(), Month: time.June, Day: 1}})
 			refused("achieve", err)
 		}
@@ -55,20 +55,20 @@ func TestInstantsOutsideYears1To9999AreRefused(t *testing.T) {
 		// The edges are held, and sort as time.
 		first := time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
 		last := time.Date(9999, 12, 31, 23, 59, 59, 999999000, time.UTC)
-		if err := s.RecordRuns(ctx, planID, []schedule.Run{{Job: schedule.JobSweep, At: first}, {Job: schedule.JobDigest, At: last}}); err != nil {
+		if err := s.RecordRuns(ctx, planID, []remindd.Run{{Job: "sweep", At: first}, {Job: "digest", At: last}}); err != nil {
 			t.Fatal(err)
 		}
 		runs, err := s.LastRuns(ctx, planID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !runs[schedule.JobSweep].Equal(first) || !runs[schedule.JobDigest].Equal(last) {
+		if !runs["sweep"].Equal(first) || !runs["digest"].Equal(last) {
 			t.Errorf("runs %v, want sweep %s and digest %s", runs, first, last)
 		}
-		if err := s.RecordRuns(ctx, planID, []schedule.Run{{Job: schedule.JobSweep, At: at("2024-05-24 09:00:00")}}); err != nil {
+		if err := s.RecordRuns(ctx, planID, []remindd.Run{{Job: "sweep", At: at("2024-05-24 09:00:00")}}); err != nil {
 			t.Fatal(err)
 		}
-		if runs, err := s.LastRuns(ctx, planID); err != nil || !runs[schedule.JobSweep].Equal(at("2024-05-24 09:00:00")) {
+		if runs, err := s.LastRuns(ctx, planID); err != nil || !runs["sweep"].Equal(at("2024-05-24 09:00:00")) {
 			t.Errorf("sweep after 0001-01-01 and 2024-05-24: %v, %v", runs, err)
 		}
 	})

@@ -12,7 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/remindd/remindd/schedule"
+	"github.com/remindd/remindd"
 )
 
 // Message is one notification to put in the outbox.
@@ -53,22 +53,22 @@ const maxErrorLen = 2000
 
 // OutboxRow is a notification in the outbox.
 type OutboxRow struct {
-	ID          int64              `json:"id"`
-	PlanID      string             `json:"plan_id"`
-	Key         string             `json:"key"`
-	Rule        string             `json:"rule"`
-	Recipient   schedule.Recipient `json:"recipient"`
-	Channel     string             `json:"channel"`
-	Address     string             `json:"address"`
-	Subject     string             `json:"subject"`
-	Body        string             `json:"-"`
-	Tasks       []int              `json:"tasks"`
-	Status      string             `json:"status"`
-	Attempts    int                `json:"attempts"`
-	NextAttempt time.Time          `json:"next_attempt"`
-	SentAt      *time.Time         `json:"sent_at"`
-	LastError   string             `json:"last_error"`
-	CreatedAt   time.Time          `json:"created_at"`
+	ID          int64             `json:"id"`
+	PlanID      string            `json:"plan_id"`
+	Key         string            `json:"key"`
+	Rule        string            `json:"rule"`
+	Recipient   remindd.Recipient `json:"recipient"`
+	Channel     string            `json:"channel"`
+	Address     string            `json:"address"`
+	Subject     string            `json:"subject"`
+	Body        string            `json:"-"`
+	Tasks       []int             `json:"tasks"`
+	Status      string            `json:"status"`
+	Attempts    int               `json:"attempts"`
+	NextAttempt time.Time         `json:"next_attempt"`
+	SentAt      *time.Time        `json:"sent_at"`
+	LastError   string            `json:"last_error"`
+	CreatedAt   time.Time         `json:"created_at"`
 }
 
 // Enqueue adds messages to the outbox as pending, in one transaction. A
@@ -94,7 +94,7 @@ func Messages(msgs []Message) iter.Seq2[Message, error] {
 // both or neither, and a job re-run after a crash adds nothing twice. The
 // messages are consumed one at a time (they may be rendered as they are
 // asked for); an error from the sequence rolls everything back.
-func (s *Store) EnqueueAndRecord(ctx context.Context, planID string, msgs iter.Seq2[Message, error], runs []schedule.Run) (added int, err error) {
+func (s *Store) EnqueueAndRecord(ctx context.Context, planID string, msgs iter.Seq2[Message, error], runs []remindd.Run) (added int, err error) {
 	err = s.inTx(ctx, nil, func(tx *sql.Tx) error {
 		var err error
 		if added, err = s.enqueue(ctx, tx, msgs); err != nil {
@@ -348,16 +348,16 @@ func (s *Store) finish(ctx context.Context, op string, id int64, set string, arg
 	return fmt.Errorf("store: %s %d: notification is %s: %w", op, id, status, ErrNotSending)
 }
 
-func failed(ctx context.Context, q dbtx, planID string) ([]schedule.FailedDelivery, error) {
+func failed(ctx context.Context, q dbtx, planID string) ([]remindd.FailedDelivery, error) {
 	rows, err := q.QueryContext(ctx, `SELECT dedup_key, rule, recipient_kind, recipient_id, channel, last_error
 FROM notifications WHERE plan_id = ? AND status = ? ORDER BY id`, planID, StatusFailed)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []schedule.FailedDelivery
+	var out []remindd.FailedDelivery
 	for rows.Next() {
-		var f schedule.FailedDelivery
+		var f remindd.FailedDelivery
 		if err := rows.Scan(&f.Key, &f.Rule, &f.Recipient.Kind, &f.Recipient.ID, &f.Channel, &f.LastError); err != nil {
 			return nil, err
 		}

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/remindd/remindd/schedule"
+	"github.com/remindd/remindd"
 )
 
 // LastRuns returns the last recorded run of each of a plan's jobs.
@@ -35,7 +35,7 @@ func (s *Store) LastRuns(ctx context.Context, planID string) (map[string]time.Ti
 
 // RecordRuns records job runs in one transaction. A job's recorded run only
 // moves forward: an earlier time than the one stored is ignored.
-func (s *Store) RecordRuns(ctx context.Context, planID string, runs []schedule.Run) error {
+func (s *Store) RecordRuns(ctx context.Context, planID string, runs []remindd.Run) error {
 	err := s.inTx(ctx, nil, func(tx *sql.Tx) error { return s.recordRuns(ctx, tx, planID, runs) })
 	if err != nil {
 		return fmt.Errorf("store: record runs of %s: %w", planID, err)
@@ -43,7 +43,7 @@ func (s *Store) RecordRuns(ctx context.Context, planID string, runs []schedule.R
 	return nil
 }
 
-func (s *Store) recordRuns(ctx context.Context, tx *sql.Tx, planID string, runs []schedule.Run) error {
+func (s *Store) recordRuns(ctx context.Context, tx *sql.Tx, planID string, runs []remindd.Run) error {
 	d := s.dialect
 	q := `INSERT INTO job_runs (plan_id, job, last_run_at) VALUES (?, ?, ?) ` +
 		d.doUpdate([]string{"plan_id", "job"}, `last_run_at = CASE WHEN `+d.excluded("last_run_at")+` > last_run_at THEN `+

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/remindd/remindd/schedule"
+	"github.com/remindd/remindd"
 )
 
 // Snapshot reads what the rules need to know about a plan at instant at, in
@@ -15,10 +15,10 @@ import (
 // contact name or mobile number), its achievements and its failed
 // deliveries. It sends one query per table, however many rows there are, and
 // keeps completions as a compact set.
-func (s *Store) Snapshot(ctx context.Context, planID string, at time.Time) (*schedule.State, error) {
-	var st *schedule.State
+func (s *Store) Snapshot(ctx context.Context, planID string, at time.Time) (*remindd.State, error) {
+	var st *remindd.State
 	err := s.inTx(ctx, s.readOnly(), func(tx *sql.Tx) error {
-		st = &schedule.State{}
+		st = &remindd.State{}
 		var err error
 		if err = s.done(ctx, tx, planID, at, &st.Done); err != nil {
 			return fmt.Errorf("completions: %w", err)
@@ -26,7 +26,7 @@ func (s *Store) Snapshot(ctx context.Context, planID string, at time.Time) (*sch
 		// Most enterprises have done something: room for those and an
 		// eighth more, so that the slice rarely grows, and is copied, as
 		// it fills.
-		n := st.Done.Assignees(schedule.KindEnterprise)
+		n := st.Done.Assignees(remindd.KindEnterprise)
 		if st.Enterprises, err = ruleEnterprises(ctx, tx, n+n/8); err != nil {
 			return fmt.Errorf("enterprises: %w", err)
 		}

@@ -7,8 +7,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/internal/storetest"
-	"github.com/remindd/remindd/schedule"
 	"github.com/remindd/remindd/store"
 )
 
@@ -44,17 +44,17 @@ func TestMigrateAgainAfterHalfApply(t *testing.T) {
 func TestSnapshotReadsCompletionsThroughTheIndex(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		var want []schedule.Completion
+		var want []remindd.Completion
 		for i, task := range []int{1, 63, 64, 65, 127, 128, 133} {
-			for _, who := range []schedule.Recipient{section("industry-mgmt"), enterprise(code(i % 3))} {
-				c := schedule.Completion{Task: task, Assignee: who, DoneAt: at("2024-05-01 09:00:00").AddDate(0, 0, i)}
+			for _, who := range []remindd.Recipient{section("industry-mgmt"), enterprise(code(i % 3))} {
+				c := remindd.Completion{Task: task, Assignee: who, DoneAt: at("2024-05-01 09:00:00").AddDate(0, 0, i)}
 				if err := s.Complete(ctx, planID, c); err != nil {
 					t.Fatal(err)
 				}
 				want = append(want, c)
 			}
 		}
-		if err := s.Complete(ctx, "other-plan", schedule.Completion{Task: 2, Assignee: section("industry-mgmt"), DoneAt: at("2024-05-01 09:00:00")}); err != nil {
+		if err := s.Complete(ctx, "other-plan", remindd.Completion{Task: 2, Assignee: section("industry-mgmt"), DoneAt: at("2024-05-01 09:00:00")}); err != nil {
 			t.Fatal(err)
 		}
 		instant := at("2024-05-04 09:00:00")
@@ -88,9 +88,9 @@ func TestSnapshotReadsCompletionsThroughTheIndex(t *testing.T) {
 func TestSnapshotEnterprisesCarryWhatTheRulesRead(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		var written []schedule.Enterprise
+		var written []remindd.Enterprise
 		for i, trades := range [][]string{{"消防重点单位", "有限空间"}, nil, {"消防重点单位", "有限空间"}, {"有限空间"}, {"消防重点单位"}} {
-			written = append(written, schedule.Enterprise{
+			written = append(written, remindd.Enterprise{
 				ID: code(9 - i), Name: fmt.Sprintf("晋江市第%d旅行社", i), Sector: []string{"tourism", "culture"}[i%2],
 				Size: []string{"规上", "中等", "小微"}[i%3], Trades: trades, Contact: "陈晓明", Mobile: "13800000000",
 				Email: fmt.Sprintf("a%d@example.cn", i), Webhook: []string{"", "https://example.cn/hook?key=1"}[i%2], Active: i != 3,
@@ -101,7 +101,7 @@ func TestSnapshotEnterprisesCarryWhatTheRulesRead(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var want []schedule.Enterprise
+		var want []remindd.Enterprise
 		for i := len(written) - 1; i >= 0; i-- {
 			e := written[i]
 			e.Contact, e.Mobile = "", ""

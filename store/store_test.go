@@ -16,9 +16,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/internal/storetest"
 	"github.com/remindd/remindd/plan"
-	"github.com/remindd/remindd/schedule"
 	"github.com/remindd/remindd/store"
 )
 
@@ -45,19 +45,19 @@ func date(s string) plan.Date {
 	return d
 }
 
-func section(id string) schedule.Recipient {
-	return schedule.Recipient{Kind: schedule.KindSection, ID: id}
+func section(id string) remindd.Recipient {
+	return remindd.Recipient{Kind: remindd.KindSection, ID: id}
 }
 
-func enterprise(id string) schedule.Recipient {
-	return schedule.Recipient{Kind: schedule.KindEnterprise, ID: id}
+func enterprise(id string) remindd.Recipient {
+	return remindd.Recipient{Kind: remindd.KindEnterprise, ID: id}
 }
 
 // code makes an 18-character credit code from n. The check character is
 // not right: the store keeps codes, the importer validates them.
 func code(n int) string { return fmt.Sprintf("91350582MA%08d", n) }
 
-func mustUpsert(t *testing.T, s *store.Store, list ...schedule.Enterprise) {
+func mustUpsert(t *testing.T, s *store.Store, list ...remindd.Enterprise) {
 	t.Helper()
 	if _, _, err := s.UpsertEnterprises(context.Background(), list); err != nil {
 		t.Fatal(err)
@@ -151,7 +151,7 @@ func TestChineseRoundTrips(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		name := "晋江市五店市传统街区文旅有限公司"
-		ent := schedule.Enterprise{
+		ent := remindd.Enterprise{
 			ID: code(1), Name: name, Sector: "tourism", Size: "规上",
 			Trades: []string{"消防重点单位", "有限空间"}, Contact: "陈晓明",
 			Email: "anquan@example.cn", Mobile: "13800000000", Webhook: "https://example.cn/hook", Active: true,
@@ -173,12 +173,12 @@ func TestChineseRoundTrips(t *testing.T) {
 			t.Errorf("stored name bytes %s, want %s", stored, want)
 		}
 
-		a := schedule.Achievement{Sector: "culture", Metric: "demo_post", Name: "五店市巾帼示范岗",
+		a := remindd.Achievement{Sector: "culture", Metric: "demo_post", Name: "五店市巾帼示范岗",
 			Enterprise: code(1), Size: "中等", PostKind: "巾帼示范岗", Date: date("2024-05-28")}
 		if _, err := s.Achieve(ctx, planID, a); err != nil {
 			t.Fatal(err)
 		}
-		c := schedule.Completion{Task: 44, Assignee: section("industry-mgmt"), DoneAt: at("2024-05-20 10:00:00"),
+		c := remindd.Completion{Task: 44, Assignee: section("industry-mgmt"), DoneAt: at("2024-05-20 10:00:00"),
 			By: "行业管理科 王科长", Note: "已督促企业完成自评（附件4）"}
 		if err := s.Complete(ctx, planID, c); err != nil {
 			t.Fatal(err)
@@ -195,13 +195,13 @@ func TestChineseRoundTrips(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff([]schedule.Achievement{a}, st.Achievements); diff != "" {
+		if diff := cmp.Diff([]remindd.Achievement{a}, st.Achievements); diff != "" {
 			t.Errorf("achievements (-wrote +read):\n%s", diff)
 		}
 		if !st.Done.Has(c.Task, c.Assignee) || st.Done.Len() != 1 {
 			t.Errorf("snapshot's done set lacks %v", c)
 		}
-		if diff := cmp.Diff([]schedule.Completion{utc(c)}, completionsOf(t, s)); diff != "" {
+		if diff := cmp.Diff([]remindd.Completion{utc(c)}, completionsOf(t, s)); diff != "" {
 			t.Errorf("completions (-wrote +read):\n%s", diff)
 		}
 		rows, err := s.Outbox(ctx)
@@ -214,7 +214,7 @@ func TestChineseRoundTrips(t *testing.T) {
 	})
 }
 
-func utc(c schedule.Completion) schedule.Completion {
+func utc(c remindd.Completion) remindd.Completion {
 	c.DoneAt = c.DoneAt.UTC()
 	return c
 }
@@ -222,16 +222,16 @@ func utc(c schedule.Completion) schedule.Completion {
 func TestUpsertEnterprisesAddsThenUpdates(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		a := schedule.Enterprise{ID: code(2), Name: "甲旅游公司", Sector: "tourism", Size: "小微", Active: true}
-		b := schedule.Enterprise{ID: code(1), Name: "乙文化公司", Sector: "culture", Size: "中等", Active: true}
-		added, updated, err := s.UpsertEnterprises(ctx, []schedule.Enterprise{a, b})
+		a := remindd.Enterprise{ID: code(2), Name: "甲旅游公司", Sector: "tourism", Size: "小微", Active: true}
+		b := remindd.Enterprise{ID: code(1), Name: "乙文化公司", Sector: "culture", Size: "中等", Active: true}
+		added, updated, err := s.UpsertEnterprises(ctx, []remindd.Enterprise{a, b})
 		if err != nil || added != 2 || updated != 0 {
 			t.Fatalf("first import: added %d updated %d, %v; want 2 0", added, updated, err)
 		}
 
 		a.Name, a.Size, a.Trades, a.Active = "甲旅游集团", "规上", []string{"有限空间"}, false
-		c := schedule.Enterprise{ID: code(3), Name: "丙博物馆", Sector: "heritage-museums", Active: true}
-		added, updated, err = s.UpsertEnterprises(ctx, []schedule.Enterprise{a, c})
+		c := remindd.Enterprise{ID: code(3), Name: "丙博物馆", Sector: "heritage-museums", Active: true}
+		added, updated, err = s.UpsertEnterprises(ctx, []remindd.Enterprise{a, c})
 		if err != nil || added != 1 || updated != 1 {
 			t.Fatalf("second import: added %d updated %d, %v; want 1 1", added, updated, err)
 		}
@@ -240,7 +240,7 @@ func TestUpsertEnterprisesAddsThenUpdates(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff([]schedule.Enterprise{b, a, c}, list); diff != "" {
+		if diff := cmp.Diff([]remindd.Enterprise{b, a, c}, list); diff != "" {
 			t.Errorf("enterprises by credit code (-want +got):\n%s", diff)
 		}
 		if _, ok, err := s.Enterprise(ctx, code(9)); ok || err != nil {
@@ -250,15 +250,15 @@ func TestUpsertEnterprisesAddsThenUpdates(t *testing.T) {
 }
 
 func TestUpsertEnterprisesIsAllOrNothing(t *testing.T) {
-	good := schedule.Enterprise{ID: code(1), Name: "甲旅游公司", Sector: "tourism", Active: true}
+	good := remindd.Enterprise{ID: code(1), Name: "甲旅游公司", Sector: "tourism", Active: true}
 	tests := []struct {
 		name string
-		bad  schedule.Enterprise
+		bad  remindd.Enterprise
 	}{
-		{"19-character credit code", schedule.Enterprise{ID: code(2) + "X", Name: "乙", Active: true}},
-		{"17-character credit code", schedule.Enterprise{ID: code(2)[:17], Name: "乙", Active: true}},
-		{"name longer than 255 characters", schedule.Enterprise{ID: code(2), Name: strings.Repeat("晋", 256), Active: true}},
-		{"no name", schedule.Enterprise{ID: code(2), Active: true}},
+		{"19-character credit code", remindd.Enterprise{ID: code(2) + "X", Name: "乙", Active: true}},
+		{"17-character credit code", remindd.Enterprise{ID: code(2)[:17], Name: "乙", Active: true}},
+		{"name longer than 255 characters", remindd.Enterprise{ID: code(2), Name: strings.Repeat("晋", 256), Active: true}},
+		{"no name", remindd.Enterprise{ID: code(2), Active: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -267,8 +267,8 @@ func TestUpsertEnterprisesIsAllOrNothing(t *testing.T) {
 				mustUpsert(t, s, good)
 				changed := good
 				changed.Name = "甲旅游集团"
-				newOne := schedule.Enterprise{ID: code(3), Name: "丙", Active: true}
-				added, updated, err := s.UpsertEnterprises(ctx, []schedule.Enterprise{changed, newOne, tt.bad})
+				newOne := remindd.Enterprise{ID: code(3), Name: "丙", Active: true}
+				added, updated, err := s.UpsertEnterprises(ctx, []remindd.Enterprise{changed, newOne, tt.bad})
 				if err == nil {
 					t.Fatalf("a batch with a bad row was accepted (added %d, updated %d)", added, updated)
 				}
@@ -279,7 +279,7 @@ func TestUpsertEnterprisesIsAllOrNothing(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if diff := cmp.Diff([]schedule.Enterprise{good}, list); diff != "" {
+				if diff := cmp.Diff([]remindd.Enterprise{good}, list); diff != "" {
 					t.Errorf("after a failed batch (-want +got):\n%s", diff)
 				}
 			})
@@ -291,15 +291,15 @@ func TestCompleteAndUndo(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		who := section("market-mgmt")
-		first := schedule.Completion{Task: 12, Assignee: who, DoneAt: at("2024-03-20 16:30:00.123456"), By: "张三", Note: "first"}
+		first := remindd.Completion{Task: 12, Assignee: who, DoneAt: at("2024-03-20 16:30:00.123456"), By: "张三", Note: "first"}
 		if err := s.Complete(ctx, planID, first); err != nil {
 			t.Fatal(err)
 		}
-		again := schedule.Completion{Task: 12, Assignee: who, DoneAt: at("2024-03-25 08:00:00.000001"), By: "李四", Note: "again"}
+		again := remindd.Completion{Task: 12, Assignee: who, DoneAt: at("2024-03-25 08:00:00.000001"), By: "李四", Note: "again"}
 		if err := s.Complete(ctx, planID, again); err != nil {
 			t.Fatal(err)
 		}
-		ent := schedule.Completion{Task: 12, Assignee: enterprise(code(1)), DoneAt: at("2024-03-21 09:00:00")}
+		ent := remindd.Completion{Task: 12, Assignee: enterprise(code(1)), DoneAt: at("2024-03-21 09:00:00")}
 		if err := s.Complete(ctx, planID, ent); err != nil {
 			t.Fatal(err)
 		}
@@ -313,7 +313,7 @@ func TestCompleteAndUndo(t *testing.T) {
 		if st.Done.Len() != 2 {
 			t.Errorf("done set has %d obligations, want 2", st.Done.Len())
 		}
-		if diff := cmp.Diff([]schedule.Completion{utc(ent), utc(again)}, completionsOf(t, s)); diff != "" {
+		if diff := cmp.Diff([]remindd.Completion{utc(ent), utc(again)}, completionsOf(t, s)); diff != "" {
 			t.Errorf("completions (-want +got):\n%s", diff)
 		}
 
@@ -333,11 +333,11 @@ func TestCompleteAndUndo(t *testing.T) {
 		if st.Done.Len() != 1 || !st.Done.Has(ent.Task, ent.Assignee) {
 			t.Errorf("done set after undo has %d obligations", st.Done.Len())
 		}
-		if diff := cmp.Diff([]schedule.Completion{utc(ent)}, completionsOf(t, s)); diff != "" {
+		if diff := cmp.Diff([]remindd.Completion{utc(ent)}, completionsOf(t, s)); diff != "" {
 			t.Errorf("completions after undo (-want +got):\n%s", diff)
 		}
 
-		bad := schedule.Completion{Task: 12, Assignee: schedule.Recipient{Kind: "office", ID: "office"}, DoneAt: at("2024-03-21 09:00:00")}
+		bad := remindd.Completion{Task: 12, Assignee: remindd.Recipient{Kind: "office", ID: "office"}, DoneAt: at("2024-03-21 09:00:00")}
 		if err := s.Complete(ctx, planID, bad); err == nil {
 			t.Errorf("a completion by an office was accepted: assignees are sections or enterprises")
 		}
@@ -347,12 +347,12 @@ func TestCompleteAndUndo(t *testing.T) {
 func TestSnapshotReturnsWhatWasWritten(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		ents := []schedule.Enterprise{
+		ents := []remindd.Enterprise{
 			{ID: code(1), Name: "甲", Sector: "tourism", Size: "规上", Trades: []string{"消防重点单位"}, Email: "a@example.cn", Active: true},
 			{ID: code(2), Name: "乙", Sector: "culture", Size: "小微", Active: false},
 		}
 		mustUpsert(t, s, ents...)
-		comps := []schedule.Completion{
+		comps := []remindd.Completion{
 			{Task: 3, Assignee: section("industry-mgmt"), DoneAt: at("2024-02-01 10:00:00").UTC(), By: "cli"},
 			{Task: 44, Assignee: enterprise(code(1)), DoneAt: at("2024-04-30 23:59:59.999999").UTC(), Note: "link"},
 		}
@@ -361,7 +361,7 @@ func TestSnapshotReturnsWhatWasWritten(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		achs := []schedule.Achievement{
+		achs := []remindd.Achievement{
 			{Sector: "tourism", Metric: "benchmark", Name: "甲", Enterprise: code(1), Size: "规上", Date: date("2024-04-10")},
 			{Sector: "culture", Metric: "certified", Name: "某剧院", Date: date("2024-06-30")},
 		}
@@ -371,7 +371,7 @@ func TestSnapshotReturnsWhatWasWritten(t *testing.T) {
 			}
 		}
 		// Another plan's rows stay out of this plan's snapshot.
-		if err := s.Complete(ctx, "other-plan", schedule.Completion{Task: 3, Assignee: section("industry-mgmt"), DoneAt: at("2024-02-01 10:00:00")}); err != nil {
+		if err := s.Complete(ctx, "other-plan", remindd.Completion{Task: 3, Assignee: section("industry-mgmt"), DoneAt: at("2024-02-01 10:00:00")}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.Achieve(ctx, "other-plan", achs[0]); err != nil {
@@ -408,14 +408,14 @@ func TestSnapshotReturnsWhatWasWritten(t *testing.T) {
 		if got.Done.Len() != len(comps) {
 			t.Errorf("snapshot has %d completions, want %d", got.Done.Len(), len(comps))
 		}
-		got.Done = schedule.Done{}
-		want := &schedule.State{
+		got.Done = remindd.Done{}
+		want := &remindd.State{
 			Enterprises:  ents,
 			Achievements: achs,
-			Failed: []schedule.FailedDelivery{{Key: failKey, Rule: "lead", Recipient: section("industry-mgmt"),
+			Failed: []remindd.FailedDelivery{{Key: failKey, Rule: "lead", Recipient: section("industry-mgmt"),
 				Channel: "email", LastError: "smtp: 550 mailbox unavailable"}},
 		}
-		if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(schedule.State{}, "Done")); diff != "" {
+		if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(remindd.State{}, "Done")); diff != "" {
 			t.Errorf("snapshot (-want +got):\n%s", diff)
 		}
 	})
@@ -440,15 +440,15 @@ func TestSnapshotQueryCountIsConstant(t *testing.T) {
 		fill := func(size int) {
 			t.Helper()
 			var (
-				ents []schedule.Enterprise
+				ents []remindd.Enterprise
 				msgs []store.Message
 			)
 			for i := filled; i < size; i++ {
-				ents = append(ents, schedule.Enterprise{ID: code(i), Name: fmt.Sprintf("企业%d", i), Trades: []string{"有限空间"}, Active: i%2 == 0})
-				if err := s.Complete(ctx, planID, schedule.Completion{Task: 44, Assignee: enterprise(code(i)), DoneAt: at("2024-04-01 09:00:00")}); err != nil {
+				ents = append(ents, remindd.Enterprise{ID: code(i), Name: fmt.Sprintf("企业%d", i), Trades: []string{"有限空间"}, Active: i%2 == 0})
+				if err := s.Complete(ctx, planID, remindd.Completion{Task: 44, Assignee: enterprise(code(i)), DoneAt: at("2024-04-01 09:00:00")}); err != nil {
 					t.Fatal(err)
 				}
-				if _, err := s.Achieve(ctx, planID, schedule.Achievement{Sector: "tourism", Metric: "benchmark", Name: code(i), Date: date("2024-04-01")}); err != nil {
+				if _, err := s.Achieve(ctx, planID, remindd.Achievement{Sector: "tourism", Metric: "benchmark", Name: code(i), Date: date("2024-04-01")}); err != nil {
 					t.Fatal(err)
 				}
 				msgs = append(msgs, message(fmt.Sprintf("k%d", i), at("2024-04-01 09:00:00")))
@@ -755,13 +755,13 @@ func TestJobRunsKeepTheLaterTime(t *testing.T) {
 			t.Fatalf("last runs of a new store: %v, %v", runs, err)
 		}
 		t1, t2, t3 := at("2024-05-01 09:00:00"), at("2024-05-02 09:00:00.000001"), at("2024-05-03 09:00:00.999999")
-		if err := s.RecordRuns(ctx, planID, []schedule.Run{{Job: "sweep", At: t2}, {Job: "digest", At: t1}}); err != nil {
+		if err := s.RecordRuns(ctx, planID, []remindd.Run{{Job: "sweep", At: t2}, {Job: "digest", At: t1}}); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.RecordRuns(ctx, planID, []schedule.Run{{Job: "sweep", At: t1}, {Job: "digest", At: t3}}); err != nil {
+		if err := s.RecordRuns(ctx, planID, []remindd.Run{{Job: "sweep", At: t1}, {Job: "digest", At: t3}}); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.RecordRuns(ctx, "other-plan", []schedule.Run{{Job: "sweep", At: t3}}); err != nil {
+		if err := s.RecordRuns(ctx, "other-plan", []remindd.Run{{Job: "sweep", At: t3}}); err != nil {
 			t.Fatal(err)
 		}
 		got, err := s.LastRuns(ctx, planID)
@@ -781,7 +781,7 @@ func TestTimesComeBackInUTCToTheMicrosecond(t *testing.T) {
 		written := at("2024-12-31 23:59:59.999999")
 		withNanos := written.Add(999 * time.Nanosecond)
 
-		if err := s.Complete(ctx, planID, schedule.Completion{Task: 133, Assignee: section("office"), DoneAt: withNanos}); err != nil {
+		if err := s.Complete(ctx, planID, remindd.Completion{Task: 133, Assignee: section("office"), DoneAt: withNanos}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.Enqueue(ctx, []store.Message{message("k", withNanos)}); err != nil {
@@ -794,7 +794,7 @@ func TestTimesComeBackInUTCToTheMicrosecond(t *testing.T) {
 		if err := s.MarkSent(ctx, rows[0].ID, withNanos); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.RecordRuns(ctx, planID, []schedule.Run{{Job: "digest", At: withNanos}}); err != nil {
+		if err := s.RecordRuns(ctx, planID, []remindd.Run{{Job: "digest", At: withNanos}}); err != nil {
 			t.Fatal(err)
 		}
 
@@ -874,13 +874,13 @@ func TestEnqueueAndRecordIsOneTransaction(t *testing.T) {
 		at := time.Date(2024, 6, 2, 1, 0, 0, 0, time.UTC)
 		msgs := []store.Message{{Key: "digest:office:office:2024-06:outbox", PlanID: planID, Rule: "digest",
 			RecipientKind: "office", RecipientID: "office", Channel: "outbox", Subject: "汇总", NextAttempt: at}}
-		runs := []schedule.Run{{Job: "digest", At: at}}
+		runs := []remindd.Run{{Job: "digest", At: at}}
 		if n, err := s.EnqueueAndRecord(ctx, planID, store.Messages(msgs), runs); err != nil || n != 1 {
 			t.Fatalf("added %d, %v", n, err)
 		}
 		// A batch with a bad message (no time) adds nothing and records nothing.
 		bad := append(msgs, store.Message{Key: "x", PlanID: planID})
-		laterRuns := []schedule.Run{{Job: "digest", At: at.Add(time.Hour)}}
+		laterRuns := []remindd.Run{{Job: "digest", At: at.Add(time.Hour)}}
 		if _, err := s.EnqueueAndRecord(ctx, planID, store.Messages(bad), laterRuns); err == nil {
 			t.Fatal("bad batch accepted")
 		}
@@ -985,7 +985,7 @@ func waitFree(t *testing.T, s *store.Store, name string) {
 // later is an instant after everything the tests record.
 var later = time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 
-func completionsOf(t *testing.T, s *store.Store) []schedule.Completion {
+func completionsOf(t *testing.T, s *store.Store) []remindd.Completion {
 	t.Helper()
 	cs, err := s.Completions(context.Background(), planID)
 	if err != nil {
@@ -999,9 +999,9 @@ func completionsOf(t *testing.T, s *store.Store) []schedule.Completion {
 func TestSnapshotCountsCompletionsUpToTheInstant(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		who := schedule.Recipient{Kind: schedule.KindSection, ID: "industry-mgmt"}
+		who := remindd.Recipient{Kind: remindd.KindSection, ID: "industry-mgmt"}
 		done := time.Date(2024, 5, 20, 2, 0, 0, 0, time.UTC)
-		if err := s.Complete(ctx, planID, schedule.Completion{Task: 44, Assignee: who, DoneAt: done}); err != nil {
+		if err := s.Complete(ctx, planID, remindd.Completion{Task: 44, Assignee: who, DoneAt: done}); err != nil {
 			t.Fatal(err)
 		}
 		for _, tc := range []struct {

@@ -69,7 +69,7 @@ func TestBadInputCorpus(t *testing.T) {
 					for i, a := range c.args {
 						args[i] = vars.Replace(a)
 					}
-					code, out, errs := remindd(t, args...)
+					code, out, errs := cli(t, args...)
 					if code != c.exit {
 						t.Errorf("exit %d, want %d", code, c.exit)
 					}
@@ -105,12 +105,12 @@ func TestBadInputCorpus(t *testing.T) {
 // CSV cases run with the base config.
 func TestBadInputCorpusBase(t *testing.T) {
 	_, corpus, baseConfig := badInputPaths(t)
-	if code, _, errs := remindd(t, "plan", "validate", filepath.Join(corpus, "base", "plan.yaml")); code != 0 {
+	if code, _, errs := cli(t, "plan", "validate", filepath.Join(corpus, "base", "plan.yaml")); code != 0 {
 		t.Errorf("base plan: exit %d\n%s", code, errs)
 	}
 	// The base config's store is a closed port: check-config, which checks
 	// that the store answers, is given one that does not exist yet.
-	if code, _, errs := remindd(t, "check-config", "--config", baseConfig, "--store", "sqlite:"+filepath.Join(t.TempDir(), "remindd.db")); code != 0 {
+	if code, _, errs := cli(t, "check-config", "--config", baseConfig, "--store", "sqlite:"+filepath.Join(t.TempDir(), "remindd.db")); code != 0 {
 		t.Errorf("base config: exit %d\n%s", code, errs)
 	}
 	kinds := map[string]int{}
@@ -152,7 +152,7 @@ func seedBadInputStore(t *testing.T, addr, config, root string) {
 		{"achieve", "--sector", "tourism", "--metric", "demo_post", "--name", "某酒店党员模范岗", "--kind", "党员模范岗", "--at", "2024-05-15"},
 		{"tick", "--at", "2024-05-24T09:00:00+08:00", "--log-level", "error"},
 	} {
-		code, _, errs := remindd(t, append(args, "--config", config, "--store", addr)...)
+		code, _, errs := cli(t, append(args, "--config", config, "--store", addr)...)
 		if code != 0 {
 			t.Fatalf("seed: remindd %s: exit %d\n%s", strings.Join(args, " "), code, errs)
 		}

@@ -126,24 +126,24 @@ func TestStorePasswordIsNeverPrinted(t *testing.T) {
 	}
 
 	t.Setenv("REMINDD_I13_TEST_STORE_PASSWORD", password)
-	code, out, errs := remindd(t, "check-config", "--config", cfg)
+	code, out, errs := cli(t, "check-config", "--config", cfg)
 	noPassword(t, out, errs)
 	if code != 0 || !strings.Contains(out, "store "+dsn+" (schema version 0 of ") ||
 		!strings.Contains(out, "warning: database is not migrated: run remindd migrate") {
 		t.Errorf("check-config before migrate: exit %d\n%s%s", code, out, errs)
 	}
-	code, out, errs = remindd(t, "migrate", "--config", cfg)
+	code, out, errs = cli(t, "migrate", "--config", cfg)
 	noPassword(t, out, errs)
 	if code != 0 {
 		t.Fatalf("migrate with the password from the environment: exit %d\n%s%s", code, out, errs)
 	}
-	code, out, errs = remindd(t, "check-config", "--config", cfg)
+	code, out, errs = cli(t, "check-config", "--config", cfg)
 	noPassword(t, out, errs)
 	if code != 0 || !strings.Contains(out, "store "+dsn+" (schema up to date)") {
 		t.Errorf("check-config: exit %d\n%s%s", code, out, errs)
 	}
 	// --store without a password takes the config's.
-	code, out, errs = remindd(t, "check-config", "--config", cfg, "--store", dsn)
+	code, out, errs = cli(t, "check-config", "--config", cfg, "--store", dsn)
 	noPassword(t, out, errs)
 	if code != 0 {
 		t.Errorf("check-config --store: exit %d\n%s%s", code, out, errs)
@@ -151,7 +151,7 @@ func TestStorePasswordIsNeverPrinted(t *testing.T) {
 
 	t.Setenv("REMINDD_I13_TEST_STORE_PASSWORD", "Pw-4-i13-wrong")
 	for _, cmd := range []string{"check-config", "migrate"} {
-		code, out, errs = remindd(t, cmd, "--config", cfg)
+		code, out, errs = cli(t, cmd, "--config", cfg)
 		noPassword(t, out, errs)
 		if code != 1 || !strings.Contains(errs, "Access denied for user '"+user+"'") {
 			t.Errorf("%s with a wrong password: exit %d\n%s%s", cmd, code, out, errs)
@@ -164,7 +164,7 @@ func TestStorePasswordIsNeverPrinted(t *testing.T) {
 func TestCheckConfigLeavesANewSQLiteStoreUncreated(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "var", "remindd.db")
 	cfg := checkConfigFile(t, "sqlite:"+db, "")
-	code, out, errs := remindd(t, "check-config", "--config", cfg)
+	code, out, errs := cli(t, "check-config", "--config", cfg)
 	if code != 0 || !strings.Contains(out, "warning: store sqlite:"+db+" does not exist yet: remindd migrate creates it") {
 		t.Errorf("check-config: exit %d\n%s%s", code, out, errs)
 	}

@@ -6,6 +6,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/notify"
 	"github.com/remindd/remindd/schedule"
 )
@@ -54,7 +55,7 @@ func parseAt(s string) (time.Time, error) {
 	return t, nil
 }
 
-func (a *app) printNotifications(ns []schedule.Notification, format string) error {
+func (a *app) printNotifications(ns []remindd.Notification, format string) error {
 	// A robot's URL is its key: the address is shown masked, as everywhere.
 	for i := range ns {
 		ns[i].Address = notify.MaskAddress(ns[i].Address)

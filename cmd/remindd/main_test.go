@@ -13,9 +13,9 @@ import (
 
 const exampleConfig = "../../examples/config.yaml"
 
-// remindd runs the command line in-process and returns its exit code and
+// cli runs the command line in-process and returns its exit code and
 // output.
-func remindd(t *testing.T, args ...string) (code int, stdout, stderr string) {
+func cli(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code = run(args, &out, &errb)
@@ -23,7 +23,7 @@ func remindd(t *testing.T, args ...string) (code int, stdout, stderr string) {
 }
 
 func TestPlanShowJSONContract(t *testing.T) {
-	code, out, errs := remindd(t, "plan", "show", "--config", exampleConfig, "--format", "json")
+	code, out, errs := cli(t, "plan", "show", "--config", exampleConfig, "--format", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -103,7 +103,7 @@ func dueJSON(t *testing.T, at string, extra ...string) []dueRow {
 		// A store that does not exist yet: empty state, whatever ./var holds.
 		args = append(args, "--store", "sqlite:"+filepath.Join(t.TempDir(), "none.db"))
 	}
-	code, out, errs := remindd(t, args...)
+	code, out, errs := cli(t, args...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -162,7 +162,7 @@ func TestDueOn2JuneDigest(t *testing.T) {
 }
 
 func TestDueTableIsTheDefault(t *testing.T) {
-	code, out, errs := remindd(t, "due", "--config", exampleConfig, "--at", "2024-05-24T09:00:00+08:00",
+	code, out, errs := cli(t, "due", "--config", exampleConfig, "--at", "2024-05-24T09:00:00+08:00",
 		"--store", "sqlite:"+filepath.Join(t.TempDir(), "none.db"))
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
@@ -201,7 +201,7 @@ func TestBadInputExitsNonZero(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			code, _, errs := remindd(t, tc.args...)
+			code, _, errs := cli(t, tc.args...)
 			if code != tc.code || !strings.Contains(errs, tc.want) {
 				t.Errorf("exit %d, stderr:\n%s\nwant exit %d and %q", code, errs, tc.code, tc.want)
 			}
@@ -210,11 +210,11 @@ func TestBadInputExitsNonZero(t *testing.T) {
 }
 
 func TestCheckConfigAndValidate(t *testing.T) {
-	code, out, errs := remindd(t, "check-config", "--config", exampleConfig)
+	code, out, errs := cli(t, "check-config", "--config", exampleConfig)
 	if code != 0 || !strings.Contains(out, "ok (plan jinjiang-2024, 133 tasks") {
 		t.Errorf("check-config: exit %d\n%s%s", code, out, errs)
 	}
-	code, out, errs = remindd(t, "plan", "validate", "--config", exampleConfig)
+	code, out, errs = cli(t, "plan", "validate", "--config", exampleConfig)
 	if code != 0 || !strings.Contains(out, "133 tasks, 12 milestones, 3 sectors") {
 		t.Errorf("plan validate: exit %d\n%s%s", code, out, errs)
 	}

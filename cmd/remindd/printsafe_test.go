@@ -26,7 +26,7 @@ func TestTablesEscapeControlCharactersFromTheStore(t *testing.T) {
 		t.Run(b.Name, func(t *testing.T) {
 			addr := b.Addr(t)
 			st := []string{"--config", exampleConfig, "--store", addr}
-			if code, _, errs := remindd(t, append([]string{"migrate"}, st...)...); code != 0 {
+			if code, _, errs := cli(t, append([]string{"migrate"}, st...)...); code != 0 {
 				t.Fatalf("migrate: exit %d: %s", code, errs)
 			}
 			s, err := store.Open(context.Background(), addr)
@@ -48,7 +48,7 @@ VALUES (?, 'jinjiang-2024', 'lead', 'enterprise', ?, 'outbox', '', '', '{}', '',
 				{"due", "--at", "2024-05-24T09:00:00+08:00"},
 				{"outbox"},
 			} {
-				code, out, errs := remindd(t, append(args, st...)...)
+				code, out, errs := cli(t, append(args, st...)...)
 				if code != 0 {
 					t.Fatalf("%s: exit %d: %s", args[0], code, errs)
 				}

@@ -136,7 +136,7 @@ enterprises:
 			addr := b.Addr(t)
 			run := func(args ...string) (string, string) {
 				t.Helper()
-				code, out, errs := remindd(t, append(args, "--config", cfg, "--store", addr)...)
+				code, out, errs := cli(t, append(args, "--config", cfg, "--store", addr)...)
 				if code != 0 {
 					t.Fatalf("remindd %s: exit %d: %s", strings.Join(args, " "), code, errs)
 				}
@@ -227,7 +227,7 @@ func TestOutboxMasksErrorsStoredBeforeMasking(t *testing.T) {
 		t.Run(b.Name, func(t *testing.T) {
 			addr := b.Addr(t)
 			st := []string{"--config", exampleConfig, "--store", addr}
-			if code, _, errs := remindd(t, append([]string{"migrate"}, st...)...); code != 0 {
+			if code, _, errs := cli(t, append([]string{"migrate"}, st...)...); code != 0 {
 				t.Fatalf("migrate: exit %d: %s", code, errs)
 			}
 			s, err := store.Open(context.Background(), addr)
@@ -242,7 +242,7 @@ VALUES ('lead:enterprise:913505826402668510:2024-05-31/d7:robots', 'jinjiang-202
 				robot, at, at, "wecom "+robot+": errcode 93000: invalid webhook url, key "+key+" "+url.PathEscape(key)); err != nil {
 				t.Fatal(err)
 			}
-			code, out, errs := remindd(t, append([]string{"outbox", "--format", "json"}, st...)...)
+			code, out, errs := cli(t, append([]string{"outbox", "--format", "json"}, st...)...)
 			if code != 0 {
 				t.Fatalf("outbox: exit %d: %s", code, errs)
 			}

@@ -77,7 +77,7 @@ func TestStoreCommandsEndOnASilentMySQL(t *testing.T) {
 		t.Run(args[0], func(t *testing.T) {
 			t.Parallel()
 			start := time.Now()
-			code, out, errs := remindd(t, append(args, "--config", config, "--store", store)...)
+			code, out, errs := cli(t, append(args, "--config", config, "--store", store)...)
 			if took := time.Since(start); took > 30*time.Second {
 				t.Errorf("took %s, more than 30 s", took)
 			}

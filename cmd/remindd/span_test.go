@@ -23,7 +23,7 @@ func TestTickOutsidePlanSpan(t *testing.T) {
 			st := []string{"--config", config, "--store", addr}
 			must := func(args ...string) string {
 				t.Helper()
-				code, out, errs := remindd(t, append(args, st...)...)
+				code, out, errs := cli(t, append(args, st...)...)
 				if code != 0 {
 					t.Fatalf("remindd %s: exit %d: %s", strings.Join(args, " "), code, errs)
 				}
@@ -47,7 +47,7 @@ func TestTickOutsidePlanSpan(t *testing.T) {
 				{[]string{"tick", "--at", "2023-12-31T09:00:00+08:00"}, "it runs from 2024-01-01 to 2025-01-05"},
 				{[]string{"simulate", "--from", "2024-05-20T00:00:00+08:00", "--to", "2025-05-24T00:00:00+08:00"}, "--to 2025-05-24T00:00:00+08:00 is outside"},
 			} {
-				code, out, errs := remindd(t, append(c.args, st...)...)
+				code, out, errs := cli(t, append(c.args, st...)...)
 				if code != 2 || !strings.Contains(errs, c.want) || !strings.Contains(errs, "--force") {
 					t.Errorf("remindd %s: exit %d, stderr %q; want exit 2 saying %q and naming --force", strings.Join(c.args, " "), code, errs, c.want)
 				}

@@ -20,7 +20,7 @@ func TestStoreWorkflow(t *testing.T) {
 			st := []string{"--config", exampleConfig, "--store", b.Addr(t)}
 			must := func(args ...string) string {
 				t.Helper()
-				code, out, errs := remindd(t, append(args, st...)...)
+				code, out, errs := cli(t, append(args, st...)...)
 				if code != 0 {
 					t.Fatalf("remindd %s: exit %d: %s", strings.Join(args, " "), code, errs)
 				}
@@ -113,7 +113,7 @@ func TestStoreWorkflow(t *testing.T) {
 			if err := os.WriteFile(bad, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			code2, _, errs := remindd(t, append([]string{"enterprises", "import", bad}, st...)...)
+			code2, _, errs := cli(t, append([]string{"enterprises", "import", bad}, st...)...)
 			if code2 == 0 || !strings.Contains(errs, bad+" line 4: credit_code: check character is") {
 				t.Errorf("broken CSV: exit %d, stderr:\n%s", code2, errs)
 			}
@@ -130,12 +130,12 @@ func TestStoreWorkflow(t *testing.T) {
 				{"achieve", "--sector", "sports", "--metric", "demo_post", "--name", "x"},
 				{"achieve", "--sector", "tourism", "--metric", "medal", "--name", "x"},
 			} {
-				if code, _, _ := remindd(t, append(args, st...)...); code == 0 {
+				if code, _, _ := cli(t, append(args, st...)...); code == 0 {
 					t.Errorf("remindd %s accepted", strings.Join(args, " "))
 				}
 			}
 			must("undo", "--task", "44", "--section", "industry-mgmt")
-			if code, _, _ := remindd(t, append([]string{"undo", "--task", "44", "--section", "industry-mgmt"}, st...)...); code == 0 {
+			if code, _, _ := cli(t, append([]string{"undo", "--task", "44", "--section", "industry-mgmt"}, st...)...); code == 0 {
 				t.Error("undoing twice succeeded")
 			}
 		})

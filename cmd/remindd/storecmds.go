@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/config"
 	"github.com/remindd/remindd/internal/printable"
 	"github.com/remindd/remindd/notify"
@@ -36,11 +37,11 @@ func (a *app) openStore(ctx context.Context, c *config.Config) (*store.Store, er
 
 // snapshot reads the state and last job runs for a dry run. A SQLite file that
 // does not exist yet is an empty state: a dry run creates nothing.
-func (a *app) snapshot(ctx context.Context, c *config.Config, p *plan.Plan, at time.Time) (*schedule.State, map[string]time.Time, error) {
+func (a *app) snapshot(ctx context.Context, c *config.Config, p *plan.Plan, at time.Time) (*remindd.State, map[string]time.Time, error) {
 	addr := a.storeAddr(c)
 	if path, ok := strings.CutPrefix(addr, "sqlite:"); ok && !strings.HasPrefix(path, "file:") {
 		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-			return &schedule.State{}, nil, nil
+			return &remindd.State{}, nil, nil
 		}
 	}
 	s, err := a.openStore(ctx, c)
@@ -210,7 +211,7 @@ func (a *app) completion(name string, args []string) error {
 		return err
 	}
 	defer s.Close()
-	who := schedule.Recipient{Kind: schedule.KindSection, ID: *section}
+	who := remindd.Recipient{Kind: remindd.KindSection, ID: *section}
 	if *section != "" {
 		if _, ok := p.Section(*section); !ok {
 			return usageError{fmt.Sprintf("--section %q: unknown section", *section)}
@@ -223,7 +224,7 @@ func (a *app) completion(name string, args []string) error {
 			return usageError{fmt.Sprintf("task %d is not an obligation of section %s", t.N, *section)}
 		}
 	} else {
-		who = schedule.Recipient{Kind: schedule.KindEnterprise, ID: *enterprise}
+		who = remindd.Recipient{Kind: remindd.KindEnterprise, ID: *enterprise}
 		ent, ok, err := s.Enterprise(ctx, *enterprise)
 		if err != nil {
 			return err
@@ -246,7 +247,7 @@ func (a *app) completion(name string, args []string) error {
 		fmt.Fprintf(a.stdout, "task %d: completion by %s removed\n", t.N, who)
 		return nil
 	}
-	if err := s.Complete(ctx, p.ID, schedule.Completion{Task: t.N, Assignee: who, DoneAt: when, By: *by, Note: *note}); err != nil {
+	if err := s.Complete(ctx, p.ID, remindd.Completion{Task: t.N, Assignee: who, DoneAt: when, By: *by, Note: *note}); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.stdout, "task %d: done by %s at %s\n", t.N, who, when.In(p.Location).Format(time.RFC3339))
@@ -317,7 +318,7 @@ func (a *app) achieve(args []string) error {
 			return usageError{fmt.Sprintf("--enterprise %q: no such enterprise", *enterprise)}
 		}
 	}
-	id, err := s.Achieve(ctx, p.ID, schedule.Achievement{
+	id, err := s.Achieve(ctx, p.ID, remindd.Achievement{
 		Sector: *sector, Metric: *metric, Name: *name, Enterprise: *enterprise,
 		Size: *size, PostKind: *kind, Date: date,
 	})

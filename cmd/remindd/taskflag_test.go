@@ -17,7 +17,7 @@ func TestTaskNumbersAreDecimal(t *testing.T) {
 			st := []string{"--config", exampleConfig, "--store", b.Addr(t)}
 			run := func(args ...string) (int, string, string) {
 				t.Helper()
-				return remindd(t, append(args, st...)...)
+				return cli(t, append(args, st...)...)
 			}
 			if code, _, errs := run("migrate"); code != 0 {
 				t.Fatalf("migrate: exit %d: %s", code, errs)

@@ -42,7 +42,7 @@ sections:
 func TestTestSendReachesASectionsMailbox(t *testing.T) {
 	sink := smtptest.Start(t)
 	cfg := testSendConfig(t, sink.Port)
-	code, out, errs := remindd(t, "test-send", "--config", cfg, "--section", "industry-mgmt")
+	code, out, errs := cli(t, "test-send", "--config", cfg, "--section", "industry-mgmt")
 	if code != 0 {
 		t.Fatalf("exit %d: %s%s", code, out, errs)
 	}
@@ -76,7 +76,7 @@ func TestTestSendReachesASectionsMailbox(t *testing.T) {
 	}
 
 	// The address given on the command line, through a named channel.
-	code, out, errs = remindd(t, "test-send", "--config", cfg, "--channel", "mail", "--to", "clerk@example.gov.cn")
+	code, out, errs = cli(t, "test-send", "--config", cfg, "--channel", "mail", "--to", "clerk@example.gov.cn")
 	if code != 0 || out != "mail → clerk@example.gov.cn: sent\n" {
 		t.Errorf("--channel --to: exit %d, %q %s", code, out, errs)
 	}
@@ -89,7 +89,7 @@ func TestTestSendSaysWhatFailed(t *testing.T) {
 	sink := smtptest.Start(t)
 	cfg := testSendConfig(t, sink.Port)
 	sink.Close()
-	code, out, errs := remindd(t, "test-send", "--config", cfg, "--section", "industry-mgmt")
+	code, out, errs := cli(t, "test-send", "--config", cfg, "--section", "industry-mgmt")
 	if code != 1 {
 		t.Errorf("exit %d with the server down, want 1", code)
 	}
@@ -113,7 +113,7 @@ func TestTestSendSaysWhatFailed(t *testing.T) {
 		{[]string{}, 2, "give either --section ID or --channel NAME"},
 		{[]string{"--section", "industry-mgmt", "--to", "x@example.com"}, 2, "--to goes with --channel"},
 	} {
-		code, _, errs := remindd(t, append([]string{"test-send", "--config", cfg}, c.args...)...)
+		code, _, errs := cli(t, append([]string{"test-send", "--config", cfg}, c.args...)...)
 		if code != c.code || !strings.Contains(errs, c.want) {
 			t.Errorf("%v: exit %d, %q; want exit %d and %q", c.args, code, errs, c.code, c.want)
 		}

@@ -20,7 +20,7 @@ func TestTextFlagsAreBoundedTheSameOnEveryBackend(t *testing.T) {
 			st := []string{"--config", exampleConfig, "--store", addr}
 			run := func(args ...string) (int, string, string) {
 				t.Helper()
-				return remindd(t, append(args, st...)...)
+				return cli(t, append(args, st...)...)
 			}
 			if code, _, errs := run("migrate"); code != 0 {
 				t.Fatalf("migrate: exit %d: %s", code, errs)
