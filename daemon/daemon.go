@@ -67,6 +67,10 @@ type Daemon struct {
 
 	debtMu sync.Mutex
 	debts  debts // what drains could not write to the store
+
+	// beforeCatchUp, when set (by a test), runs first in Run's start-up
+	// catch-up.
+	beforeCatchUp func()
 }
 
 // setup is what a config and plan build; a reload swaps it whole.
@@ -133,10 +137,15 @@ func (d *Daemon) Reload(c *config.Config, p *plan.Plan) error {
 	if err != nil {
 		return err
 	}
+	d.swap(s)
+	return nil
+}
+
+// swap puts s in charge.
+func (d *Daemon) swap(s *setup) {
 	d.mu.Lock()
 	d.setup = s
 	d.mu.Unlock()
-	return nil
 }
 
 func (d *Daemon) current() *setup {

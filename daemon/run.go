@@ -38,9 +38,10 @@ type RunOptions struct {
 // Run serves until ctx is done: it takes the leader lock (refusing to start
 // when another instance holds a SQLite store), catches up, schedules the
 // jobs with cron in the plan's time zone, drains the outbox every minute,
-// tells systemd it is ready, pings its watchdog, reloads on a signal, and on
-// shutdown stops taking work and lets in-flight sends finish within the
-// configured bound.
+// tells systemd it is ready, pings its watchdog, reloads on a signal (see
+// reload), and on shutdown stops taking work, lets in-flight sends finish
+// within the drain bound, cancels those left, and returns within the bound
+// plus cancelGrace and closeGrace whatever the channels do.
 func (d *Daemon) Run(ctx context.Context, o RunOptions) error {
 	if o.LeaderCheck == 0 {
 		o.LeaderCheck = 15 * time.Second
@@ -65,7 +66,8 @@ func (d *Daemon) Run(ctx context.Context, o RunOptions) error {
 	} else {
 		lead.try(stop)
 	}
-	defer lead.release()
+	var closeBy time.Time // set by shutdown
+	defer func() { lead.release(closeBy) }()
 
 	faults := newFaultLog(d.log, d.clock, time.Minute)
 	var srv *http.Server
@@ -120,7 +122,8 @@ func (d *Daemon) Run(ctx context.Context, o RunOptions) error {
 		}
 	}
 
-	c, err := d.cron(decide, deliver, func() { lead.try(stop) }, o.LeaderCheck)
+	j := jobs{decide: decide, deliver: deliver, checkLeader: func() { lead.try(stop) }, every: o.LeaderCheck}
+	c, err := d.scheduler(d.current(), j)
 	if err != nil {
 		return err
 	}
@@ -128,34 +131,31 @@ func (d *Daemon) Run(ctx context.Context, o RunOptions) error {
 	d.log.WithFields(logrus.Fields{"leader": lead.is(), "store": d.store.Driver()}).Info("remindd started")
 	notifySystemd(d.log, sd.SdNotifyReady)
 	// Catch up on start, beside the scheduler: a long outbox must not hold
-	// back readiness. Claims keep it from racing the delivery job.
+	// back readiness. Claims keep it from racing the delivery job; a panic
+	// in it is logged and recovered as one in a scheduled job is.
 	var startup sync.WaitGroup
-	startup.Add(1)
-	go func() {
-		defer startup.Done()
+	startup.Go(d.recovered(func() {
+		if d.beforeCatchUp != nil {
+			d.beforeCatchUp()
+		}
 		decide()
 		deliver()
-	}()
+	}))
 
 	watchdog := make(chan struct{})
 	go d.watchdog(watchdog)
 
+	var left []context.Context // Stop contexts of replaced schedulers whose jobs still ran
 loop:
 	for {
 		select {
 		case <-ctx.Done():
 			break loop
 		case <-o.Reload:
-			if err := d.reload(o.Load); err != nil {
-				d.log.WithError(err).Error("reload refused; keeping the running config and plan")
-				continue
+			var still context.Context
+			if c, still = d.reload(ctx.Done(), c, o.Load, j); still != nil {
+				left = append(left, still)
 			}
-			c.Stop()
-			if c, err = d.cron(decide, deliver, func() { lead.try(stop) }, o.LeaderCheck); err != nil {
-				return err
-			}
-			c.Start()
-			d.log.Info("config and plan reloaded")
 		}
 	}
 
@@ -163,23 +163,23 @@ loop:
 	close(watchdog)
 	d.log.Info("stopping: no new work; letting sends in flight finish")
 	stopNow()
-	cronDone := c.Stop()
-	running, allDone := context.WithCancel(context.Background())
-	go func() {
-		<-cronDone.Done()
-		startup.Wait()
-		allDone()
-	}()
+	// Every wait from here on is bounded: by the drain bound, cancelGrace
+	// for the sends then cancelled, closeGrace for the listener and the
+	// leader lock. A send that ignores its cancellation (a hung server) is
+	// abandoned, and what it had claimed is sent again on the next start.
 	bound := time.Duration(d.current().config.Delivery.DrainTimeout)
-	select {
-	case <-running.Done():
-	case <-time.After(bound):
+	running := jobsDone(&startup, append(left, c.Stop())...)
+	if !within(running, bound) {
 		d.log.WithField("bound", bound.String()).Warn("sends still in flight at the bound: cancelling them")
 		sendNow()
-		<-running.Done()
+		if !within(running, cancelGrace) {
+			d.log.WithField("grace", cancelGrace.String()).Error("sends still in flight after cancelling them: abandoning them; the next start sends again what they had claimed")
+		}
 	}
+	closeBy = time.Now().Add(closeGrace)
+	lead.release(closeBy)
 	if srv != nil {
-		shut, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		shut, cancel := context.WithDeadline(context.Background(), closeBy)
 		defer cancel()
 		_ = srv.Shutdown(shut) // best effort: the process is ending
 	}
@@ -187,41 +187,152 @@ loop:
 	return nil
 }
 
-// cron builds the scheduler: the rule jobs (each decides at its time; the
-// catch-up logic decides which jobs are due), delivery, and the leader check.
-func (d *Daemon) cron(decide, deliver, checkLeader func(), every time.Duration) (*cron.Cron, error) {
-	s := d.current()
+// Past the drain bound, shutdown waits at most cancelGrace for the sends it
+// cancelled, then closeGrace for the listener's clients and the leader
+// lock's release: Run returns within the drain bound plus their sum.
+const (
+	cancelGrace = 2 * time.Second
+	closeGrace  = time.Second
+)
+
+// jobs are what a scheduler runs: the rules' decisions at their job times,
+// the outbox's drain, and the leader check every every.
+type jobs struct {
+	decide, deliver, checkLeader func()
+	every                        time.Duration
+}
+
+// scheduler builds, from setup s, the scheduler of jobs j: the rule jobs
+// (each decides at its time; the catch-up logic decides which jobs are
+// due), delivery, and the leader check. A job that panics is logged and
+// recovered; one still running at its next time skips that time.
+func (d *Daemon) scheduler(s *setup, j jobs) (*cron.Cron, error) {
 	logger := cronLogger{d.log}
 	c := cron.New(cron.WithLocation(s.plan.Location), cron.WithLogger(logger),
-		cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)))
-	jobs, err := s.engine.Jobs()
+		cron.WithChain(d.recoverJobs(), cron.SkipIfStillRunning(logger)))
+	rules, err := s.engine.Jobs()
 	if err != nil {
 		return nil, err
 	}
-	for _, j := range jobs {
-		c.Schedule(j.Schedule, cron.FuncJob(decide))
+	for _, r := range rules {
+		c.Schedule(r.Schedule, cron.FuncJob(j.decide))
 	}
 	spec, err := config.ParseSpec(s.config.Jobs.Deliver)
 	if err != nil {
 		return nil, fmt.Errorf("job deliver: %w", err)
 	}
-	c.Schedule(spec, cron.FuncJob(deliver))
-	c.Schedule(cron.Every(every), cron.FuncJob(checkLeader))
+	c.Schedule(spec, cron.FuncJob(j.deliver))
+	c.Schedule(cron.Every(j.every), cron.FuncJob(j.checkLeader))
 	return c, nil
 }
 
-func (d *Daemon) reload(load func() (*config.Config, *plan.Plan, error)) error {
+// recoverJobs is the panic recovery of every job, scheduled or not: the panic
+// and its stack are logged, and the daemon goes on.
+func (d *Daemon) recoverJobs() cron.JobWrapper { return cron.Recover(cronLogger{d.log}) }
+
+// recovered is f under the jobs' panic recovery.
+func (d *Daemon) recovered(f func()) func() {
+	return cron.NewChain(d.recoverJobs()).Then(cron.FuncJob(f)).Run
+}
+
+// reload reads the config and plan again and builds from them the setup
+// and the scheduler that are to replace the running ones. Only when both
+// stand does it stop the running scheduler, wait (within the drain bound)
+// for its running jobs, swap the setup and start the new scheduler;
+// refused, the running ones go on untouched. It returns the scheduler in
+// charge, and, when jobs of the old one were still running at the bound,
+// the old one's Stop context, for shutdown to wait on. A shutdown (done)
+// during the wait ends it: the new scheduler never starts, and the old
+// one, stopped, is returned for shutdown to wait on.
+func (d *Daemon) reload(done <-chan struct{}, running *cron.Cron, load func() (*config.Config, *plan.Plan, error), j jobs) (*cron.Cron, context.Context) {
+	next, s, err := d.prepare(load, j)
+	if err != nil {
+		d.log.WithError(err).Error("reload refused; keeping the running config and plan")
+		return running, nil
+	}
+	old := d.current()
+	bound := time.Duration(old.config.Delivery.DrainTimeout)
+	stopped := running.Stop()
+	var still context.Context
+	select {
+	case <-stopped.Done():
+	default:
+		d.log.WithField("bound", bound.String()).Info("reload: waiting for the running jobs to finish")
+		select {
+		case <-stopped.Done():
+		case <-done:
+			d.log.Warn("reload: stopping meanwhile; the new config and plan are not started")
+			return running, nil
+		case <-timer(bound):
+			// Their successors cannot overlap them: decisions take turns,
+			// and deliveries claim what they send.
+			d.log.WithField("bound", bound.String()).Warn("reload: jobs still running at the bound; starting the new config and plan beside them")
+			still = stopped
+		}
+	}
+	if s.plan.ID != old.plan.ID {
+		d.log.WithFields(logrus.Fields{"from": old.plan.ID, "to": s.plan.ID}).Warn("plan changed")
+	}
+	d.swap(s)
+	next.Start()
+	d.log.Info("config and plan reloaded")
+	return next, still
+}
+
+// prepare loads the config and plan and builds, without touching the
+// running ones, their setup and its scheduler.
+func (d *Daemon) prepare(load func() (*config.Config, *plan.Plan, error), j jobs) (*cron.Cron, *setup, error) {
 	if load == nil {
-		return errors.New("no loader")
+		return nil, nil, errors.New("no loader")
 	}
 	c, p, err := load()
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	if p.ID != d.current().plan.ID {
-		d.log.WithFields(logrus.Fields{"from": d.current().plan.ID, "to": p.ID}).Warn("plan changed")
+	s, err := d.build(c, p)
+	if err != nil {
+		return nil, nil, err
 	}
-	return d.Reload(c, p)
+	next, err := d.scheduler(s, j)
+	if err != nil {
+		return nil, nil, err
+	}
+	return next, s, nil
+}
+
+// jobsDone is closed once the start-up catch-up and the running jobs of
+// stopped schedulers (each stopped is a scheduler's Stop context) have
+// ended.
+func jobsDone(startup *sync.WaitGroup, stopped ...context.Context) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		for _, s := range stopped {
+			<-s.Done()
+		}
+		startup.Wait()
+		close(done)
+	}()
+	return done
+}
+
+// within reports whether done is closed within bound.
+func within(done <-chan struct{}, bound time.Duration) bool {
+	select {
+	case <-done:
+		return true
+	default:
+	}
+	select {
+	case <-done:
+		return true
+	case <-timer(bound):
+		return false
+	}
+}
+
+// timer fires once after d (at once when d is not positive).
+func timer(d time.Duration) <-chan time.Time {
+	return time.After(max(d, 0))
 }
 
 // watchdog pings systemd at half the interval it asks for, until done.
@@ -276,6 +387,9 @@ func (l *leadership) take(ctx context.Context) error {
 
 // try gets the lock if free, or checks the held one is still held.
 func (l *leadership) try(ctx context.Context) {
+	if ctx.Err() != nil {
+		return // stopping: a lock taken now would outlive its release
+	}
 	l.mu.Lock()
 	held := l.lock
 	l.mu.Unlock()
@@ -312,14 +426,29 @@ func (l *leadership) set(lk *store.Lock) {
 	}
 }
 
-func (l *leadership) release() {
+// release lets go of the lock, waiting for that until by at most (zero:
+// closeGrace from now). A lock not released by then (a MySQL server that
+// stopped answering) goes with the process's connection to the server.
+func (l *leadership) release(by time.Time) {
+	if by.IsZero() {
+		by = time.Now().Add(closeGrace)
+	}
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.lock != nil {
-		if err := l.lock.Release(); err != nil {
+	lk := l.lock
+	l.lock = nil
+	l.mu.Unlock()
+	if lk == nil {
+		return
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := lk.Release(); err != nil {
 			l.d.log.WithError(err).Warn("release leadership")
 		}
-		l.lock = nil
+	}()
+	if !within(done, time.Until(by)) {
+		l.d.log.Warn("leader lock not released in time: it goes when the process ends")
 	}
 }
 

@@ -40,7 +40,13 @@ type emailChannel struct {
 	tlsConf  *tls.Config
 
 	mu   sync.Mutex
-	idle *mail.Client // the last batch's connection, open, or nil
+	idle *smtpConn // the last batch's connection, open, or nil
+}
+
+// smtpConn is a go-mail client whose connection a cancelled Send closes.
+type smtpConn struct {
+	*mail.Client
+	cut *interruptible
 }
 
 func newEmail(c *config.Channel, opts Options, resolve func(string) string) (*emailChannel, error) {
@@ -90,8 +96,12 @@ func newEmail(c *config.Channel, opts Options, resolve func(string) string) (*em
 func (e *emailChannel) addr() string { return net.JoinHostPort(e.host, strconv.Itoa(e.port)) }
 
 // client builds a go-mail client for one batch.
-func (e *emailChannel) client() (*mail.Client, error) {
-	opts := []mail.Option{mail.WithTimeout(e.timeout), mail.WithTLSConfig(e.tlsConf)}
+func (e *emailChannel) client() (*smtpConn, error) {
+	cut := &interruptible{}
+	if e.tls == "implicit" {
+		cut.implicit = e.tlsConf
+	}
+	opts := []mail.Option{mail.WithTimeout(e.timeout), mail.WithTLSConfig(e.tlsConf), mail.WithDialContextFunc(cut.dial)}
 	switch e.tls {
 	case "implicit":
 		opts = append(opts, mail.WithSSLPort(false), mail.WithPort(e.port))
@@ -111,11 +121,17 @@ func (e *emailChannel) client() (*mail.Client, error) {
 		opts = append(opts, mail.WithOpportunisticSMTPAuth(mechs...),
 			mail.WithUsername(e.username), mail.WithPassword(e.password))
 	}
-	return mail.NewClient(e.host, opts...)
+	c, err := mail.NewClient(e.host, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &smtpConn{Client: c, cut: cut}, nil
 }
 
 // Send delivers a batch over one connection, redialling once if the server
-// dropped it between messages.
+// dropped it between messages. Cancelling ctx ends it at once, whatever
+// the server does: the connection is closed under go-mail, and the message
+// being sent and those after it are not sent (ClassInterrupted).
 func (e *emailChannel) Send(ctx context.Context, batch []Message) []error {
 	errs := make([]error, len(batch))
 	msgs := make([]*mail.Msg, len(batch))
@@ -148,13 +164,14 @@ func (e *emailChannel) Send(ctx context.Context, batch []Message) []error {
 		}
 		err := c.Send(msg)
 		var se *mail.SendError
-		if errors.As(err, &se) && se.Reason == mail.ErrConnCheck {
+		if errors.As(err, &se) && se.Reason == mail.ErrConnCheck && !c.cut.cut() {
 			// The connection went stale (the server closed it while idle,
 			// or go-mail's deadline, refreshed per Send and not per
 			// message, passed): dial again, once.
 			_ = c.Close() // the connection is already gone; its QUIT has nothing to report
 			if derr := c.DialWithContext(ctx); derr != nil {
-				return fill(errs, e.dialError(derr))
+				c.cut.unwatch()
+				return fill(errs, e.dialFailed(ctx, c, derr))
 			}
 			err = c.Send(msg)
 		}
@@ -164,34 +181,57 @@ func (e *emailChannel) Send(ctx context.Context, batch []Message) []error {
 			// failed is the reset after it. The next message redials.
 			err = nil
 		}
-		if err != nil {
+		switch {
+		case err != nil && c.cut.cut():
+			errs[i] = e.interrupted(ctx)
+		case err != nil:
 			errs[i] = e.sendError(err, batch[i])
 		}
 	}
 	// Every message was accepted at the end of its DATA (or has its own
 	// error); a failing QUIT changes nothing about what was delivered.
+	if c.cut.unwatch() {
+		healthy = false // closed under go-mail
+	}
 	e.release(c, healthy)
 	return errs
 }
 
-// connect returns the connection the last batch left open, or dials one.
-// Its error is an *Error.
-func (e *emailChannel) connect(ctx context.Context) (*mail.Client, error) {
+// connect returns the connection the last batch left open, or dials one,
+// watched by ctx (Send unwatches it). Its error is an *Error.
+func (e *emailChannel) connect(ctx context.Context) (*smtpConn, error) {
 	if c := e.takeIdle(); c != nil {
+		c.cut.watch(ctx)
 		return c, nil
 	}
 	c, err := e.client()
 	if err != nil {
 		return nil, permanent(ClassSMTPConnect, errorf(e.masker(), err, "channel %s: smtp %s: configure client", e.name, e.addr()))
 	}
+	c.cut.watch(ctx)
 	if err := c.DialWithContext(ctx); err != nil {
-		return nil, e.dialError(err)
+		c.cut.unwatch()
+		return nil, e.dialFailed(ctx, c, err)
 	}
 	return c, nil
 }
 
+// dialFailed is the error of a failed dial: interrupted when ctx was
+// cancelled meanwhile, or what dialError says.
+func (e *emailChannel) dialFailed(ctx context.Context, c *smtpConn, err error) error {
+	if c.cut.cut() || ctx.Err() != nil {
+		return e.interrupted(ctx)
+	}
+	return e.dialError(err)
+}
+
+// interrupted is the error of a message not sent because ctx was cancelled.
+func (e *emailChannel) interrupted(ctx context.Context) error {
+	return temporary(ClassInterrupted, fmt.Errorf("channel %s: smtp %s: not sent: %w", e.name, e.addr(), context.Cause(ctx)))
+}
+
 // takeIdle takes the connection kept for the next batch, or nil.
-func (e *emailChannel) takeIdle() *mail.Client {
+func (e *emailChannel) takeIdle() *smtpConn {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	c := e.idle
@@ -201,7 +241,7 @@ func (e *emailChannel) takeIdle() *mail.Client {
 
 // release keeps a healthy connection for the next batch, unless one is kept
 // already, and closes it otherwise.
-func (e *emailChannel) release(c *mail.Client, healthy bool) {
+func (e *emailChannel) release(c *smtpConn, healthy bool) {
 	e.mu.Lock()
 	if healthy && e.idle == nil {
 		e.idle = c

@@ -5,6 +5,7 @@
 package smtptest
 
 import (
+	"bufio"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -13,6 +14,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -101,6 +103,9 @@ type Server struct {
 	conns    int
 	failures []failure
 	drops    int
+	hangs    int
+	hanging  chan struct{} // receives as each hang begins
+	stopped  chan struct{} // closed by Close: ends the hangs
 	done     chan struct{}
 }
 
@@ -117,7 +122,7 @@ type failure struct {
 // test ends.
 func Start(t testing.TB, opts ...Option) *Server {
 	t.Helper()
-	s := &Server{done: make(chan struct{})}
+	s := &Server{done: make(chan struct{}), stopped: make(chan struct{}), hanging: make(chan struct{}, 100)}
 	s.arrived = sync.NewCond(&s.mu)
 	for _, o := range opts {
 		o(&s.settings)
@@ -205,6 +210,29 @@ func (s *Server) DropAfterNext(n int) {
 	s.drops += n
 }
 
+// HangNextData makes the server go silent at the end of each of the next n
+// messages: it reads the message to its final dot and then answers nothing
+// more on that connection, neither 250 nor an error, until Close, as a
+// server wedged mid-transaction does. The message is not kept. The channel
+// returned receives once as each hang begins.
+func (s *Server) HangNextData(n int) <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hangs += n
+	return s.hanging
+}
+
+// takeHang consumes one switched-on hang, if any.
+func (s *Server) takeHang() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.hangs > 0 {
+		s.hangs--
+		return true
+	}
+	return false
+}
+
 // takeDrop consumes one switched-on hang-up, if any.
 func (s *Server) takeDrop() bool {
 	s.mu.Lock()
@@ -275,6 +303,9 @@ func (s *Server) WaitFor(done func([]Message) bool) bool {
 // more than once.
 func (s *Server) Close() {
 	s.mu.Lock()
+	if !s.closed {
+		close(s.stopped)
+	}
 	s.closed = true
 	s.arrived.Broadcast()
 	s.mu.Unlock()
@@ -399,6 +430,14 @@ func (ss *session) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
+	if ss.s.takeHang() {
+		select {
+		case ss.s.hanging <- struct{}{}:
+		default:
+		}
+		<-ss.s.stopped
+		return errors.New("smtptest: hung")
+	}
 	if err := ss.s.takeFailure("data"); err != nil {
 		return err
 	}
@@ -454,4 +493,102 @@ func selfSigned() (tls.Certificate, *x509.CertPool, error) {
 	pool := x509.NewCertPool()
 	pool.AddCert(leaf)
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, pool, nil
+}
+
+// Silent is a TCP server that accepts connections and then answers
+// nothing, as a wedged mail server does (or a firewall that completes the
+// handshake for a host that is gone): not even a greeting, or, with
+// SilentGreets, a greeting and nothing after it.
+type Silent struct {
+	// Addr is host:port; Host and Port the same apart.
+	Addr string
+	Host string
+	Port int
+
+	greet    bool
+	ln       net.Listener
+	accepted chan struct{}
+	heard    chan string
+	mu       sync.Mutex
+	conns    []net.Conn
+	done     chan struct{}
+}
+
+// SilentOption configures a silent server.
+type SilentOption func(*Silent)
+
+// SilentGreets makes the silent server send the SMTP greeting (220) and
+// go silent only after it: the client's first command gets no answer.
+func SilentGreets() SilentOption { return func(s *Silent) { s.greet = true } }
+
+// StartSilent starts a silent server on 127.0.0.1 with a free port; it is
+// closed when the test ends.
+func StartSilent(t testing.TB, opts ...SilentOption) *Silent {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("smtptest: listen: %v", err)
+	}
+	s := &Silent{Addr: ln.Addr().String(), ln: ln, accepted: make(chan struct{}, 100),
+		heard: make(chan string, 100), done: make(chan struct{})}
+	for _, o := range opts {
+		o(s)
+	}
+	host, port, _ := net.SplitHostPort(s.Addr)
+	s.Host = host
+	s.Port, _ = strconv.Atoi(port)
+	go func() {
+		defer close(s.done)
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return // closed
+			}
+			s.mu.Lock()
+			s.conns = append(s.conns, c)
+			s.mu.Unlock()
+			select {
+			case s.accepted <- struct{}{}:
+			default:
+			}
+			go s.listen(c)
+		}
+	}()
+	t.Cleanup(s.Close)
+	return s
+}
+
+// listen greets if told to, then reads the client's lines and answers none.
+func (s *Silent) listen(c net.Conn) {
+	if s.greet {
+		if _, err := io.WriteString(c, "220 localhost ESMTP smtptest\r\n"); err != nil {
+			return
+		}
+	}
+	sc := bufio.NewScanner(c)
+	for sc.Scan() {
+		select {
+		case s.heard <- sc.Text():
+		default:
+		}
+	}
+}
+
+// Accepted receives once as each connection is accepted.
+func (s *Silent) Accepted() <-chan struct{} { return s.accepted }
+
+// Heard receives each line a client sent, unanswered.
+func (s *Silent) Heard() <-chan string { return s.heard }
+
+// Close stops listening and drops the connections. It is safe to call more
+// than once.
+func (s *Silent) Close() {
+	_ = s.ln.Close() // a second Close has nothing to report
+	<-s.done
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.conns {
+		_ = c.Close()
+	}
+	s.conns = nil
 }

@@ -2,6 +2,7 @@ package smtptest
 
 import (
 	"crypto/tls"
+	"io"
 	"net"
 	"net/smtp"
 	"strings"
@@ -199,5 +200,90 @@ func TestEchoingAuth(t *testing.T) {
 		if !strings.Contains(err.Error(), form) {
 			t.Errorf("the answer lacks %s", form)
 		}
+	}
+}
+
+// TestHangNextDataGoesSilentAtTheEndOfDATA: the hung message gets no answer
+// and is not kept; the next one, on a new connection, is received.
+func TestHangNextDataGoesSilentAtTheEndOfDATA(t *testing.T) {
+	s := Start(t)
+	hanging := s.HangNextData(1)
+	conn, err := net.Dial("tcp", s.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := smtp.NewClient(conn, s.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	result := make(chan error, 1)
+	go func() { result <- send(t, s, c, "a@example.com") }()
+	<-hanging
+	select {
+	case err := <-result:
+		t.Fatalf("the hung message was answered: %v", err)
+	default:
+	}
+	conn.Close() // the client gives up
+	if err := <-result; err == nil {
+		t.Error("a hung message was sent")
+	}
+	if n := len(s.Messages()); n != 0 {
+		t.Errorf("the hung message was kept: %d messages", n)
+	}
+
+	c2, err := smtp.Dial(s.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	if err := send(t, s, c2, "b@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if ms := s.Messages(); len(ms) != 1 || ms[0].To[0] != "b@example.com" {
+		t.Errorf("after the hang: %+v", ms)
+	}
+}
+
+// TestSilentSaysNothing: a connection to a silent server is accepted and
+// reads nothing up to the server's Close.
+func TestSilentSaysNothing(t *testing.T) {
+	s := StartSilent(t)
+	conn, err := net.Dial("tcp", s.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	<-s.Accepted()
+	if _, err := conn.Write([]byte("EHLO client\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	if line := <-s.Heard(); line != "EHLO client" {
+		t.Errorf("heard %q", line)
+	}
+	s.Close()
+	got, err := io.ReadAll(conn)
+	if len(got) != 0 {
+		t.Errorf("a silent server said %q (%v)", got, err)
+	}
+}
+
+// TestSilentGreetsThenSaysNothing: with SilentGreets the client reads the
+// greeting and nothing after it.
+func TestSilentGreetsThenSaysNothing(t *testing.T) {
+	s := StartSilent(t, SilentGreets())
+	conn, err := net.Dial("tcp", s.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.Write([]byte("EHLO client\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	<-s.Heard()
+	s.Close()
+	got, _ := io.ReadAll(conn)
+	if string(got) != "220 localhost ESMTP smtptest\r\n" {
+		t.Errorf("a silent server that greets said %q", got)
 	}
 }
