@@ -19,7 +19,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 	"github.com/robfig/cron/v3"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/remindd/remindd/internal/yamlfile"
 	"github.com/remindd/remindd/plan"

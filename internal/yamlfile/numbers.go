@@ -9,12 +9,12 @@ import (
 	"strconv"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
-// yaml.v3 decodes a float into an integer field by truncating it (1.5 becomes
-// 1, 99.9 becomes 99) and reads 054 as octal 44, 0x2c as 44 and 1_0 as 10,
-// all without a word. Where the Go value holds a whole number, the file must
+// The YAML library decodes a float into an integer field by truncating it
+// (1.5 becomes 1, 99.9 becomes 99) and reads 054 as octal 44, 0x2c as 44 and
+// 1_0 as 10, all without a word. Where the Go value holds a whole number, the file must
 // say that number plainly: wholeNumbers walks the decoded node tree beside
 // the Go type it was decoded into and reports every integer field whose
 // scalar is a float or an integer not written in plain decimal digits.
@@ -119,7 +119,7 @@ func (w *numberWalker) number(n *yaml.Node, field string) {
 	case tag == "!!int":
 		v, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, 64)
 		if err != nil {
-			return // yaml.v3 refused it already
+			return // the YAML library refused it already
 		}
 		w.add(n, field, "%s is not a plain decimal number (YAML reads it as %d): write the number in decimal digits, without a leading zero", n.Value, v)
 	case tag == "!!float":
@@ -137,8 +137,8 @@ func (w *numberWalker) add(n *yaml.Node, field, format string, args ...any) {
 }
 
 // structFields maps the YAML keys of struct type t to their field types, as
-// yaml.v3 names them: the yaml tag's name, else the field name in lower case;
-// inline structs contribute their own keys.
+// the YAML library names them: the yaml tag's name, else the field name in
+// lower case; inline structs contribute their own keys.
 func structFields(t reflect.Type) map[string]reflect.Type {
 	out := map[string]reflect.Type{}
 	for i := 0; i < t.NumField(); i++ {

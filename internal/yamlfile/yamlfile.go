@@ -1,6 +1,7 @@
 // Package yamlfile decodes YAML files strictly and reports problems in them
 // by file, line and field, so that every validation error can point at the
-// place an operator must edit.
+// place an operator must edit. It decodes with go.yaml.in/yaml/v3, the YAML
+// organisation's continuation of the archived gopkg.in/yaml.v3.
 package yamlfile
 
 import (
@@ -13,7 +14,7 @@ import (
 	"strconv"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // File is a decoded YAML document that still knows where each value stood.
@@ -25,8 +26,8 @@ type File struct {
 // Load reads path and decodes it into v, refusing unknown fields. Syntax and
 // type errors are returned as Problems naming the file and line, as is every
 // integer field written as a fraction (1.5), as a float (7.0) or not in plain
-// decimal digits (054, 0x2c, 1_0), which yaml.v3 would silently truncate or
-// read in another base.
+// decimal digits (054, 0x2c, 1_0), which the YAML library would silently
+// truncate or read in another base.
 func Load(path string, v any) (*File, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -76,7 +77,7 @@ func secondDocument(data []byte) int {
 	return n.Line
 }
 
-// wrap turns yaml.v3's errors into Problems with file and line.
+// wrap turns the YAML library's errors into Problems with file and line.
 func (f *File) wrap(err error) error {
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
@@ -96,8 +97,8 @@ func (f *File) wrap(err error) error {
 	if m := lineRE.FindStringSubmatch(msg); m != nil {
 		p.Line, _ = strconv.Atoi(m[1])
 		p.Msg = m[2]
-		// yaml.v3 reports a parser error ("did not find expected …") at the
-		// 0-based line of its context; scanner errors are 1-based.
+		// The YAML library reports a parser error ("did not find expected
+		// …") at the 0-based line of its context; scanner errors are 1-based.
 		if strings.HasPrefix(p.Msg, "did not find expected") {
 			p.Line++
 		}
@@ -110,7 +111,7 @@ var (
 	wrongTypeRE    = regexp.MustCompile("^cannot unmarshal !!(\\w+) (`.*`) into (.+)$")
 )
 
-// plain rewrites yaml.v3's messages, which speak of Go types, for the
+// plain rewrites the YAML library's messages, which speak of Go types, for the
 // operator who edits the file.
 func plain(msg string) string {
 	if m := unknownFieldRE.FindStringSubmatch(msg); m != nil {
