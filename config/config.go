@@ -163,7 +163,7 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		if v, err := strconv.Atoi(days); err == nil {
 			if v < 0 || v > 36500 {
-				return fmt.Errorf("line %d: %q is outside 0–36500 days", n.Line, s)
+				return yamlfile.Invalid(n, "%q is outside 0–36500 days", s)
 			}
 			*d = Duration(time.Duration(v) * 24 * time.Hour)
 			return nil
@@ -171,7 +171,7 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	}
 	v, err := time.ParseDuration(s)
 	if err != nil {
-		return fmt.Errorf("line %d: %q is not a duration such as 168h or 7d", n.Line, s)
+		return yamlfile.Invalid(n, "%q is not a duration such as 168h or 7d", s)
 	}
 	*d = Duration(v)
 	return nil

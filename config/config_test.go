@@ -60,8 +60,8 @@ func TestInvalidConfigs(t *testing.T) {
 		{"bad store", "store: sqlite:../var/remindd.db", "store: postgres:x", `store: store driver "postgres" must be sqlite or mysql`},
 		{"lead days out of order", "lead_days: [7, 3, 1, 0]", "lead_days: [3, 7, 1, 0]",
 			"rules.lead_days[1]: lead days must be listed from the largest down"},
-		{"unknown field", "working_days: false", "workingdays: false", `unknown field "workingdays"`},
-		{"bad duration", "catch_up: 7d", "catch_up: a week", `"a week" is not a duration`},
+		{"unknown field", "working_days: false", "workingdays: false", "workingdays: unknown field (did you mean working_days?)"},
+		{"bad duration", "catch_up: 7d", "catch_up: a week", `catch_up: "a week" is not a duration`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
