@@ -113,23 +113,6 @@ func TestUnknownSectionAgainstThePlan(t *testing.T) {
 	}
 }
 
-func TestSecretFromEnvOrFile(t *testing.T) {
-	t.Setenv("REMINDD_TEST_SECRET", "s3cret")
-	if v, err := config.Secret("REMINDD_TEST_SECRET", ""); err != nil || v != "s3cret" {
-		t.Errorf("env: %q %v", v, err)
-	}
-	if _, err := config.Secret("REMINDD_TEST_UNSET_SECRET", ""); err == nil {
-		t.Error("unset variable accepted")
-	}
-	f := filepath.Join(t.TempDir(), "pw")
-	if err := os.WriteFile(f, []byte("from-file\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if v, err := config.Secret("", f); err != nil || v != "from-file" {
-		t.Errorf("file: %q %v", v, err)
-	}
-}
-
 func lineOf(s, sub string) int {
 	i := strings.Index(s, sub)
 	return strings.Count(s[:i], "\n") + 1
