@@ -19,7 +19,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 	"github.com/robfig/cron/v3"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/remindd/remindd/internal/yamlfile"
 	"github.com/remindd/remindd/plan"
@@ -163,7 +163,7 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		if v, err := strconv.Atoi(days); err == nil {
 			if v < 0 || v > 36500 {
-				return fmt.Errorf("line %d: %q is outside 0–36500 days", n.Line, s)
+				return yamlfile.Invalid(n, "%q is outside 0–36500 days", s)
 			}
 			*d = Duration(time.Duration(v) * 24 * time.Hour)
 			return nil
@@ -171,26 +171,11 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	}
 	v, err := time.ParseDuration(s)
 	if err != nil {
-		return fmt.Errorf("line %d: %q is not a duration such as 168h or 7d", n.Line, s)
+		return yamlfile.Invalid(n, "%q is not a duration such as 168h or 7d", s)
 	}
 	*d = Duration(v)
 	return nil
 }
-
-// Defaults used for fields the file leaves out.
-var (
-	DefaultJobs = Jobs{
-		Sweep:     "0 9 * * *",
-		Agenda:    "0 9 1 * *",
-		Digest:    "0 9 2 * *",
-		Quarterly: "0 9 1 1,4,7,10 *",
-		Deliver:   "* * * * *",
-	}
-	DefaultLeadDays         = []int{7, 3, 1, 0}
-	DefaultOverdueEveryDays = 7
-	DefaultCatchUp          = Duration(7 * 24 * time.Hour)
-	DefaultStore            = "sqlite:/var/lib/remindd/remindd.db"
-)
 
 // The catch-up window's bounds. A job runs when a wake-up finds its time in
 // (wake-up − window, wake-up]; the daemon wakes a moment after each job's
@@ -217,8 +202,7 @@ func Load(path string) (*Config, error) {
 	c.file = f
 	c.applyDefaults()
 	for i := range c.Channels {
-		ch := &c.Channels[i]
-		for _, p := range []*string{&ch.Dir, &ch.PasswordFile, &ch.URLFile, &ch.SecretFile} {
+		for _, p := range c.Channels[i].paths() {
 			if *p != "" && !strings.HasPrefix(*p, "$") {
 				*p = c.Resolve(*p)
 			}
@@ -233,73 +217,7 @@ func Load(path string) (*Config, error) {
 	return &c, nil
 }
 
-// applyDefaults fills the fields the file leaves out. A number or duration
-// written as zero is kept, for validation to judge: catch_up: 0s must not
-// silently become 7 days.
-func (c *Config) applyDefaults() {
-	unset := func(path ...any) bool { return !c.file.Has(path...) }
-	if c.Store == "" {
-		c.Store = DefaultStore
-	}
-	if c.CatchUp == 0 && unset("catch_up") {
-		c.CatchUp = DefaultCatchUp
-	}
-	if c.Rules.LeadDays == nil {
-		c.Rules.LeadDays = DefaultLeadDays
-	}
-	if c.Rules.OverdueEveryDays == 0 && unset("rules", "overdue_every_days") {
-		c.Rules.OverdueEveryDays = DefaultOverdueEveryDays
-	}
-	d := DefaultJobs
-	for _, f := range []struct {
-		v   *string
-		def string
-	}{
-		{&c.Jobs.Sweep, d.Sweep}, {&c.Jobs.Agenda, d.Agenda}, {&c.Jobs.Digest, d.Digest},
-		{&c.Jobs.Quarterly, d.Quarterly}, {&c.Jobs.Deliver, d.Deliver},
-	} {
-		if *f.v == "" {
-			*f.v = f.def
-		}
-	}
-	d0 := &c.Delivery
-	if d0.MaxAttempts == 0 && unset("delivery", "max_attempts") {
-		d0.MaxAttempts = 8
-	}
-	if d0.BackoffBase == 0 && unset("delivery", "backoff_base") {
-		d0.BackoffBase = Duration(time.Minute)
-	}
-	if d0.BackoffMax == 0 && unset("delivery", "backoff_max") {
-		d0.BackoffMax = Duration(time.Hour)
-	}
-	if d0.Batch == 0 && unset("delivery", "batch") {
-		d0.Batch = 100
-	}
-	if d0.DrainTimeout == 0 && unset("delivery", "drain_timeout") {
-		d0.DrainTimeout = Duration(20 * time.Second)
-	}
-	for i := range c.Channels {
-		ch := &c.Channels[i]
-		if ch.Type == "email" {
-			if ch.TLS == "" {
-				ch.TLS = "starttls"
-			}
-			if port, known := map[string]int{"implicit": 465, "starttls": 587, "none": 25}[ch.TLS]; ch.Port == 0 && known && unset("channels", i, "port") {
-				ch.Port = port
-			}
-			if ch.Timeout == 0 && unset("channels", i, "timeout") {
-				ch.Timeout = Duration(15 * time.Second)
-			}
-		}
-	}
-}
-
 var nameRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
-
-// ChannelTypes are the kinds of channel the program can deliver through.
-// A "robot" channel sends to each message's own webhook address (an
-// enterprise's, from its CSV row), choosing the vendor by the URL's host.
-var ChannelTypes = []string{"file", "log", "email", "wecom", "dingtalk", "feishu", "webhook", "robot"}
 
 func (c *Config) validate() error {
 	r := &yamlfile.Reporter{File: c.file}
@@ -329,6 +247,17 @@ func (c *Config) validate() error {
 		r.Add("catch_up", path("catch_up"), "catch-up window %v is over 366 days: a wake-up never needs to look back further than a plan's year",
 			time.Duration(c.CatchUp))
 	}
+	if len(c.Rules.LeadDays) == 0 {
+		// The rules remind at the first lead day and send the milestones'
+		// warnings at theirs: with none there is no reminder before any
+		// deadline, which no plan wants.
+		var def []string
+		for _, d := range Default().Rules.LeadDays {
+			def = append(def, strconv.Itoa(d))
+		}
+		r.Add("rules.lead_days", path("rules", "lead_days"), "no lead days: give at least one (0 reminds on the deadline's day), or leave the key out for %s",
+			strings.Join(def, ", "))
+	}
 	for i, d := range c.Rules.LeadDays {
 		if d < 0 || d > 60 {
 			r.Add(fmt.Sprintf("rules.lead_days[%d]", i), path("rules", "lead_days", i), "lead day %d outside 0–60", d)
@@ -351,7 +280,8 @@ func (c *Config) validate() error {
 	}
 
 	names := map[string]string{}
-	for i, ch := range c.Channels {
+	for i := range c.Channels {
+		ch := &c.Channels[i]
 		field := fmt.Sprintf("channels[%d]", i)
 		at := func(k string) []any { return path("channels", i, k) }
 		if !nameRE.MatchString(ch.Name) {
@@ -360,52 +290,9 @@ func (c *Config) validate() error {
 			r.Add(field+".name", at("name"), "duplicate channel %q", ch.Name)
 		}
 		names[ch.Name] = ch.Type
-		if c.file.Has("channels", i, "timeout") && ch.Timeout <= 0 {
-			r.Add(field+".timeout", at("timeout"), "timeout must be positive")
-		}
-		for _, inline := range []struct{ key, val string }{{"password", ch.Password}, {"url", ch.URL}, {"secret", ch.Secret}} {
-			if inline.val != "" {
-				r.Add(field+"."+inline.key, at(inline.key), "secrets are not written in the config: use %s_env or %s_file", inline.key, inline.key)
-			}
-		}
-		switch ch.Type {
-		case "file":
-			if ch.Dir == "" {
-				r.Add(field+".dir", path("channels", i), "a file channel needs dir")
-			}
-		case "log", "robot":
-		case "email":
-			if ch.Host == "" {
-				r.Add(field+".host", path("channels", i), "an email channel needs host")
-			}
-			tlsKnown := ch.TLS == "starttls" || ch.TLS == "implicit" || ch.TLS == "none"
-			if (ch.Port != 0 || tlsKnown) && (ch.Port < 1 || ch.Port > 65535) {
-				r.Add(field+".port", at("port"), "port %d outside 1–65535", ch.Port)
-			}
-			if ch.TLS != "starttls" && ch.TLS != "implicit" && ch.TLS != "none" {
-				r.Add(field+".tls", at("tls"), "tls must be starttls, implicit or none, not %q", ch.TLS)
-			}
-			if ch.From == "" {
-				r.Add(field+".from", path("channels", i), "an email channel needs from")
-			} else if _, err := mail.ParseAddress(ch.From); err != nil {
-				r.Add(field+".from", at("from"), "bad sender address %q", ch.From)
-			}
-			if ch.PasswordEnv != "" && ch.PasswordFile != "" {
-				r.Add(field+".password_env", at("password_env"), "give password_env or password_file, not both")
-			}
-			if strings.ContainsAny(ch.FromName, "\r\n") {
-				r.Add(field+".from_name", at("from_name"), "sender name must be one line")
-			}
-		case "wecom", "dingtalk", "feishu", "webhook":
-			if (ch.URLEnv == "") == (ch.URLFile == "") {
-				r.Add(field+".url_env", path("channels", i), "a %s channel needs url_env or url_file (the URL holds its token)", ch.Type)
-			}
-			if ch.SecretEnv != "" && ch.SecretFile != "" {
-				r.Add(field+".secret_env", at("secret_env"), "give secret_env or secret_file, not both")
-			}
-		default:
-			r.Add(field+".type", at("type"), "unknown channel type %q (want one of %s)", ch.Type, strings.Join(ChannelTypes, ", "))
-		}
+		ch.check(func(key, format string, args ...any) {
+			r.Add(field+"."+key, at(key), format, args...)
+		})
 	}
 
 	checkContacts := func(field string, at []any, rc Recipient) {
@@ -417,7 +304,7 @@ func (c *Config) validate() error {
 				r.Add(f+".channel", append(p, "channel"), "unknown channel %q", ct.Channel)
 				continue
 			}
-			if typ == "email" || typ == "file" {
+			if k, _ := KindOf(typ); k.Contact == EmailAddress {
 				if ct.Address == "" {
 					r.Add(f+".address", p, "a %s contact needs an e-mail address", typ)
 				} else if err := CheckEmail(ct.Address); err != nil {
@@ -441,16 +328,26 @@ func (c *Config) validate() error {
 			continue
 		}
 		typ, ok := names[e.name]
+		k, known := KindOf(typ)
 		switch {
 		case !ok:
 			r.Add("enterprises."+e.key, path("enterprises", e.key), "unknown channel %q", e.name)
-		case e.key == "robot" && typ != "robot":
-			r.Add("enterprises.robot", path("enterprises", "robot"), "channel %q is a %s channel: enterprises' own webhooks need a channel of type robot", e.name, typ)
-		case e.key == "email" && typ != "email" && typ != "file" && typ != "log":
-			r.Add("enterprises.email", path("enterprises", "email"), "channel %q is a %s channel, not email, file or log", e.name, typ)
+		case !known || k.Enterprises == e.key: // an unknown type is refused at the channel
+		case e.key == "robot":
+			r.Add("enterprises.robot", path("enterprises", "robot"), "channel %q is a %s channel: enterprises' own webhooks need a channel of type %s", e.name, typ, orList(kindsFor("robot")))
+		default:
+			r.Add("enterprises."+e.key, path("enterprises", e.key), "channel %q is a %s channel, not %s", e.name, typ, orList(kindsFor(e.key)))
 		}
 	}
 	return r.Problems.Err()
+}
+
+// orList joins words as "a, b or c".
+func orList(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
 }
 
 // CheckPlan checks the config against the plan it names: every section it
@@ -681,21 +578,12 @@ func (c *Config) checkStore(r *yamlfile.Reporter) {
 		r.Add(field, path(field), "the store's DSN names no user for the password: write user@tcp(host:port)/database")
 		return
 	}
-	pw, err := Secret(c.StorePasswordEnv, c.StorePasswordFile)
-	switch {
-	case err != nil && c.StorePasswordEnv != "":
-		r.Add(field, path(field), "store password from environment variable %s: not set", c.StorePasswordEnv)
-	case err != nil:
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		r.Add(field, path(field), "store password from file %s: %v", os.ExpandEnv(c.StorePasswordFile), err)
-	case pw == "":
-		r.Add(field, path(field), "store password from file %s is empty", os.ExpandEnv(c.StorePasswordFile))
-	default:
-		c.storePassword = &storeSecret{pw}
+	pw, problem := readSecret("store password", c.StorePasswordEnv, c.StorePasswordFile)
+	if problem != "" {
+		r.Add(field, path(field), "%s", problem)
+		return
 	}
+	c.storePassword = &storeSecret{pw}
 }
 
 // OpenAddress is addr, a store address without a password, ready to open:
@@ -742,26 +630,4 @@ func CheckEmail(addr string) error {
 		return fmt.Errorf("bad e-mail address %q", addr)
 	}
 	return nil
-}
-
-// Secret reads a secret from the environment variable or file named. A file
-// path may use environment variables, such as
-// ${CREDENTIALS_DIRECTORY}/smtp-password for a systemd credential.
-func Secret(envName, file string) (string, error) {
-	file = os.ExpandEnv(file)
-	switch {
-	case envName != "":
-		v, ok := os.LookupEnv(envName)
-		if !ok || v == "" {
-			return "", fmt.Errorf("environment variable %s is not set", envName)
-		}
-		return v, nil
-	case file != "":
-		b, err := os.ReadFile(file)
-		if err != nil {
-			return "", err
-		}
-		return strings.TrimRight(string(b), "\r\n"), nil
-	}
-	return "", nil
 }

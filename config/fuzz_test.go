@@ -56,6 +56,15 @@ func FuzzLoad(f *testing.F) {
 			c.Delivery.BackoffBase <= 0 || c.Delivery.BackoffMax < c.Delivery.BackoffBase || c.Delivery.DrainTimeout <= 0 {
 			t.Fatalf("accepted numbers: catch_up %v, rules %+v, delivery %+v", c.CatchUp, c.Rules, c.Delivery)
 		}
+		if len(c.Rules.LeadDays) == 0 {
+			t.Fatalf("accepted no lead days")
+		}
+		for _, ch := range c.Channels {
+			// What Load accepts, notify builds: Spec is its check.
+			if _, err := ch.Spec(c.Dir); err != nil {
+				t.Fatalf("accepted channel %q that does not build: %v", ch.Name, err)
+			}
+		}
 		for i, d := range c.Rules.LeadDays {
 			if d < 0 || d > 60 || (i > 0 && d >= c.Rules.LeadDays[i-1]) {
 				t.Fatalf("accepted lead days %v", c.Rules.LeadDays)
@@ -100,9 +109,9 @@ func checkNamesFile(t *testing.T, err error, path string, data []byte) {
 	if len(ps) == 0 {
 		t.Fatalf("empty problem list as an error: %q", err)
 	}
-	// YAML breaks lines at \r\n, \r and \n. yaml.v3 puts a position at the
-	// end of the stream on the line after the last one ("---" alone has its
-	// empty document on line 2), so that line counts too.
+	// YAML breaks lines at \r\n, \r and \n. The YAML library puts a position
+	// at the end of the stream on the line after the last one ("---" alone
+	// has its empty document on line 2), so that line counts too.
 	lines := bytes.Count(data, []byte("\n")) + bytes.Count(data, []byte("\r")) - bytes.Count(data, []byte("\r\n")) + 2
 	for _, p := range ps {
 		if p.File != path || p.Line < 0 || p.Line > lines || p.Msg == "" {

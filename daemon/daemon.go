@@ -116,16 +116,12 @@ func (d *Daemon) build(c *config.Config, p *plan.Plan) (*setup, error) {
 	if err != nil {
 		return nil, err
 	}
-	chans := map[string]notify.Channel{}
-	for i := range c.Channels {
-		entry := d.log.WithField("channel", c.Channels[i].Name)
-		ch, err := notify.New(&c.Channels[i], notify.Options{Now: d.clock.Now, Log: notify.LoggerFunc(func(msg string, f map[string]any) {
-			entry.WithFields(f).Info(msg)
-		})})
-		if err != nil {
-			return nil, fmt.Errorf("channel %s: %w", c.Channels[i].Name, err)
-		}
-		chans[c.Channels[i].Name] = ch
+	// The log channel's lines carry the channel's name in their fields.
+	chans, err := notify.Channels(c, notify.Options{Now: d.clock.Now, Log: notify.LoggerFunc(func(msg string, f map[string]any) {
+		d.log.WithFields(f).Info(msg)
+	})})
+	if err != nil {
+		return nil, err
 	}
 	return &setup{config: c, plan: p, engine: schedule.New(p, c), renderer: r, channels: chans}, nil
 }

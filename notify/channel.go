@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -115,92 +114,73 @@ type Options struct {
 	BaseDir string
 }
 
-// DefaultTimeout bounds one robot or webhook request when the channel sets
-// no timeout.
-const DefaultTimeout = 15 * time.Second
-
-// Types are the channel types New builds.
-var Types = []string{"email", "wecom", "dingtalk", "feishu", "webhook", "robot", "file", "log"}
-
-// New builds the channel c describes. Secrets are read here, from the
-// environment variable or file the config names; a missing secret is an
-// error naming the channel and where the secret was looked for, never its
-// value.
-func New(c *config.Channel, opts Options) (Channel, error) {
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	timeout := time.Duration(c.Timeout)
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-	}
-	if opts.HTTPClient == nil {
-		opts.HTTPClient = &http.Client{Timeout: timeout}
-	}
-	resolve := func(p string) string {
-		if p == "" || filepath.IsAbs(p) || opts.BaseDir == "" {
-			return p
-		}
-		return filepath.Join(opts.BaseDir, p)
-	}
-	switch c.Type {
-	case "file":
-		if c.Dir == "" {
-			return nil, fmt.Errorf("channel %s: a file channel needs dir", c.Name)
-		}
-		return &fileChannel{dir: resolve(c.Dir)}, nil
-	case "log":
+// builders build each type of channel from its checked spec; a test holds
+// them to config.ChannelKinds, type for type.
+var builders = map[string]func(s config.ChannelSpec, opts Options) (Channel, error){
+	config.TypeFile: func(s config.ChannelSpec, _ Options) (Channel, error) { return &fileChannel{dir: s.Dir}, nil },
+	config.TypeLog: func(s config.ChannelSpec, opts Options) (Channel, error) {
 		log := opts.Log
 		if log == nil {
 			log = stderrLogger{}
 		}
-		return &logChannel{name: c.Name, log: log}, nil
-	case "email":
-		return newEmail(c, opts, resolve)
-	case "wecom", "dingtalk", "feishu", "webhook":
-		url, err := secret(c, "url", c.URLEnv, resolve(c.URLFile), true)
-		if err != nil {
-			return nil, err
-		}
-		key, err := secret(c, "secret", c.SecretEnv, resolve(c.SecretFile), false)
-		if err != nil {
-			return nil, err
-		}
-		return newRobot(c.Name, c.Type, url, key, opts, timeout)
-	case "robot":
-		return newEnterpriseRobot(c.Name, opts, timeout), nil
-	}
-	return nil, fmt.Errorf("channel %s: unknown type %q (want one of %s)", c.Name, c.Type, strings.Join(Types, ", "))
+		return &logChannel{name: s.Name, log: log}, nil
+	},
+	config.TypeEmail:    func(s config.ChannelSpec, opts Options) (Channel, error) { return newEmail(s, opts) },
+	config.TypeWeCom:    newConfiguredRobot,
+	config.TypeDingTalk: newConfiguredRobot,
+	config.TypeFeishu:   newConfiguredRobot,
+	config.TypeWebhook:  newConfiguredRobot,
+	config.TypeRobot: func(s config.ChannelSpec, opts Options) (Channel, error) {
+		return newEnterpriseRobot(s.Name, opts, time.Duration(s.Timeout)), nil
+	},
 }
 
-// secret reads one of a channel's secrets; what names it in errors
-// (password, url, secret).
-func secret(c *config.Channel, what, env, file string, required bool) (string, error) {
-	if env == "" && file == "" {
-		if required {
-			return "", fmt.Errorf("channel %s: no %s: set %s_env or %s_file", c.Name, what, what, what)
-		}
-		return "", nil
-	}
-	v, err := config.Secret(env, file)
+func newConfiguredRobot(s config.ChannelSpec, opts Options) (Channel, error) {
+	return newRobot(s.Name, s.Type, s.Secrets.URL, s.Secrets.Signing, opts, time.Duration(s.Timeout))
+}
+
+// New builds the channel c describes. It is checked first, through its
+// kind, as config.Load checks it (config.Channel.Spec), and its secrets are
+// read from the environment variable or file the config names; an error
+// names the channel once and says what is wrong, never a secret's value.
+func New(c *config.Channel, opts Options) (Channel, error) {
+	s, err := c.Spec(opts.BaseDir)
 	if err != nil {
-		if env != "" {
-			return "", fmt.Errorf("channel %s: %s from environment variable %s: not set", c.Name, what, env)
-		}
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return "", fmt.Errorf("channel %s: %s from file %s: %v", c.Name, what, file, err)
+		return nil, err
 	}
-	if v == "" {
-		where := "file " + file
-		if env != "" {
-			where = "environment variable " + env
-		}
-		return "", fmt.Errorf("channel %s: %s from %s is empty", c.Name, what, where)
+	build, ok := builders[s.Type]
+	if !ok {
+		return nil, fmt.Errorf("channel %s: remindd cannot build a %s channel", s.Name, s.Type)
 	}
-	return v, nil
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = &http.Client{Timeout: time.Duration(s.Timeout)}
+	}
+	return build(s, opts)
+}
+
+// Channels builds every channel of the config, by name: how the daemon and
+// check-config build them. The config's paths are those config.Load
+// resolved against the config's folder (opts.BaseDir is not used). The
+// error lists every channel that cannot be built.
+func Channels(c *config.Config, opts Options) (map[string]Channel, error) {
+	opts.BaseDir = ""
+	out := make(map[string]Channel, len(c.Channels))
+	var errs []error
+	for i := range c.Channels {
+		ch, err := New(&c.Channels[i], opts)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		out[c.Channels[i].Name] = ch
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return out, nil
 }
 
 // maskedError is an error whose text had secrets masked. It does not

@@ -49,38 +49,12 @@ type smtpConn struct {
 	cut *interruptible
 }
 
-func newEmail(c *config.Channel, opts Options, resolve func(string) string) (*emailChannel, error) {
+// newEmail builds an e-mail channel from its checked spec: its tls, port and
+// timeout defaulted, its password read when it has a username.
+func newEmail(s config.ChannelSpec, opts Options) (*emailChannel, error) {
 	e := &emailChannel{
-		name: c.Name, host: c.Host, port: c.Port, tls: c.TLS, username: c.Username,
-		from: c.From, fromName: c.FromName, timeout: time.Duration(c.Timeout), now: opts.Now,
-	}
-	if e.host == "" {
-		return nil, fmt.Errorf("channel %s: an email channel needs host", c.Name)
-	}
-	if e.from == "" {
-		return nil, fmt.Errorf("channel %s: an email channel needs from", c.Name)
-	}
-	if e.tls == "" {
-		e.tls = "starttls"
-	}
-	if e.tls != "starttls" && e.tls != "implicit" && e.tls != "none" {
-		return nil, fmt.Errorf("channel %s: tls must be starttls, implicit or none, not %q", c.Name, e.tls)
-	}
-	if e.port == 0 {
-		e.port = map[string]int{"starttls": 587, "implicit": 465, "none": 25}[e.tls]
-	}
-	if e.timeout <= 0 {
-		e.timeout = DefaultTimeout
-	}
-	if e.username != "" {
-		if c.PasswordEnv == "" && c.PasswordFile == "" {
-			return nil, fmt.Errorf("channel %s: username is set but no password_env or password_file", c.Name)
-		}
-		pw, err := secret(c, "password", c.PasswordEnv, resolve(c.PasswordFile), true)
-		if err != nil {
-			return nil, err
-		}
-		e.password = pw
+		name: s.Name, host: s.Host, port: s.Port, tls: s.TLS, username: s.Username, password: s.Secrets.Password,
+		from: s.From, fromName: s.FromName, timeout: time.Duration(s.Timeout), now: opts.Now,
 	}
 	if opts.TLSConfig != nil {
 		e.tlsConf = opts.TLSConfig.Clone()

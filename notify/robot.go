@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/remindd/remindd/config"
 )
 
 // Robot kinds.
@@ -258,18 +260,6 @@ func VendorOf(u *url.URL) string {
 	return kindWebhook
 }
 
-// parseEndpointURL accepts an absolute http or https URL. Its errors never
-// repeat the URL.
-func parseEndpointURL(raw string) (*url.URL, error) {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil {
-		return nil, errors.New("not a URL")
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, errors.New("not an http or https URL")
-	}
-	if u.Host == "" {
-		return nil, errors.New("URL without a host")
-	}
-	return u, nil
-}
+// parseEndpointURL accepts an absolute http or https URL, as the config
+// does a channel's (config.WebhookURL). Its errors never repeat the URL.
+func parseEndpointURL(raw string) (*url.URL, error) { return config.WebhookURL(raw) }

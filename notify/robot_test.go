@@ -511,6 +511,7 @@ func TestEnterpriseRobotRefusesBadAddresses(t *testing.T) {
 
 func TestRobotConfigErrors(t *testing.T) {
 	t.Setenv("REMINDD_TEST_BAD_URL", "ftp://qyapi.example/"+wecomKey)
+	t.Setenv("REMINDD_TEST_GOOD_URL", "https://oapi.dingtalk.com/robot/send?access_token="+dingtalkToken)
 	for _, tc := range []struct {
 		name string
 		c    config.Channel
@@ -520,12 +521,12 @@ func TestRobotConfigErrors(t *testing.T) {
 			"channel wecom-office: url from environment variable REMINDD_TEST_UNSET_URL: not set"},
 		{"url file missing", config.Channel{Name: "ding", Type: "dingtalk", URLFile: "/nonexistent/ding-url"},
 			"channel ding: url from file /nonexistent/ding-url"},
-		{"no url at all", config.Channel{Name: "fs", Type: "feishu"}, "channel fs: no url: set url_env or url_file"},
-		{"secret env not set", config.Channel{Name: "ding", Type: "dingtalk", URLEnv: "REMINDD_TEST_BAD_URL", SecretEnv: "REMINDD_TEST_UNSET_SECRET"},
+		{"no url at all", config.Channel{Name: "fs", Type: "feishu"}, "channel fs: a feishu channel needs url_env or url_file (the URL holds its token)"},
+		{"secret env not set", config.Channel{Name: "ding", Type: "dingtalk", URLEnv: "REMINDD_TEST_GOOD_URL", SecretEnv: "REMINDD_TEST_UNSET_SECRET"},
 			"channel ding: secret from environment variable REMINDD_TEST_UNSET_SECRET: not set"},
 		{"url not http", config.Channel{Name: "wecom-office", Type: "wecom", URLEnv: "REMINDD_TEST_BAD_URL"},
-			"channel wecom-office: wecom URL: not an http or https URL"},
-		{"unknown type", config.Channel{Name: "sms", Type: "sms"}, `channel sms: unknown type "sms"`},
+			"channel wecom-office: url from environment variable REMINDD_TEST_BAD_URL: not an http or https URL"},
+		{"unknown type", config.Channel{Name: "sms", Type: "sms"}, `channel sms: unknown channel type "sms" (want one of file, log, email, wecom, dingtalk, feishu, webhook, robot)`},
 		{"file without dir", config.Channel{Name: "outbox", Type: "file"}, "channel outbox: a file channel needs dir"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -79,9 +79,9 @@ func checkNamesFile(t *testing.T, err error, path string, data []byte) {
 	if len(ps) == 0 {
 		t.Fatalf("empty problem list as an error: %q", err)
 	}
-	// YAML breaks lines at \r\n, \r and \n. yaml.v3 puts a position at the
-	// end of the stream on the line after the last one ("---" alone has its
-	// empty document on line 2), so that line counts too.
+	// YAML breaks lines at \r\n, \r and \n. The YAML library puts a position
+	// at the end of the stream on the line after the last one ("---" alone
+	// has its empty document on line 2), so that line counts too.
 	lines := bytes.Count(data, []byte("\n")) + bytes.Count(data, []byte("\r")) - bytes.Count(data, []byte("\r\n")) + 2
 	for _, p := range ps {
 		if p.File != path || p.Line < 0 || p.Line > lines || p.Msg == "" {

@@ -1,7 +1,9 @@
 package plan
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"regexp"
 	"sort"
 	"time"
@@ -10,12 +12,13 @@ import (
 )
 
 // Load reads and validates the plan file at path. The error lists every
-// problem found, each naming the file, line and field.
+// problem found, each in one shape, FILE:LINE: FIELD: message (the line and
+// field left out where none applies, as for a file that cannot be read).
 func Load(path string) (*Plan, error) {
 	var p Plan
 	f, err := yamlfile.Load(path, &p)
 	if err != nil {
-		return nil, fmt.Errorf("plan %w", asProblems(err, path))
+		return nil, asProblems(err, path)
 	}
 	p.File = path
 	if err := p.validate(f); err != nil {
@@ -24,11 +27,17 @@ func Load(path string) (*Plan, error) {
 	return &p, nil
 }
 
+// asProblems is err as Problems: a file that cannot be read is a problem of
+// the file, named once (an *os.PathError repeats the path).
 func asProblems(err error, path string) error {
-	if _, ok := err.(yamlfile.Problems); ok {
-		return err
+	if ps, ok := err.(yamlfile.Problems); ok {
+		return ps
 	}
-	return fmt.Errorf("%s: %w", path, err)
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return yamlfile.Problems{{File: path, Msg: fmt.Sprintf("cannot read the plan: %v", err)}}
 }
 
 var idRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)

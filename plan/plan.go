@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/remindd/remindd/internal/yamlfile"
 )
 
 // Plan is one year's plan, as encoded in a plan file.
@@ -285,7 +287,7 @@ func ParseDate(s string) (Date, error) {
 func (d *Date) UnmarshalYAML(n *yaml.Node) error {
 	v, err := ParseDate(n.Value)
 	if err != nil {
-		return fmt.Errorf("line %d: %w", n.Line, err)
+		return yamlfile.Invalid(n, "%v", err)
 	}
 	*d = v
 	return nil

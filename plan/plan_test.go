@@ -237,9 +237,19 @@ func TestInvalidPlans(t *testing.T) {
 			want: ":LINE: timezone: unknown time zone \"Asia/Jinjiang\"",
 		},
 		{
+			name: "bad date",
+			edit: func(s string) string { return replaceOnce(s, "ends: 2024-04-30", "ends: 2024-04-31") },
+			want: ":LINE: phases[1].ends: date \"2024-04-31\" is not YYYY-MM-DD",
+		},
+		{
+			name: "a list for a number",
+			edit: func(s string) string { return replaceOnce(s, "  - n: 3\n    month: 1\n", "  - n: 3\n    month: [1]\n") },
+			want: ":LINE: tasks[2].month: a list is not a whole number",
+		},
+		{
 			name: "unknown field",
 			edit: func(s string) string { return replaceOnce(s, "  - n: 3\n    month: 1\n", "  - n: 3\n    monthh: 1\n") },
-			want: ":LINE: unknown field \"monthh\"",
+			want: ":LINE: tasks[2].monthh: unknown field (did you mean month?)",
 		},
 		{
 			name: "unknown size class",
@@ -284,4 +294,25 @@ func changedLine(a, b string) int {
 		}
 	}
 	return len(al)
+}
+
+// TestLoadErrorsHaveOneShape: every error of Load is FILE[:LINE][: FIELD]:
+// message, the file named once, whether the file cannot be read, does not
+// decode or does not validate.
+func TestLoadErrorsHaveOneShape(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "no-such-plan.yaml")
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("id: x\nyear: [2024]\ntaks: []\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ path, want string }{
+		{missing, missing + ": cannot read the plan: no such file or directory"},
+		{bad, bad + ":2: year: a list is not a whole number\n" + bad + ":3: taks: unknown field (did you mean tasks?)"},
+	} {
+		_, err := plan.Load(tc.path)
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("error:\n%v\nwant:\n%s", err, tc.want)
+		}
+	}
 }

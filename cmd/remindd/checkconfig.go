@@ -40,11 +40,8 @@ func (a *app) checkConfig(args []string) error {
 		}
 		problems = append(problems, err)
 	}
-	for i := range c.Channels {
-		_, err := notify.New(&c.Channels[i], notify.Options{Log: notify.LoggerFunc(func(string, map[string]any) {})})
-		if err != nil {
-			problems = append(problems, c.Problem(fmt.Sprintf("channels[%d]", i), err, "channels", i))
-		}
+	if _, err := notify.Channels(c, notify.Options{Log: notify.LoggerFunc(func(string, map[string]any) {})}); err != nil {
+		problems = append(problems, err)
 	}
 	if err := c.CheckFolders(); err != nil {
 		problems = append(problems, err)

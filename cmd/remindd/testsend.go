@@ -83,7 +83,7 @@ func testTargets(c *config.Config, p *plan.Plan, section, channel, to string) (s
 		if !ok {
 			return "", nil, usageError{fmt.Sprintf("--channel %q: no such channel in %s", channel, c.File)}
 		}
-		if to == "" && (cc.Type == "email" || cc.Type == "robot") {
+		if k, _ := config.KindOf(cc.Type); to == "" && k.ToEach {
 			return "", nil, usageError{fmt.Sprintf("--channel %s is a %s channel: give --to ADDRESS", channel, cc.Type)}
 		}
 		return to, []config.Contact{{Channel: channel, Address: to}}, nil

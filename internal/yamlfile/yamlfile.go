@@ -1,6 +1,7 @@
 // Package yamlfile decodes YAML files strictly and reports problems in them
 // by file, line and field, so that every validation error can point at the
-// place an operator must edit.
+// place an operator must edit. It decodes with go.yaml.in/yaml/v3, the YAML
+// organisation's continuation of the archived gopkg.in/yaml.v3.
 package yamlfile
 
 import (
@@ -10,10 +11,11 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // File is a decoded YAML document that still knows where each value stood.
@@ -25,8 +27,8 @@ type File struct {
 // Load reads path and decodes it into v, refusing unknown fields. Syntax and
 // type errors are returned as Problems naming the file and line, as is every
 // integer field written as a fraction (1.5), as a float (7.0) or not in plain
-// decimal digits (054, 0x2c, 1_0), which yaml.v3 would silently truncate or
-// read in another base.
+// decimal digits (054, 0x2c, 1_0), which the YAML library would silently
+// truncate or read in another base.
 func Load(path string, v any) (*File, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -51,16 +53,39 @@ func Decode(name string, data []byte, v any) (*File, error) {
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	if err := dec.Decode(v); err != nil {
+	err := dec.Decode(v)
+	var te *yaml.TypeError
+	if err != nil && !errors.As(err, &te) {
 		return nil, f.wrap(err)
 	}
-	if ps := f.wholeNumbers(f.root, reflect.TypeOf(v)); len(ps) > 0 {
-		return nil, ps
+	ps := places(f.root, reflect.TypeOf(v))
+	var problems Problems
+	if te != nil {
+		problems = f.typeErrors(te, ps)
+	}
+	problems = append(problems, f.wholeNumbers(ps)...)
+	if len(problems) > 0 {
+		sort.SliceStable(problems, func(i, j int) bool { return problems[i].Line < problems[j].Line })
+		return nil, problems
 	}
 	return f, nil
 }
 
-var lineRE = regexp.MustCompile(`^line (\d+): (.*)$`)
+// Invalid is the error an UnmarshalYAML method returns for a value it
+// refuses: the problem is reported at n's line and field path, and decoding
+// goes on, so that one pass finds every problem in the file.
+func Invalid(n *yaml.Node, format string, args ...any) error {
+	return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: column %d: %s", n.Line, n.Column, fmt.Sprintf(format, args...))}}
+}
+
+var (
+	lineRE         = regexp.MustCompile(`^line (\d+): (.*)$`)
+	columnRE       = regexp.MustCompile(`^column (\d+): (.*)$`)
+	unknownFieldRE = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+	wrongTypeRE    = regexp.MustCompile("^cannot unmarshal (\\S+)(?: `(.*)`)? into .+$")
+	twiceRE        = regexp.MustCompile(`^mapping key (".*") already defined at line (\d+)$`)
+	alreadySetRE   = regexp.MustCompile(`^field (\S+) already set in type \S+$`)
+)
 
 // secondDocument returns the line where a second YAML document in data
 // begins, or 0 when there is none.
@@ -76,28 +101,16 @@ func secondDocument(data []byte) int {
 	return n.Line
 }
 
-// wrap turns yaml.v3's errors into Problems with file and line.
+// wrap turns an error of the YAML library that is not about a value (a
+// syntax error) into a Problem with file and line.
 func (f *File) wrap(err error) error {
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		var ps Problems
-		for _, e := range te.Errors {
-			p := Problem{File: f.Name, Msg: e}
-			if m := lineRE.FindStringSubmatch(e); m != nil {
-				p.Line, _ = strconv.Atoi(m[1])
-				p.Msg = plain(m[2])
-			}
-			ps = append(ps, p)
-		}
-		return ps
-	}
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	p := Problem{File: f.Name, Msg: msg}
 	if m := lineRE.FindStringSubmatch(msg); m != nil {
 		p.Line, _ = strconv.Atoi(m[1])
 		p.Msg = m[2]
-		// yaml.v3 reports a parser error ("did not find expected …") at the
-		// 0-based line of its context; scanner errors are 1-based.
+		// The YAML library reports a parser error ("did not find expected
+		// …") at the 0-based line of its context; scanner errors are 1-based.
 		if strings.HasPrefix(p.Msg, "did not find expected") {
 			p.Line++
 		}
@@ -105,28 +118,154 @@ func (f *File) wrap(err error) error {
 	return Problems{p}
 }
 
-var (
-	unknownFieldRE = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
-	wrongTypeRE    = regexp.MustCompile("^cannot unmarshal !!(\\w+) (`.*`) into (.+)$")
-)
-
-// plain rewrites yaml.v3's messages, which speak of Go types, for the
-// operator who edits the file.
-func plain(msg string) string {
-	if m := unknownFieldRE.FindStringSubmatch(msg); m != nil {
-		return fmt.Sprintf("unknown field %q (%s)", m[1], msg)
-	}
-	if m := wrongTypeRE.FindStringSubmatch(msg); m != nil {
-		want := map[string]string{
-			"int": "a whole number", "int64": "a whole number", "bool": "true or false",
-			"string": "text", "[]string": "a list", "[]int": "a list of whole numbers",
-		}[m[3]]
-		if want == "" {
-			want = "of another kind"
+// typeErrors turns the YAML library's complaints about values, which name a
+// line and speak of Go types, into problems at a line and field, in the
+// words of the operator who edits the file. A complaint whose value cannot
+// be found among the places keeps the library's words.
+func (f *File) typeErrors(te *yaml.TypeError, ps []place) Problems {
+	var out Problems
+	places := &finder{places: ps}
+	for _, e := range te.Errors {
+		p := Problem{File: f.Name, Msg: e}
+		m := lineRE.FindStringSubmatch(e)
+		if m == nil {
+			out = append(out, p)
+			continue
 		}
-		return fmt.Sprintf("%s is not %s (%s)", m[2], want, msg)
+		line, _ := strconv.Atoi(m[1])
+		p.Line, p.Msg = line, m[2]
+		at := func(match func(place) bool, msg func(place) string) {
+			if pl, ok := places.find(match); ok {
+				p.Field, p.Msg = pl.field, msg(pl)
+			}
+		}
+		keyAt := func(key string) func(place) bool {
+			return func(pl place) bool { return pl.key != nil && pl.key.Line == line && pl.key.Value == key }
+		}
+		switch rest := m[2]; {
+		case columnRE.MatchString(rest):
+			c := columnRE.FindStringSubmatch(rest)
+			col, _ := strconv.Atoi(c[1])
+			p.Msg = c[2]
+			at(func(pl place) bool { return pl.typ != nil && pl.node.Line == line && pl.node.Column == col },
+				func(place) string { return c[2] })
+		case unknownFieldRE.MatchString(rest):
+			key := unknownFieldRE.FindStringSubmatch(rest)[1]
+			at(func(pl place) bool { return pl.typ == nil && keyAt(key)(pl) },
+				func(pl place) string { return unknownField(key, pl.owner) })
+		case wrongTypeRE.MatchString(rest):
+			w := wrongTypeRE.FindStringSubmatch(rest)
+			at(func(pl place) bool {
+				return pl.typ != nil && pl.node.Line == line && pl.node.ShortTag() == w[1] && shownAs(pl.node, w[2]) && refuses(pl.typ, pl.node)
+			}, func(pl place) string { return nodeWords(pl.node) + " is not " + kindOf(pl.typ) })
+		case twiceRE.MatchString(rest):
+			t := twiceRE.FindStringSubmatch(rest)
+			key, _ := strconv.Unquote(t[1])
+			at(keyAt(key), func(place) string { return "given twice (first at line " + t[2] + ")" })
+		case alreadySetRE.MatchString(rest):
+			key := alreadySetRE.FindStringSubmatch(rest)[1]
+			at(keyAt(key), func(place) string { return "given twice" })
+		}
+		out = append(out, p)
 	}
-	return msg
+	return out
+}
+
+// shownAs reports whether shown is how the YAML library quotes n's value in
+// its messages: whole, or its first 7 bytes and "..." when over 10 bytes.
+func shownAs(n *yaml.Node, shown string) bool {
+	if n.Kind != yaml.ScalarNode {
+		return shown == ""
+	}
+	if len(n.Value) > 10 {
+		return shown == n.Value[:7]+"..."
+	}
+	return shown == n.Value
+}
+
+// refuses reports whether a value of type t cannot be decoded from n, so
+// that a complaint about a line is put at the value it is about, not at
+// another value on the same line (a list within a list).
+func refuses(t reflect.Type, n *yaml.Node) bool {
+	k := t.Kind()
+	if k == reflect.Interface {
+		return false
+	}
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return k != reflect.Slice && k != reflect.Array
+	case yaml.MappingNode:
+		return k != reflect.Map && k != reflect.Struct
+	}
+	switch k {
+	case reflect.String:
+		return false
+	case reflect.Bool:
+		return n.ShortTag() != "!!bool"
+	case reflect.Slice, reflect.Array, reflect.Map, reflect.Struct:
+		return true
+	}
+	return n.ShortTag() != "!!int" && n.ShortTag() != "!!float"
+}
+
+// unknownField says that key is not a field of owner, and which is meant
+// when one is close (catchup for catch_up, monthh for month), or else which
+// fields there are.
+func unknownField(key string, owner reflect.Type) string {
+	if owner == nil || owner.Kind() != reflect.Struct {
+		return "unknown field"
+	}
+	known := make([]string, 0)
+	for k := range structFields(owner) {
+		known = append(known, k)
+	}
+	sort.Strings(known)
+	if near := nearest(key, known); near != "" {
+		return fmt.Sprintf("unknown field (did you mean %s?)", near)
+	}
+	return "unknown field (the fields here: " + strings.Join(known, ", ") + ")"
+}
+
+// nearest is the word among words that key most likely misspells: the same
+// but for case, dashes and underscores, or at most two edits away (one for
+// short words); "" when none is.
+func nearest(key string, words []string) string {
+	norm := func(s string) string { return strings.NewReplacer("_", "", "-", "").Replace(strings.ToLower(s)) }
+	best, bestD := "", 3
+	if len([]rune(key)) <= 4 {
+		bestD = 2
+	}
+	for _, w := range words {
+		if norm(w) == norm(key) {
+			return w
+		}
+		if d := editDistance(key, w); d < bestD {
+			best, bestD = w, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in runes.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
 }
 
 // Line returns the line of the value at path, a sequence of mapping keys
