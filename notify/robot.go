@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/remindd/remindd/render"
 )
 
 // Robot kinds.
@@ -64,7 +66,7 @@ var vendorBackoff = map[string]time.Duration{
 // and the masked URL, then what went wrong in remindd's words: the HTTP
 // status, the vendor's code and what it means. A robot's answer body is
 // never kept: a server or proxy may echo the key in it, in any encoding.
-func (p *poster) deliver(ctx context.Context, ep endpoint, m Message) error {
+func (p *poster) deliver(ctx context.Context, ep endpoint, m render.Message) error {
 	where := fmt.Sprintf("channel %s: %s %s", p.channel, ep.kind, maskURL(ep.url))
 	now := p.now()
 	if rates := robotRates[ep.kind]; len(rates) > 0 {
@@ -199,7 +201,7 @@ func newRobot(name, kind, rawURL, secret string, opts Options, timeout time.Dura
 	}, nil
 }
 
-func (c *robotChannel) Send(ctx context.Context, batch []Message) []error {
+func (c *robotChannel) Send(ctx context.Context, batch []render.Message) []error {
 	errs := make([]error, len(batch))
 	for i, m := range batch {
 		if err := ctx.Err(); err != nil {
@@ -224,7 +226,7 @@ func newEnterpriseRobot(name string, opts Options, timeout time.Duration) *enter
 	return &enterpriseRobot{poster: &poster{channel: name, client: opts.HTTPClient, now: opts.Now, timeout: timeout, limiter: newLimiter()}}
 }
 
-func (c *enterpriseRobot) Send(ctx context.Context, batch []Message) []error {
+func (c *enterpriseRobot) Send(ctx context.Context, batch []render.Message) []error {
 	errs := make([]error, len(batch))
 	for i, m := range batch {
 		if err := ctx.Err(); err != nil {

@@ -23,6 +23,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/render"
 )
 
 // Secrets of the robot tests; none may appear in an error.
@@ -213,7 +214,7 @@ func TestRobotPayloads(t *testing.T) {
 		t.Run(tc.kind, func(t *testing.T) {
 			rs := newRobotServer(t, http.StatusOK, tc.answer)
 			ch := robotChannelFor(t, tc.kind, robotURL(rs, tc.kind), secretFor(tc.kind), newClock(robotNow))
-			if err := ch.Send(context.Background(), []Message{m})[0]; err != nil {
+			if err := ch.Send(context.Background(), []render.Message{m})[0]; err != nil {
 				t.Fatal(err)
 			}
 			got := rs.requests()
@@ -243,16 +244,16 @@ func TestRobotPayloads(t *testing.T) {
 func TestRobotMarkdownFitsWeCom(t *testing.T) {
 	rs := newRobotServer(t, http.StatusOK, `{"errcode":0,"errmsg":"ok"}`)
 	ch := robotChannelFor(t, kindWeCom, robotURL(rs, kindWeCom), "", newClock(robotNow))
-	m := Message{Key: "k", Subject: "s", Markdown: strings.Repeat("一行很长的内容\n", 1000)}
-	if err := ch.Send(context.Background(), []Message{m})[0]; err != nil {
+	m := render.Message{Key: "k", Subject: "s", Markdown: strings.Repeat("一行很长的内容\n", 1000)}
+	if err := ch.Send(context.Background(), []render.Message{m})[0]; err != nil {
 		t.Fatal(err)
 	}
 	var p wecomPayload
 	if err := json.Unmarshal(rs.requests()[0].body, &p); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(p.Markdown.Content); n > MarkdownLimit {
-		t.Errorf("content is %d bytes, over %d", n, MarkdownLimit)
+	if n := len(p.Markdown.Content); n > render.MarkdownLimit {
+		t.Errorf("content is %d bytes, over %d", n, render.MarkdownLimit)
 	}
 }
 
@@ -293,7 +294,7 @@ func TestRobotAnswers(t *testing.T) {
 				rs.headers = map[string]string{"Retry-After": tc.retryAfter}
 			}
 			ch := robotChannelFor(t, tc.kind, robotURL(rs, tc.kind), secretFor(tc.kind), newClock(robotNow))
-			err := ch.Send(context.Background(), []Message{rendered(t, "lead")})[0]
+			err := ch.Send(context.Background(), []render.Message{rendered(t, "lead")})[0]
 			if tc.mention == "" {
 				if err != nil {
 					t.Fatalf("err = %v, want nil", err)
@@ -332,7 +333,7 @@ func TestRobotTransportErrorsHideTheURL(t *testing.T) {
 			u := robotURL(rs, kind)
 			rs.Close() // connections are now refused
 			ch := robotChannelFor(t, kind, u, secretFor(kind), newClock(robotNow))
-			err := ch.Send(context.Background(), []Message{rendered(t, "lead")})[0]
+			err := ch.Send(context.Background(), []render.Message{rendered(t, "lead")})[0]
 			if err == nil || !Temporary(err) {
 				t.Fatalf("err = %v, want a temporary one", err)
 			}
@@ -350,7 +351,7 @@ func TestRobotContextCancelled(t *testing.T) {
 	ch := robotChannelFor(t, kindWeCom, robotURL(rs, kindWeCom), "", newClock(robotNow))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	errs := ch.Send(ctx, []Message{rendered(t, "lead"), rendered(t, "lead")})
+	errs := ch.Send(ctx, []render.Message{rendered(t, "lead"), rendered(t, "lead")})
 	for i, err := range errs {
 		if !Temporary(err) {
 			t.Errorf("message %d: %v, want temporary", i, err)
@@ -377,7 +378,7 @@ func TestRobotRateLimit(t *testing.T) {
 			clock := newClock(robotNow)
 			ch := robotChannelFor(t, tc.kind, robotURL(rs, tc.kind), secretFor(tc.kind), clock)
 			m := rendered(t, "lead-enterprise")
-			batch := make([]Message, tc.n+1)
+			batch := make([]render.Message, tc.n+1)
 			for i := range batch {
 				batch[i] = m
 			}
@@ -397,13 +398,13 @@ func TestRobotRateLimit(t *testing.T) {
 			}
 
 			clock.Advance(tc.per / 2)
-			err := ch.Send(context.Background(), []Message{m})[0]
+			err := ch.Send(context.Background(), []render.Message{m})[0]
 			if !Temporary(err) || RetryAfter(err) != tc.per/2 {
 				t.Errorf("halfway: %v (retry after %s), want retry after %s", err, RetryAfter(err), tc.per/2)
 			}
 
 			clock.Advance(tc.per / 2)
-			if err := ch.Send(context.Background(), []Message{m})[0]; err != nil {
+			if err := ch.Send(context.Background(), []render.Message{m})[0]; err != nil {
 				t.Errorf("after the window: %v", err)
 			}
 			if got := len(rs.requests()); got != tc.n+1 {
@@ -419,13 +420,13 @@ func TestFeishuMinuteLimit(t *testing.T) {
 	ch := robotChannelFor(t, kindFeishu, robotURL(rs, kindFeishu), "", clock)
 	m := rendered(t, "lead-enterprise")
 	for i := range 100 {
-		if err := ch.Send(context.Background(), []Message{m})[0]; err != nil {
+		if err := ch.Send(context.Background(), []render.Message{m})[0]; err != nil {
 			t.Fatalf("message %d: %v", i+1, err)
 		}
 		clock.Advance(300 * time.Millisecond) // 3.3 a second: under 5/s
 	}
 	// 100 sent within 30 s: the 101st waits until the first leaves the minute.
-	err := ch.Send(context.Background(), []Message{m})[0]
+	err := ch.Send(context.Background(), []render.Message{m})[0]
 	if want := 30 * time.Second; !Temporary(err) || RetryAfter(err) != want {
 		t.Fatalf("101st: %v (retry after %s), want retry after %s", err, RetryAfter(err), want)
 	}
@@ -467,7 +468,7 @@ func TestEnterpriseRobotChoosesVendorByHost(t *testing.T) {
 			}
 			msg := m
 			msg.To = tc.to
-			if err := ch.Send(context.Background(), []Message{msg})[0]; err != nil {
+			if err := ch.Send(context.Background(), []render.Message{msg})[0]; err != nil {
 				t.Fatal(err)
 			}
 			c := rs.requests()[0]
@@ -500,7 +501,7 @@ func TestEnterpriseRobotRefusesBadAddresses(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, to := range []string{"", "safety@example.com", "ftp://files.example.com/" + wecomKey, "https:///" + wecomKey} {
-		err := ch.Send(context.Background(), []Message{{Key: "lead:enterprise:x", To: to}})[0]
+		err := ch.Send(context.Background(), []render.Message{{Key: "lead:enterprise:x", To: to}})[0]
 		if err == nil || Temporary(err) {
 			t.Errorf("to %q: %v, want a permanent error", to, err)
 			continue

@@ -11,11 +11,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/remindd/remindd/render"
 )
 
 // request builds the HTTP request for one message to one endpoint, in the
 // vendor's documented format, signed when the endpoint has a secret.
-func request(ep endpoint, m Message, now time.Time) (*url.URL, []byte, http.Header, error) {
+func request(ep endpoint, m render.Message, now time.Time) (*url.URL, []byte, http.Header, error) {
 	header := http.Header{"Content-Type": {"application/json; charset=utf-8"}}
 	target := ep.url
 	var payload any
@@ -53,12 +55,12 @@ func request(ep endpoint, m Message, now time.Time) (*url.URL, []byte, http.Head
 
 // robotMarkdown is the message's markdown within WeCom's limit, or its
 // subject when it has none.
-func robotMarkdown(m Message) string {
+func robotMarkdown(m render.Message) string {
 	md := m.Markdown
 	if strings.TrimSpace(md) == "" {
-		md = "**" + markdownText(m.Subject) + "**"
+		md = "**" + render.MarkdownText(m.Subject) + "**"
 	}
-	return FitMarkdown(md, MarkdownLimit)
+	return render.FitMarkdown(md, render.MarkdownLimit)
 }
 
 type wecomPayload struct {
@@ -69,7 +71,7 @@ type wecomPayload struct {
 }
 
 // wecomMessage is a WeCom group robot markdown message.
-func wecomMessage(m Message) wecomPayload {
+func wecomMessage(m render.Message) wecomPayload {
 	var p wecomPayload
 	p.MsgType = "markdown"
 	p.Markdown.Content = robotMarkdown(m)
@@ -86,7 +88,7 @@ type dingtalkPayload struct {
 
 // dingtalkMessage is a DingTalk custom robot markdown message; the title is
 // what the notification preview shows.
-func dingtalkMessage(m Message) dingtalkPayload {
+func dingtalkMessage(m render.Message) dingtalkPayload {
 	var p dingtalkPayload
 	p.MsgType = "markdown"
 	p.Markdown.Title = oneLine(m.Subject)
@@ -159,9 +161,9 @@ type feishuElement struct {
 // feishuMessage is a Feishu custom robot card; the markdown's bold first
 // line repeats the subject, which the header already shows, so it is
 // dropped.
-func feishuMessage(m Message) feishuPayload {
+func feishuMessage(m render.Message) feishuPayload {
 	md := robotMarkdown(m)
-	if first, rest, ok := strings.Cut(md, "\n"); ok && first == "**"+markdownText(m.Subject)+"**" {
+	if first, rest, ok := strings.Cut(md, "\n"); ok && first == "**"+render.MarkdownText(m.Subject)+"**" {
 		md = rest
 	}
 	return feishuPayload{

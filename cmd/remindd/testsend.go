@@ -11,6 +11,7 @@ import (
 	"github.com/remindd/remindd/config"
 	"github.com/remindd/remindd/notify"
 	"github.com/remindd/remindd/plan"
+	"github.com/remindd/remindd/render"
 )
 
 // testSend sends one test message now, through the real channels, to the
@@ -55,7 +56,7 @@ func (a *app) testSend(args []string) error {
 		}
 		if err == nil {
 			m := testMessage(p, who, ct, now)
-			err = ch.Send(context.Background(), []notify.Message{m})[0]
+			err = ch.Send(context.Background(), []render.Message{m})[0]
 			notify.CloseIdle(ch)
 		}
 		target := ct.Channel
@@ -112,7 +113,7 @@ func testTargets(c *config.Config, p *plan.Plan, section, channel, to string) (s
 
 // testMessage is the test message, in Chinese, in every part a channel may
 // send. Its key is unique per send, so that its Message-ID is too.
-func testMessage(p *plan.Plan, who string, ct config.Contact, now time.Time) notify.Message {
+func testMessage(p *plan.Plan, who string, ct config.Contact, now time.Time) render.Message {
 	loc, err := time.LoadLocation(p.Timezone)
 	if err != nil {
 		loc = time.Local
@@ -134,7 +135,7 @@ func testMessage(p *plan.Plan, who string, ct config.Contact, now time.Time) not
 		h.WriteString("<p>" + html.EscapeString(l) + "</p>\n")
 	}
 	h.WriteString("</body></html>\n")
-	return notify.Message{
+	return render.Message{
 		Key:      fmt.Sprintf("test:%s:%d", ct.Channel, now.UnixNano()),
 		To:       ct.Address,
 		Name:     who,

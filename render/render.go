@@ -1,4 +1,4 @@
-package notify
+package render
 
 import (
 	"bytes"
@@ -22,26 +22,6 @@ import (
 	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/plan"
 )
-
-// Message is a notification rendered for delivery.
-type Message struct {
-	Key      string  `json:"key"`      // the dedup key
-	To       string  `json:"to"`       // e-mail address, or an enterprise's robot webhook URL, or ""
-	Name     string  `json:"name"`     // recipient's name, on one line
-	Subject  string  `json:"subject"`  // one line, never CR or LF
-	Text     string  `json:"text"`     // plain text
-	HTML     string  `json:"html"`     // the same as an HTML document
-	Markdown string  `json:"markdown"` // for chat robots, at most MarkdownLimit bytes
-	Events   []Event `json:"events,omitempty"`
-}
-
-// Event is one all-day deadline, written into the e-mail's .ics attachment.
-type Event struct {
-	UID         string    `json:"uid"`
-	Date        plan.Date `json:"date"`
-	Summary     string    `json:"summary"`
-	Description string    `json:"description"`
-}
 
 // MarkdownLimit is the most bytes a robot message's markdown may have: WeCom
 // refuses longer markdown content.
@@ -200,27 +180,27 @@ func (r *Renderer) Render(n remindd.Notification) (Message, error) {
 	if _, ok := r.sets[rule+".subject"]; !ok {
 		return Message{}, fmt.Errorf("render %s: unknown rule %q", n.Key, n.Rule)
 	}
-	m := Message{Key: n.Key, To: n.Address, Name: oneLine(n.Name)}
+	m := Message{Key: n.Key, To: n.Address, Name: OneLine(n.Name)}
 
-	subject, err := r.execute(rule, "subject", r.view(n, oneLine))
+	subject, err := r.execute(rule, "subject", r.view(n, OneLine))
 	if err != nil {
 		return Message{}, fmt.Errorf("render %s: %w", n.Key, err)
 	}
-	m.Subject = oneLine(subject)
+	m.Subject = OneLine(subject)
 
-	text := r.view(n, oneLine)
+	text := r.view(n, OneLine)
 	text.Subject = m.Subject
 	if m.Text, err = r.execute(rule, "text", text); err != nil {
 		return Message{}, fmt.Errorf("render %s: %w", n.Key, err)
 	}
 	m.Text = tidy(m.Text) + "\n"
-	html := r.view(n, oneLine) // html/template escapes
+	html := r.view(n, OneLine) // html/template escapes
 	html.Subject = m.Subject
 	if m.HTML, err = r.execute(rule, "html", html); err != nil {
 		return Message{}, fmt.Errorf("render %s: %w", n.Key, err)
 	}
-	md := r.view(n, markdownText)
-	md.Subject = markdownText(m.Subject)
+	md := r.view(n, MarkdownText)
+	md.Subject = MarkdownText(m.Subject)
 	if m.Markdown, err = r.execute(rule, "markdown", md); err != nil {
 		return Message{}, fmt.Errorf("render %s: %w", n.Key, err)
 	}
@@ -290,9 +270,9 @@ func truncateBytes(s string, n int) string {
 	return s[:n]
 }
 
-// oneLine makes untrusted text safe for a header or a line of text: valid
+// OneLine makes untrusted text safe for a header or a line of text: valid
 // UTF-8, control characters and line separators turned into spaces, trimmed.
-func oneLine(s string) string {
+func OneLine(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == '\u0085' {
@@ -303,11 +283,11 @@ func oneLine(s string) string {
 	return strings.TrimSpace(s)
 }
 
-// markdownText makes text inert in robot markdown: on one line, with the
+// MarkdownText makes text inert in robot markdown: on one line, with the
 // characters markdown (and the HTML the robots accept) reacts to replaced by
 // their full-width forms, which read naturally in Chinese text.
-func markdownText(s string) string {
-	return markdownReplacer.Replace(oneLine(s))
+func MarkdownText(s string) string {
+	return markdownReplacer.Replace(OneLine(s))
 }
 
 var markdownReplacer = strings.NewReplacer(
@@ -709,7 +689,7 @@ func (r *Renderer) events(n remindd.Notification) []Event {
 	for _, it := range n.Items(r.plan) {
 		d := find(it.Due)
 		d.tasks = append(d.tasks, it.Task)
-		d.lines = append(d.lines, fmt.Sprintf("任务%d：%s", it.Task, oneLine(it.Text)))
+		d.lines = append(d.lines, fmt.Sprintf("任务%d：%s", it.Task, OneLine(it.Text)))
 	}
 	for _, m := range n.Milestones {
 		d := find(m.Due)
