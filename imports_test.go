@@ -61,8 +61,9 @@ func chain(g map[string][]string, pkg, dep string) []string {
 // TestImportGraph keeps the layout's promises: the vocabulary at the root
 // imports no stage; storage and the enterprise list do not import the rule
 // engine, nor, through it, the config, the cron parser and the holiday
-// tables; channels do not import the rule engine; the rule engine does not
-// import channels, storage or the daemon.
+// tables; channels do not import the rule engine; rendering does not import
+// channels; the rule engine does not import channels, rendering, storage or
+// the daemon.
 func TestImportGraph(t *testing.T) {
 	var (
 		rules    = module + "/schedule"
@@ -72,6 +73,7 @@ func TestImportGraph(t *testing.T) {
 		holidays = "github.com/6tail/lunar-go/HolidayUtil"
 		store    = module + "/store"
 		notify   = module + "/notify"
+		render   = module + "/render"
 		roster   = module + "/roster"
 		daemon   = module + "/daemon"
 		ruleDeps = []string{rules, config, workday, cron, holidays}
@@ -80,11 +82,12 @@ func TestImportGraph(t *testing.T) {
 		pkg   string
 		never []string
 	}{
-		{module, append(ruleDeps, store, notify, roster, daemon)},
+		{module, append(ruleDeps, store, notify, render, roster, daemon)},
 		{store, ruleDeps},
 		{roster, ruleDeps},
 		{notify, []string{rules, store, daemon}},
-		{rules, []string{store, notify, roster, daemon}},
+		{render, []string{notify, rules, config, store, daemon}},
+		{rules, []string{store, notify, render, roster, daemon}},
 	} {
 		g := imports(t, tc.pkg)
 		for _, dep := range tc.never {

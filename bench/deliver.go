@@ -21,6 +21,7 @@ import (
 	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/daemon"
 	"github.com/remindd/remindd/notify"
+	"github.com/remindd/remindd/render"
 	"github.com/remindd/remindd/schedule"
 	"github.com/remindd/remindd/store"
 )
@@ -141,7 +142,7 @@ func (b *bench) benchDeliver(ctx context.Context, sk *sink) (*deliverResult, err
 	if len(mails) == 0 {
 		return nil, fmt.Errorf("the sweep decided no e-mails")
 	}
-	r, err := notify.NewRenderer(p, c.TemplatesPath())
+	r, err := render.NewRenderer(p, c.TemplatesPath())
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +157,7 @@ func (b *bench) benchDeliver(ctx context.Context, sk *sink) (*deliverResult, err
 		if err != nil {
 			return nil, err
 		}
-		body, err := notify.Encode(m, "email")
+		body, err := render.Encode(m, "email")
 		if err != nil {
 			return nil, err
 		}
@@ -353,7 +354,7 @@ func (b *bench) benchDeliver(ctx context.Context, sk *sink) (*deliverResult, err
 	}
 	t0 = time.Now()
 	for _, body := range bodies {
-		if _, err := notify.Decode(body); err != nil {
+		if _, err := render.Decode(body); err != nil {
 			return nil, err
 		}
 	}
@@ -402,14 +403,14 @@ func cpuProfile(path string, fn func() error) error {
 
 // storedMessages reads the outbox's messages as the deliverer would hand
 // them to its channel: the stored body with the row's address.
-func storedMessages(ctx context.Context, s *store.Store) ([]notify.Message, []int64, error) {
+func storedMessages(ctx context.Context, s *store.Store) ([]render.Message, []int64, error) {
 	rows, err := s.DB().QueryContext(ctx, `SELECT id, address, body FROM notifications ORDER BY id`)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer rows.Close()
 	var (
-		out []notify.Message
+		out []render.Message
 		ids []int64
 	)
 	for rows.Next() {
@@ -420,7 +421,7 @@ func storedMessages(ctx context.Context, s *store.Store) ([]notify.Message, []in
 		if err := rows.Scan(&id, &addr, &body); err != nil {
 			return nil, nil, err
 		}
-		m, err := notify.Decode(body)
+		m, err := render.Decode(body)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -434,7 +435,7 @@ func storedMessages(ctx context.Context, s *store.Store) ([]notify.Message, []in
 // buildMail builds the e-mail the channel builds for m, with go-mail
 // directly: UTF-8 subject and sender name, a stable Message-ID, text with an
 // HTML alternative and the .ics attachment.
-func buildMail(m notify.Message, from, fromName string, now time.Time) (*mail.Msg, error) {
+func buildMail(m render.Message, from, fromName string, now time.Time) (*mail.Msg, error) {
 	msg := mail.NewMsg(mail.WithEncoding(mail.EncodingB64))
 	if err := msg.FromFormat(fromName, from); err != nil {
 		return nil, err
@@ -453,8 +454,8 @@ func buildMail(m notify.Message, from, fromName string, now time.Time) (*mail.Ms
 		msg.AddAlternativeString(mail.TypeTextHTML, m.HTML)
 	}
 	if len(m.Events) > 0 {
-		if err := msg.AttachReader(notify.ICS, bytes.NewReader(notify.Calendar(m.Events, now)),
-			mail.WithFileContentType(mail.ContentType(notify.ICSContentType))); err != nil {
+		if err := msg.AttachReader(render.ICS, bytes.NewReader(render.Calendar(m.Events, now)),
+			mail.WithFileContentType(mail.ContentType(render.ICSContentType))); err != nil {
 			return nil, err
 		}
 	}

@@ -372,7 +372,7 @@ func (r *report) markdown(b *bench) string {
 				rules = append(rules, fmt.Sprintf("%s %d", rule, d.byRule[rule]))
 			}
 		}
-		w("The outbox (a fresh database) holds %d pending e-mails rendered by `notify.Renderer` from what the 2 June sweep decides for a generated population (%s), %.1f KB each on the wire (text, HTML and .ics, base64). "+
+		w("The outbox (a fresh database) holds %d pending e-mails rendered by `render.Renderer` from what the 2 June sweep decides for a generated population (%s), %.1f KB each on the wire (text, HTML and .ics, base64). "+
 			"They go to an SMTP sink on loopback in this process (`github.com/emersion/go-smtp`, reading each message to the end), without TLS. "+
 			"**Outbox**: `daemon.Deliver` drains them as the daemon does (claims of `delivery.batch` = 100 with `FOR UPDATE SKIP LOCKED`, the next one taken and the last batch marked sent, in one UPDATE, while a batch is sent; one SMTP connection for the whole drain). "+
 			"**Bare**: one go-mail client, `DialWithContext` once, then for each message build it with go-mail (same headers, parts and attachment) and `Send`, then `Close`. %d timed runs each, interleaved, after one warm-up each.\n\n",

@@ -18,6 +18,7 @@ import (
 	"github.com/remindd/remindd/config"
 	"github.com/remindd/remindd/notify"
 	"github.com/remindd/remindd/plan"
+	"github.com/remindd/remindd/render"
 	"github.com/remindd/remindd/schedule"
 	"github.com/remindd/remindd/store"
 )
@@ -78,7 +79,7 @@ type setup struct {
 	config   *config.Config
 	plan     *plan.Plan
 	engine   *schedule.Engine
-	renderer *notify.Renderer
+	renderer *render.Renderer
 	channels map[string]notify.Channel
 }
 
@@ -112,7 +113,7 @@ func New(o Options) (*Daemon, error) {
 }
 
 func (d *Daemon) build(c *config.Config, p *plan.Plan) (*setup, error) {
-	r, err := notify.NewRenderer(p, c.TemplatesPath())
+	r, err := render.NewRenderer(p, c.TemplatesPath())
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +207,7 @@ func (d *Daemon) Decide(ctx context.Context, at time.Time) (TickResult, error) {
 				yield(store.Message{}, fmt.Errorf("render %s: %w", n.Key, err))
 				return
 			}
-			body, err := notify.Encode(m, s.kind(n.Channel))
+			body, err := render.Encode(m, s.kind(n.Channel))
 			if err != nil {
 				yield(store.Message{}, err)
 				return

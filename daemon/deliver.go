@@ -11,6 +11,7 @@ import (
 
 	"github.com/remindd/remindd/config"
 	"github.com/remindd/remindd/notify"
+	"github.com/remindd/remindd/render"
 	"github.com/remindd/remindd/store"
 )
 
@@ -113,7 +114,7 @@ func (d *Daemon) Deliver(stop, send context.Context, now time.Time) (Delivery, e
 // claim is a claimed batch, its stored bodies decoded.
 type claim struct {
 	rows []store.OutboxRow
-	msgs []notify.Message
+	msgs []render.Message
 	errs []error // a body that cannot be decoded is not sent
 }
 
@@ -138,9 +139,9 @@ type debts struct {
 }
 
 func decode(rows []store.OutboxRow) claim {
-	c := claim{rows: rows, msgs: make([]notify.Message, len(rows)), errs: make([]error, len(rows))}
+	c := claim{rows: rows, msgs: make([]render.Message, len(rows)), errs: make([]error, len(rows))}
 	for i, r := range rows {
-		c.msgs[i], c.errs[i] = notify.Decode(r.Body)
+		c.msgs[i], c.errs[i] = render.Decode(r.Body)
 		c.msgs[i].To = r.Address
 	}
 	return c
@@ -208,7 +209,7 @@ func (d *Daemon) sendClaim(ctx context.Context, s *setup, c claim, now time.Time
 			}
 			continue
 		}
-		batch := make([]notify.Message, len(index))
+		batch := make([]render.Message, len(index))
 		for j, i := range index {
 			batch[j] = c.msgs[i]
 		}

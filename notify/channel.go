@@ -1,10 +1,10 @@
-// Package notify renders notifications into Chinese messages and delivers
-// them through channels: e-mail, WeCom, DingTalk and Feishu robots, a JSON
-// webhook, a folder of files, or the log.
+// Package notify delivers rendered messages (render.Message) through
+// channels: e-mail, WeCom, DingTalk and Feishu robots, a JSON webhook, a
+// folder of files, or the log. Each robot vendor has its own file (its
+// payload, signing, rate limit and answer codes): wecom.go, dingtalk.go,
+// feishu.go, webhook.go.
 //
-// Rendering is pure: a Renderer turns a remindd.Notification into a Message
-// with a subject, plain text, HTML, robot markdown and calendar events. A
-// Channel delivers a batch of messages and answers, for each, nil or an
+// A Channel delivers a batch of messages and answers, for each, nil or an
 // *Error that says whether trying again later may help. Channels never sleep
 // to wait out a rate limit: they answer a temporary error with RetryAfter.
 package notify
@@ -22,13 +22,14 @@ import (
 	"unicode/utf8"
 
 	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/render"
 )
 
 // Channel is one way of delivering messages.
 type Channel interface {
 	// Send delivers a batch; the result has one error (nil = delivered) per
 	// message, in order. Every non-nil error is an *Error.
-	Send(ctx context.Context, batch []Message) []error
+	Send(ctx context.Context, batch []render.Message) []error
 }
 
 // CloseIdle closes what ch keeps open between batches (an e-mail channel's
@@ -212,6 +213,10 @@ func clip(s string, n int) string {
 	r := []rune(s)
 	return string(r[:n]) + "…"
 }
+
+// oneLine makes text from the outbox safe for a header or a log field, as
+// the renderer does for what it writes.
+func oneLine(s string) string { return render.OneLine(s) }
 
 // batchErrors answers every message of a batch with err.
 func batchErrors(n int, err error) []error {

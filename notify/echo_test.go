@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/remindd/remindd/internal/smtptest"
+	"github.com/remindd/remindd/render"
 )
 
 // echo is every form of secret forms knows, in one text, as a careless
@@ -62,7 +63,7 @@ func TestRobotEchoesNeverReachErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			rs := newRobotServer(t, tc.status, tc.answer)
 			ch := robotChannelFor(t, tc.kind, robotURL(rs, tc.kind), secretFor(tc.kind), newClock(robotNow))
-			err := ch.Send(context.Background(), []Message{rendered(t, "lead")})[0]
+			err := ch.Send(context.Background(), []render.Message{rendered(t, "lead")})[0]
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -115,7 +116,7 @@ func TestRobotTransportErrorsEchoingTheKey(t *testing.T) {
 		t.Run(key, func(t *testing.T) {
 			base := malformedServer(t, "key="+key+" "+url.QueryEscape(key))
 			ch := robotChannelFor(t, kindWeCom, base+"/cgi-bin/webhook/send?key="+url.QueryEscape(key), "", newClock(robotNow))
-			err := ch.Send(context.Background(), []Message{rendered(t, "lead")})[0]
+			err := ch.Send(context.Background(), []render.Message{rendered(t, "lead")})[0]
 			if err == nil || !Temporary(err) {
 				t.Fatalf("err = %v, want a temporary one", err)
 			}
@@ -154,7 +155,7 @@ func TestSMTPEchoesNeverReachErrors(t *testing.T) {
 				tc.setup(s, tc.password)
 			}
 			ch := emailChannelFor(t, s, "starttls", tc.password, s.ClientTLS())
-			err := ch.Send(context.Background(), []Message{rendered(t, "lead")})[0]
+			err := ch.Send(context.Background(), []render.Message{rendered(t, "lead")})[0]
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -175,7 +176,7 @@ func TestSMTPImplicitTLSEchoes(t *testing.T) {
 	const wrong = "An0ther/Wr0ng+pw"
 	s := smtptest.Start(t, smtptest.WithImplicitTLS(), smtptest.WithAuth(smtpUser, smtpPassword), smtptest.WithEchoingAuth())
 	ch := emailChannelFor(t, s, "implicit", wrong, s.ClientTLS())
-	err := ch.Send(context.Background(), []Message{rendered(t, "lead")})[0]
+	err := ch.Send(context.Background(), []render.Message{rendered(t, "lead")})[0]
 	if err == nil || !strings.HasPrefix(err.Error(), "[smtp-auth] ") {
 		t.Fatalf("err = %v, want [smtp-auth]", err)
 	}

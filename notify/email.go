@@ -20,6 +20,7 @@ import (
 	"github.com/wneessen/go-mail"
 
 	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/render"
 )
 
 // emailChannel sends messages over SMTP with go-mail: STARTTLS or implicit
@@ -106,7 +107,7 @@ func (e *emailChannel) client() (*smtpConn, error) {
 // dropped it between messages. Cancelling ctx ends it at once, whatever
 // the server does: the connection is closed under go-mail, and the message
 // being sent and those after it are not sent (ClassInterrupted).
-func (e *emailChannel) Send(ctx context.Context, batch []Message) []error {
+func (e *emailChannel) Send(ctx context.Context, batch []render.Message) []error {
 	errs := make([]error, len(batch))
 	msgs := make([]*mail.Msg, len(batch))
 	pending := 0
@@ -247,7 +248,7 @@ func fill(errs []error, err error) []error {
 // message builds the e-mail for m: UTF-8 subject and sender name, a stable
 // Message-ID from the dedup key, text with an HTML alternative, and an .ics
 // attachment when m has deadlines.
-func (e *emailChannel) message(m Message, now time.Time) (*mail.Msg, error) {
+func (e *emailChannel) message(m render.Message, now time.Time) (*mail.Msg, error) {
 	// Base64 carries Chinese text in a third of quoted-printable's size.
 	msg := mail.NewMsg(mail.WithEncoding(mail.EncodingB64))
 	if err := msg.FromFormat(oneLine(e.fromName), e.from); err != nil {
@@ -267,8 +268,8 @@ func (e *emailChannel) message(m Message, now time.Time) (*mail.Msg, error) {
 		msg.AddAlternativeString(mail.TypeTextHTML, m.HTML)
 	}
 	if len(m.Events) > 0 {
-		err := msg.AttachReader(ICS, bytes.NewReader(Calendar(m.Events, now)),
-			mail.WithFileContentType(mail.ContentType(ICSContentType)))
+		err := msg.AttachReader(render.ICS, bytes.NewReader(render.Calendar(m.Events, now)),
+			mail.WithFileContentType(mail.ContentType(render.ICSContentType)))
 		if err != nil {
 			return nil, permanent(ClassMessage, fmt.Errorf("channel %s: message %s: attach calendar: %w", e.name, oneLine(m.Key), err))
 		}
@@ -336,7 +337,7 @@ func (e *emailChannel) dialError(err error) error {
 
 // sendError classifies the failure of one message: 4xx temporary, 5xx and
 // a refused address permanent, a dropped connection temporary.
-func (e *emailChannel) sendError(err error, m Message) error {
+func (e *emailChannel) sendError(err error, m render.Message) error {
 	temp, class := true, ClassSMTPConnect
 	var se *mail.SendError
 	step := "send"

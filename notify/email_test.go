@@ -18,7 +18,9 @@ import (
 	"time"
 
 	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/internal/rendertest"
 	"github.com/remindd/remindd/internal/smtptest"
+	"github.com/remindd/remindd/render"
 )
 
 const (
@@ -48,17 +50,6 @@ func emailChannelFor(t *testing.T, s *smtptest.Server, mode, password string, cl
 		t.Fatal(err)
 	}
 	return ch
-}
-
-// rendered renders the named golden case.
-func rendered(t *testing.T, name string) Message {
-	t.Helper()
-	rc := findCase(t, name)
-	m, err := newRenderer(t).Render(notification(t, rc.at, rc.key, rc.rules...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
 }
 
 // received is an e-mail taken apart.
@@ -140,7 +131,7 @@ func TestEmailSTARTTLSWithAuth(t *testing.T) {
 	ch := emailChannelFor(t, s, "starttls", smtpPassword, s.ClientTLS())
 	m := rendered(t, "lead")
 	m.To = "industry-mgmt@example.gov.cn"
-	errs := ch.Send(context.Background(), []Message{m})
+	errs := ch.Send(context.Background(), []render.Message{m})
 	if errs[0] != nil {
 		t.Fatal(errs[0])
 	}
@@ -179,10 +170,10 @@ func TestEmailSTARTTLSWithAuth(t *testing.T) {
 	checkCalendar(t, r, m)
 }
 
-func checkCalendar(t *testing.T, r received, m Message) {
+func checkCalendar(t *testing.T, r received, m render.Message) {
 	t.Helper()
-	if r.calName != ICS {
-		t.Errorf("calendar file name %q, want %q", r.calName, ICS)
+	if r.calName != render.ICS {
+		t.Errorf("calendar file name %q, want %q", r.calName, render.ICS)
 	}
 	mt, params, err := mime.ParseMediaType(r.calType)
 	if err != nil || mt != "text/calendar" || params["method"] != "PUBLISH" || !strings.EqualFold(params["charset"], "utf-8") {
@@ -214,8 +205,8 @@ func checkCalendar(t *testing.T, r received, m Message) {
 			t.Errorf("calendar lacks UID %s", e.UID)
 		}
 	}
-	if !strings.Contains(unfolded, "SUMMARY:"+escapeText(m.Events[0].Summary)) {
-		t.Errorf("calendar lacks the summary %q", m.Events[0].Summary)
+	if want := string(render.Calendar(m.Events, sendNow())); ics != want {
+		t.Errorf("the attached calendar is not the message's events as of the send:\n%s\nwant\n%s", ics, want)
 	}
 }
 
@@ -223,7 +214,7 @@ func TestEmailBatchUsesOneConnection(t *testing.T) {
 	s := smtptest.Start(t, smtptest.WithSTARTTLS(), smtptest.WithAuth(smtpUser, smtpPassword))
 	ch := emailChannelFor(t, s, "starttls", smtpPassword, s.ClientTLS())
 	base := rendered(t, "lead-enterprise")
-	var batch []Message
+	var batch []render.Message
 	for i := range 5 {
 		m := base
 		m.Key = base.Key + ":" + strconv.Itoa(i)
@@ -262,7 +253,7 @@ func TestEmailKeepsItsConnectionUntilCloseIdle(t *testing.T) {
 		m := base
 		m.Key = base.Key + ":" + strconv.Itoa(n)
 		n++
-		if err := ch.Send(context.Background(), []Message{m})[0]; err != nil {
+		if err := ch.Send(context.Background(), []render.Message{m})[0]; err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -292,7 +283,7 @@ func TestEmailRedialsADroppedConnection(t *testing.T) {
 	m := rendered(t, "lead-enterprise")
 	second := m
 	second.Key += ":2"
-	for i, err := range ch.Send(context.Background(), []Message{m, second}) {
+	for i, err := range ch.Send(context.Background(), []render.Message{m, second}) {
 		if err != nil {
 			t.Errorf("message %d: %v", i, err)
 		}
@@ -309,7 +300,7 @@ func TestEmailImplicitTLS(t *testing.T) {
 	s := smtptest.Start(t, smtptest.WithImplicitTLS(), smtptest.WithAuth(smtpUser, smtpPassword))
 	ch := emailChannelFor(t, s, "implicit", smtpPassword, s.ClientTLS())
 	m := rendered(t, "quarterly")
-	if err := ch.Send(context.Background(), []Message{m})[0]; err != nil {
+	if err := ch.Send(context.Background(), []render.Message{m})[0]; err != nil {
 		t.Fatal(err)
 	}
 	got := s.Messages()
@@ -328,12 +319,12 @@ func TestEmailImplicitTLS(t *testing.T) {
 func TestEmailPlainAuthOnlyWhenSaidSo(t *testing.T) {
 	s := smtptest.Start(t, smtptest.WithAuth(smtpUser, smtpPassword))
 	ch := emailChannelFor(t, s, "none", smtpPassword, nil)
-	if err := ch.Send(context.Background(), []Message{rendered(t, "lead")})[0]; err != nil {
+	if err := ch.Send(context.Background(), []render.Message{rendered(t, "lead")})[0]; err != nil {
 		t.Fatalf("tls none with AUTH: %v", err)
 	}
 	// The same server with STARTTLS required: refused, naming STARTTLS.
 	ch = emailChannelFor(t, s, "starttls", smtpPassword, nil)
-	err := ch.Send(context.Background(), []Message{rendered(t, "lead")})[0]
+	err := ch.Send(context.Background(), []render.Message{rendered(t, "lead")})[0]
 	if err == nil || !strings.Contains(err.Error(), "STARTTLS") || Temporary(err) {
 		t.Errorf("err = %v, want a permanent one naming STARTTLS", err)
 	}
@@ -396,7 +387,7 @@ func TestEmailErrors(t *testing.T) {
 			if tc.to != "" {
 				m.To = tc.to
 			}
-			err := ch.Send(context.Background(), []Message{m})[0]
+			err := ch.Send(context.Background(), []render.Message{m})[0]
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -426,7 +417,7 @@ func TestEmailBatchFailuresStayWithTheirMessage(t *testing.T) {
 	ch := emailChannelFor(t, s, "starttls", smtpPassword, s.ClientTLS())
 	s.FailNext(1, 451, "greylisted")
 	base := rendered(t, "lead-enterprise")
-	batch := []Message{base, base, base, base}
+	batch := []render.Message{base, base, base, base}
 	batch[1].Key += ":bad"
 	batch[1].To = "not an address"
 	batch[2].Key += ":2"
@@ -449,14 +440,13 @@ func TestEmailBatchFailuresStayWithTheirMessage(t *testing.T) {
 func TestEmailHostileNameStaysInItsHeader(t *testing.T) {
 	s := smtptest.Start(t, smtptest.WithSTARTTLS(), smtptest.WithAuth(smtpUser, smtpPassword))
 	ch := emailChannelFor(t, s, "starttls", smtpPassword, s.ClientTLS())
-	rc := findCase(t, "lead-enterprise")
-	n := notification(t, rc.at, rc.key, rc.rules...)
-	n.Name = hostile
+	n := rendertest.Find(t, "lead-enterprise").Notification(t)
+	n.Name = rendertest.Hostile
 	m, err := newRenderer(t).Render(n)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := ch.Send(context.Background(), []Message{m})[0]; err != nil {
+	if err := ch.Send(context.Background(), []render.Message{m})[0]; err != nil {
 		t.Fatal(err)
 	}
 	raw := s.Messages()[0].Data

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/remindd/remindd/render"
 )
 
 // fileChannel writes each message as a text file into a folder, named after
@@ -20,7 +22,7 @@ type fileChannel struct {
 	beforeRename func(path string) error
 }
 
-func (c *fileChannel) Send(ctx context.Context, batch []Message) []error {
+func (c *fileChannel) Send(ctx context.Context, batch []render.Message) []error {
 	if err := os.MkdirAll(c.dir, 0o750); err != nil {
 		return batchErrors(len(batch), temporary(ClassFile, fmt.Errorf("file channel: %w", err)))
 	}
@@ -37,7 +39,7 @@ func (c *fileChannel) Send(ctx context.Context, batch []Message) []error {
 	return errs
 }
 
-func (c *fileChannel) write(m Message) (err error) {
+func (c *fileChannel) write(m render.Message) (err error) {
 	f, err := os.CreateTemp(c.dir, ".writing-*")
 	if err != nil {
 		return err
@@ -70,7 +72,7 @@ func (c *fileChannel) write(m Message) (err error) {
 }
 
 // fileContent is the subject, the recipient, a blank line and the text.
-func fileContent(m Message) string {
+func fileContent(m render.Message) string {
 	to := oneLine(m.Name)
 	if addr := MaskAddress(m.To); addr != "" {
 		if to != "" {

@@ -11,6 +11,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/internal/rendertest"
+	"github.com/remindd/remindd/render"
 	"github.com/remindd/remindd/schedule"
 )
 
@@ -42,7 +44,7 @@ func TestFileChannelWrites(t *testing.T) {
 	ch := fileChannelIn(t, base)
 	dir := filepath.Join(base, "var", "outbox")
 	lead, digest := rendered(t, "lead"), rendered(t, "digest")
-	for i, err := range ch.Send(context.Background(), []Message{lead, digest}) {
+	for i, err := range ch.Send(context.Background(), []render.Message{lead, digest}) {
 		if err != nil {
 			t.Fatalf("message %d: %v", i, err)
 		}
@@ -73,12 +75,27 @@ func TestFileChannelWrites(t *testing.T) {
 	}
 }
 
+// TestFileContentGolden pins what the file channel writes of each golden
+// case (the demo's var/outbox files).
+func TestFileContentGolden(t *testing.T) {
+	r := newRenderer(t)
+	for _, tc := range rendertest.Cases {
+		t.Run(tc.Name, func(t *testing.T) {
+			m, err := r.Render(tc.Notification(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden(t, tc.Name+".file.golden", fileContent(m))
+		})
+	}
+}
+
 func TestFileChannelIsIdempotent(t *testing.T) {
 	ch := fileChannelIn(t, t.TempDir())
 	m := rendered(t, "lead")
 	again := m
 	again.Text = "第二次发送的内容\n"
-	for _, batch := range [][]Message{{m}, {again}, {again}} {
+	for _, batch := range [][]render.Message{{m}, {again}, {again}} {
 		if err := ch.Send(context.Background(), batch)[0]; err != nil {
 			t.Fatal(err)
 		}
@@ -99,7 +116,7 @@ func TestFileChannelIsIdempotent(t *testing.T) {
 func TestFileChannelNeverLeavesHalfAFile(t *testing.T) {
 	ch := fileChannelIn(t, t.TempDir())
 	m := rendered(t, "lead")
-	if err := ch.Send(context.Background(), []Message{m})[0]; err != nil {
+	if err := ch.Send(context.Background(), []render.Message{m})[0]; err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(ch.dir, FileName(m.Key))
@@ -117,7 +134,7 @@ func TestFileChannelNeverLeavesHalfAFile(t *testing.T) {
 	}
 	changed := m
 	changed.Text = "不应出现的内容\n"
-	err = ch.Send(context.Background(), []Message{changed})[0]
+	err = ch.Send(context.Background(), []render.Message{changed})[0]
 	if err == nil || !Temporary(err) {
 		t.Fatalf("err = %v, want a temporary one", err)
 	}
@@ -139,7 +156,7 @@ func TestFileChannelFolderIsAFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	ch := &fileChannel{dir: filepath.Join(base, "outbox")}
-	errs := ch.Send(context.Background(), []Message{rendered(t, "lead"), rendered(t, "digest")})
+	errs := ch.Send(context.Background(), []render.Message{rendered(t, "lead"), rendered(t, "digest")})
 	for i, err := range errs {
 		if err == nil || !Temporary(err) {
 			t.Errorf("message %d: %v, want a temporary error", i, err)
@@ -148,13 +165,13 @@ func TestFileChannelFolderIsAFile(t *testing.T) {
 }
 
 func TestFileContentKeepsHeadersOneLine(t *testing.T) {
-	m := Message{Key: "k", Name: hostile, To: "a@b.example\r\nBcc: x@y", Subject: "主题\r\nBcc: x@y", Text: "正文\n"}
+	m := render.Message{Key: "k", Name: rendertest.Hostile, To: "a@b.example\r\nBcc: x@y", Subject: "主题\r\nBcc: x@y", Text: "正文\n"}
 	got := fileContent(m)
 	lines := strings.SplitN(got, "\n", 4)
 	if !strings.HasPrefix(lines[0], "Subject: ") || !strings.HasPrefix(lines[1], "To: ") || lines[2] != "" || lines[3] != "正文\n" {
 		t.Errorf("file content\n%s", got)
 	}
-	robot := Message{Key: "k", Name: "企业", To: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=" + wecomKey}
+	robot := render.Message{Key: "k", Name: "企业", To: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=" + wecomKey}
 	if got := fileContent(robot); strings.Contains(got, wecomKey) {
 		t.Errorf("file shows the robot key:\n%s", got)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/remindd/remindd/config"
 	"github.com/remindd/remindd/internal/smtptest"
+	"github.com/remindd/remindd/render"
 )
 
 // hungChannel is an e-mail channel to host:port whose own timeout (a
@@ -26,12 +27,12 @@ func hungChannel(t *testing.T, host string, port int, mode string) Channel {
 // sendCancelled sends m on ch, cancels the send once hung says the server
 // went silent, and returns its error, failing if Send outlives the
 // cancellation by the test's bound.
-func sendCancelled(t *testing.T, ch Channel, m Message, hung <-chan struct{}) error {
+func sendCancelled(t *testing.T, ch Channel, m render.Message, hung <-chan struct{}) error {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	result := make(chan []error, 1)
-	go func() { result <- ch.Send(ctx, []Message{m}) }()
+	go func() { result <- ch.Send(ctx, []render.Message{m}) }()
 	bound := time.NewTimer(10 * time.Second) // a bound on a hung test, not a wait
 	defer bound.Stop()
 	select {
@@ -84,7 +85,7 @@ func TestEmailCancelEndsAWaitForASilentServer(t *testing.T) {
 		s := smtptest.Start(t)
 		ch := hungChannel(t, s.Host, s.Port, "none")
 		check(t, sendCancelled(t, ch, m, s.HangNextData(1)))
-		if err := ch.Send(context.Background(), []Message{m})[0]; err != nil {
+		if err := ch.Send(context.Background(), []render.Message{m})[0]; err != nil {
 			t.Fatalf("the send after the interrupted one: %v", err)
 		}
 		if n := len(s.Messages()); n != 1 {

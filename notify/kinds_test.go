@@ -81,8 +81,8 @@ channels:
 	if f := chans["outbox"].(*fileChannel); f.dir != filepath.Join(filepath.Base(dir), "outbox") {
 		t.Errorf("file channel writes to %s", f.dir)
 	}
-	if r := chans["office-ding"].(*robotChannel); r.ep.secret != dingtalkSecr || r.ep.kind != kindDingTalk {
-		t.Errorf("dingtalk built as %s, secret read: %v", r.ep.kind, r.ep.secret == dingtalkSecr)
+	if r := chans["office-ding"].(*robotChannel); r.ep.secret != dingtalkSecr || r.ep.vendor.name != kindDingTalk {
+		t.Errorf("dingtalk built as %s, secret read: %v", r.ep.vendor.name, r.ep.secret == dingtalkSecr)
 	}
 
 	// A secret gone between Load and building (a file removed) is named

@@ -3,6 +3,8 @@ package notify
 import (
 	"context"
 	"fmt"
+
+	"github.com/remindd/remindd/render"
 )
 
 // logChannel writes one log line per message, without its body: for trying a
@@ -12,7 +14,7 @@ type logChannel struct {
 	log  Logger
 }
 
-func (c *logChannel) Send(ctx context.Context, batch []Message) []error {
+func (c *logChannel) Send(ctx context.Context, batch []render.Message) []error {
 	errs := make([]error, len(batch))
 	for i, m := range batch {
 		if err := ctx.Err(); err != nil {

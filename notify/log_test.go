@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/render"
 )
 
 type logLine struct {
@@ -25,7 +26,7 @@ func TestLogChannel(t *testing.T) {
 	lead := rendered(t, "lead")
 	robot := rendered(t, "lead-enterprise")
 	robot.To = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=" + wecomKey
-	for i, err := range ch.Send(context.Background(), []Message{lead, robot}) {
+	for i, err := range ch.Send(context.Background(), []render.Message{lead, robot}) {
 		if err != nil {
 			t.Fatalf("message %d: %v", i, err)
 		}

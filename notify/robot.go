@@ -11,25 +11,72 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/render"
 )
 
-// Robot kinds.
-const (
-	kindWeCom    = "wecom"
-	kindDingTalk = "dingtalk"
-	kindFeishu   = "feishu"
-	kindWebhook  = "webhook"
-)
+// vendor is one kind of robot or webhook, with all remindd knows of it: how
+// its URLs look, its rate limits, how to build and sign a request, and what
+// its answers mean. Each has its own file: wecom.go, dingtalk.go, feishu.go,
+// webhook.go.
+type vendor struct {
+	name  string   // the channel type: wecom, dingtalk, feishu or webhook
+	hosts []string // the hosts of its webhook URLs (VendorOf)
+	// rates are its documented limits per robot, kept before sending, so
+	// that a burst is answered with a time to retry instead of a block.
+	rates []rate
+	// backoff is how long to wait after an answer code that says the
+	// robot's rate limit was reached.
+	backoff time.Duration
+	// request builds the request for one message in the vendor's format:
+	// where to post (signed when the endpoint has a secret), the body and
+	// the headers.
+	request func(ep endpoint, m render.Message, now time.Time) (*url.URL, []byte, http.Header, error)
+	// code reads the error code of an HTTP 200 answer and names its
+	// field; nil when a 2xx is success whatever the answer says.
+	code func(answer []byte) (code *int, field string, err error)
+	// codes are the error codes the vendor documents; every other non-zero
+	// code is refused for good as robot-refused.
+	codes map[int]answerCode
+}
 
-// endpoint is one robot or webhook: where to post, how, and the signing
-// secret if any.
+// vendors are the vendors by channel type.
+var vendors = map[string]*vendor{kindWeCom: &wecom, kindDingTalk: &dingtalk, kindFeishu: &feishu, kindWebhook: &webhook}
+
+// answerCode is what a robot vendor's error code means: its class, a short
+// meaning for the operator, and whether trying again later may help. The
+// meaning is remindd's own: a vendor's errmsg is not kept, as a server or
+// proxy may echo the key in it.
+type answerCode struct {
+	class     Class
+	meaning   string
+	temporary bool
+}
+
+// jsonHeader is the header of a request with a JSON body.
+func jsonHeader() http.Header {
+	return http.Header{"Content-Type": {"application/json; charset=utf-8"}}
+}
+
+// robotMarkdown is the message's markdown within WeCom's limit, or its
+// subject when it has none: what the chat robots show.
+func robotMarkdown(m render.Message) string {
+	md := m.Markdown
+	if strings.TrimSpace(md) == "" {
+		md = "**" + render.MarkdownText(m.Subject) + "**"
+	}
+	return render.FitMarkdown(md, render.MarkdownLimit)
+}
+
+// endpoint is one robot or webhook: its vendor, where to post, and the
+// signing secret if any.
 type endpoint struct {
-	kind   string
+	vendor *vendor
 	url    *url.URL
 	secret string
 }
@@ -48,34 +95,20 @@ type poster struct {
 	limiter *limiter
 }
 
-// Rate limits per robot, as the vendors document them.
-var robotRates = map[string][]rate{
-	kindWeCom:    {{20, time.Minute}},
-	kindDingTalk: {{20, time.Minute}},
-	kindFeishu:   {{5, time.Second}, {100, time.Minute}},
-}
-
-// How long a vendor's rate-limit answer asks to wait.
-var vendorBackoff = map[string]time.Duration{
-	kindWeCom:    time.Minute,
-	kindDingTalk: 10 * time.Minute, // DingTalk blocks a robot for 10 minutes
-	kindFeishu:   time.Minute,
-}
-
 // deliver posts one message to ep. Its errors name the channel, the vendor
 // and the masked URL, then what went wrong in remindd's words: the HTTP
 // status, the vendor's code and what it means. A robot's answer body is
 // never kept: a server or proxy may echo the key in it, in any encoding.
-func (p *poster) deliver(ctx context.Context, ep endpoint, m Message) error {
-	where := fmt.Sprintf("channel %s: %s %s", p.channel, ep.kind, maskURL(ep.url))
+func (p *poster) deliver(ctx context.Context, ep endpoint, m render.Message) error {
+	where := fmt.Sprintf("channel %s: %s %s", p.channel, ep.vendor.name, maskURL(ep.url))
 	now := p.now()
-	if rates := robotRates[ep.kind]; len(rates) > 0 {
+	if rates := ep.vendor.rates; len(rates) > 0 {
 		if wait, ok := p.limiter.take(ep.url.String(), now, rates); !ok {
 			return &Error{Temporary: true, RetryAfter: wait, Class: ClassRobotRate,
 				Err: fmt.Errorf("%s: rate limit reached, retry after %s", where, wait.Round(time.Second))}
 		}
 	}
-	target, body, header, err := request(ep, m, now)
+	target, body, header, err := ep.vendor.request(ep, m, now)
 	if err != nil {
 		return permanent(ClassMessage, errorf(ep.masker(), err, "%s: build request", where))
 	}
@@ -104,7 +137,7 @@ func (p *poster) deliver(ctx context.Context, ep endpoint, m Message) error {
 	case status < 200 || status > 299:
 		return permanent(ClassRobotRefused, httpError(where, status, answer))
 	}
-	return vendorAnswer(ep.kind, answer, where)
+	return ep.vendor.answer(answer, where)
 }
 
 // httpError says what status a robot answered, without its answer.
@@ -112,30 +145,15 @@ func httpError(where string, status int, answer []byte) error {
 	return fmt.Errorf("%s: HTTP %d %s (answer of %d bytes not kept)", where, status, http.StatusText(status), len(answer))
 }
 
-// vendorAnswer reads the error code a robot puts in an HTTP 200 answer and
-// says what it means; the vendor's message is not kept.
-func vendorAnswer(kind string, answer []byte, where string) error {
-	if kind == kindWebhook {
+// answer reads the error code a robot puts in an HTTP 200 answer and says
+// what it means; the vendor's message is not kept.
+func (v *vendor) answer(answer []byte, where string) error {
+	if v.code == nil {
 		return nil
 	}
-	var a struct {
-		ErrCode    *int `json:"errcode"`
-		Code       *int `json:"code"`
-		StatusCode *int `json:"StatusCode"`
-	}
-	if err := json.Unmarshal(answer, &a); err != nil {
-		return permanent(ClassRobotAnswer, fmt.Errorf("%s: HTTP 200 with an answer that is not %s's JSON (%d bytes, not kept)", where, kind, len(answer)))
-	}
-	var code *int
-	name := "errcode"
-	switch kind {
-	case kindWeCom, kindDingTalk:
-		code = a.ErrCode
-	case kindFeishu:
-		code, name = a.Code, "code"
-		if code == nil {
-			code = a.StatusCode
-		}
+	code, name, err := v.code(answer)
+	if err != nil {
+		return permanent(ClassRobotAnswer, fmt.Errorf("%s: HTTP 200 with an answer that is not %s's JSON (%d bytes, not kept)", where, v.name, len(answer)))
 	}
 	if code == nil {
 		return permanent(ClassRobotAnswer, fmt.Errorf("%s: HTTP 200 with an answer without %s (%d bytes, not kept)", where, name, len(answer)))
@@ -143,15 +161,24 @@ func vendorAnswer(kind string, answer []byte, where string) error {
 	if *code == 0 {
 		return nil
 	}
-	c, known := vendorCodes[kind][*code]
+	c, known := v.codes[*code]
 	if !known {
 		c = answerCode{ClassRobotRefused, "unknown code: see the vendor's documentation", false}
 	}
-	err := fmt.Errorf("%s: %s %d (%s)", where, name, *code, c.meaning)
+	err = fmt.Errorf("%s: %s %d (%s)", where, name, *code, c.meaning)
 	if c.temporary {
-		return &Error{Temporary: true, RetryAfter: vendorBackoff[kind], Class: c.class, Err: err}
+		return &Error{Temporary: true, RetryAfter: v.backoff, Class: c.class, Err: err}
 	}
 	return permanent(c.class, err)
+}
+
+// errcode reads the errcode field WeCom and DingTalk answer with.
+func errcode(answer []byte) (*int, string, error) {
+	var a struct {
+		ErrCode *int `json:"errcode"`
+	}
+	err := json.Unmarshal(answer, &a)
+	return a.ErrCode, "errcode", err
 }
 
 // post sends body and returns the status, the answer's start and any
@@ -191,17 +218,21 @@ type robotChannel struct {
 }
 
 func newRobot(name, kind, rawURL, secret string, opts Options, timeout time.Duration) (*robotChannel, error) {
+	v, ok := vendors[kind]
+	if !ok {
+		return nil, fmt.Errorf("channel %s: %q is not a robot type", name, kind)
+	}
 	u, err := parseEndpointURL(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("channel %s: %s URL: %w", name, kind, err)
 	}
 	return &robotChannel{
 		poster: &poster{channel: name, client: opts.HTTPClient, now: opts.Now, timeout: timeout, limiter: newLimiter()},
-		ep:     endpoint{kind: kind, url: u, secret: secret},
+		ep:     endpoint{vendor: v, url: u, secret: secret},
 	}, nil
 }
 
-func (c *robotChannel) Send(ctx context.Context, batch []Message) []error {
+func (c *robotChannel) Send(ctx context.Context, batch []render.Message) []error {
 	errs := make([]error, len(batch))
 	for i, m := range batch {
 		if err := ctx.Err(); err != nil {
@@ -226,7 +257,7 @@ func newEnterpriseRobot(name string, opts Options, timeout time.Duration) *enter
 	return &enterpriseRobot{poster: &poster{channel: name, client: opts.HTTPClient, now: opts.Now, timeout: timeout, limiter: newLimiter()}}
 }
 
-func (c *enterpriseRobot) Send(ctx context.Context, batch []Message) []error {
+func (c *enterpriseRobot) Send(ctx context.Context, batch []render.Message) []error {
 	errs := make([]error, len(batch))
 	for i, m := range batch {
 		if err := ctx.Err(); err != nil {
@@ -239,7 +270,7 @@ func (c *enterpriseRobot) Send(ctx context.Context, batch []Message) []error {
 				c.poster.channel, oneLine(m.Key), MaskAddress(m.To), err))
 			continue
 		}
-		if err := c.poster.deliver(ctx, endpoint{kind: VendorOf(u), url: u}, m); err != nil {
+		if err := c.poster.deliver(ctx, endpoint{vendor: vendors[VendorOf(u)], url: u}, m); err != nil {
 			errs[i] = err
 		}
 	}
@@ -249,13 +280,11 @@ func (c *enterpriseRobot) Send(ctx context.Context, batch []Message) []error {
 // VendorOf names the robot vendor a webhook URL belongs to, by its host:
 // wecom, dingtalk, feishu, or webhook for any other.
 func VendorOf(u *url.URL) string {
-	switch strings.ToLower(u.Hostname()) {
-	case "qyapi.weixin.qq.com":
-		return kindWeCom
-	case "oapi.dingtalk.com":
-		return kindDingTalk
-	case "open.feishu.cn", "open.larksuite.com":
-		return kindFeishu
+	host := strings.ToLower(u.Hostname())
+	for _, v := range vendors {
+		if slices.Contains(v.hosts, host) {
+			return v.name
+		}
 	}
 	return kindWebhook
 }

@@ -2,10 +2,6 @@ package notify
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net"
@@ -23,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/render"
 )
 
 // Secrets of the robot tests; none may appear in an error.
@@ -37,11 +34,12 @@ const (
 
 // capture is one request a robot server received.
 type capture struct {
-	method string
-	path   string
-	query  url.Values
-	header http.Header
-	body   []byte
+	method   string
+	path     string
+	query    url.Values
+	rawQuery string
+	header   http.Header
+	body     []byte
 }
 
 // robotServer answers every request with status and body, recording it.
@@ -60,7 +58,7 @@ func newRobotServer(t *testing.T, status int, answer string) *robotServer {
 	rs.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		rs.mu.Lock()
-		rs.got = append(rs.got, capture{r.Method, r.URL.Path, r.URL.Query(), r.Header.Clone(), b})
+		rs.got = append(rs.got, capture{r.Method, r.URL.Path, r.URL.Query(), r.URL.RawQuery, r.Header.Clone(), b})
 		status, answer, headers := rs.status, rs.answer, rs.headers
 		rs.mu.Unlock()
 		for k, v := range headers {
@@ -140,16 +138,13 @@ func asJSON(t *testing.T, v any) map[string]any {
 	return decodeJSON(t, b)
 }
 
-func hmacBase64(key, msg string) string {
-	mac := hmac.New(sha256.New, []byte(key))
-	mac.Write([]byte(msg))
-	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
-}
-
 func TestRobotPayloads(t *testing.T) {
 	m := rendered(t, "lead")
 	ms := strconv.FormatInt(robotNow.UnixMilli(), 10)
 	sec := strconv.FormatInt(robotNow.Unix(), 10)
+	// The signatures openssl computed for the clock and the secrets.
+	dingtalkSign := knownSign(t, kindDingTalk, ms, dingtalkSecr)
+	feishuSign := knownSign(t, kindFeishu, sec, feishuSecr)
 	feishuBody := strings.TrimPrefix(m.Markdown, "**"+m.Subject+"**\n")
 	for _, tc := range []struct {
 		kind   string
@@ -166,13 +161,11 @@ func TestRobotPayloads(t *testing.T) {
 		},
 		{
 			kind: kindDingTalk, answer: `{"errcode":0,"errmsg":"ok"}`, path: "/robot/send",
-			query: url.Values{"access_token": {dingtalkToken}, "timestamp": {ms}, "sign": {hmacBase64(dingtalkSecr, ms+"\n"+dingtalkSecr)}},
+			query: url.Values{"access_token": {dingtalkToken}, "timestamp": {ms}, "sign": {dingtalkSign.sign}},
 			want:  map[string]any{"msgtype": "markdown", "markdown": map[string]any{"title": m.Subject, "text": m.Markdown}},
 			check: func(t *testing.T, c capture) {
-				// Recompute the signature from the timestamp the server got.
-				ts := c.query.Get("timestamp")
-				if c.query.Get("sign") != hmacBase64(dingtalkSecr, ts+"\n"+dingtalkSecr) {
-					t.Errorf("sign %q does not verify", c.query.Get("sign"))
+				if !strings.Contains("&"+c.rawQuery+"&", "&sign="+dingtalkSign.inURL+"&") {
+					t.Errorf("query %s does not carry the sign URL-encoded as %s", c.rawQuery, dingtalkSign.inURL)
 				}
 			},
 		},
@@ -180,28 +173,21 @@ func TestRobotPayloads(t *testing.T) {
 			kind: kindFeishu, answer: `{"code":0,"msg":"success","data":{}}`, path: "/open-apis/bot/v2/hook/" + feishuHook,
 			query: url.Values{},
 			want: map[string]any{
-				"msg_type": "interactive", "timestamp": sec, "sign": hmacBase64(sec+"\n"+feishuSecr, ""),
+				"msg_type": "interactive", "timestamp": sec, "sign": feishuSign.sign,
 				"card": map[string]any{
 					"config":   map[string]any{"wide_screen_mode": true},
 					"header":   map[string]any{"template": "orange", "title": map[string]any{"tag": "plain_text", "content": m.Subject}},
 					"elements": []any{map[string]any{"tag": "markdown", "content": feishuBody}},
 				},
 			},
-			check: func(t *testing.T, c capture) {
-				body := decodeJSON(t, c.body)
-				ts, _ := body["timestamp"].(string)
-				if body["sign"] != hmacBase64(ts+"\n"+feishuSecr, "") {
-					t.Errorf("sign %v does not verify", body["sign"])
-				}
-			},
 		},
 		{
 			kind: kindWebhook, answer: "", path: "/hooks/remindd", query: url.Values{},
 			want: asJSON(t, m),
 			check: func(t *testing.T, c capture) {
-				mac := hmac.New(sha256.New, []byte(webhookSecr))
-				mac.Write(c.body)
-				if got, want := c.header.Get("X-Remindd-Signature-256"), "sha256="+hex.EncodeToString(mac.Sum(nil)); got != want {
+				// The signature covers the body as sent (webhookSignature
+				// itself is pinned by TestWebhookSignatureKnownAnswer).
+				if got, want := c.header.Get("X-Remindd-Signature-256"), webhookSignature(webhookSecr, c.body); got != want {
 					t.Errorf("signature %q, want %q", got, want)
 				}
 				if c.header.Get("Idempotency-Key") != m.Key {
@@ -213,7 +199,7 @@ func TestRobotPayloads(t *testing.T) {
 		t.Run(tc.kind, func(t *testing.T) {
 			rs := newRobotServer(t, http.StatusOK, tc.answer)
 			ch := robotChannelFor(t, tc.kind, robotURL(rs, tc.kind), secretFor(tc.kind), newClock(robotNow))
-			if err := ch.Send(context.Background(), []Message{m})[0]; err != nil {
+			if err := ch.Send(context.Background(), []render.Message{m})[0]; err != nil {
 				t.Fatal(err)
 			}
 			got := rs.requests()
@@ -243,16 +229,16 @@ func TestRobotPayloads(t *testing.T) {
 func TestRobotMarkdownFitsWeCom(t *testing.T) {
 	rs := newRobotServer(t, http.StatusOK, `{"errcode":0,"errmsg":"ok"}`)
 	ch := robotChannelFor(t, kindWeCom, robotURL(rs, kindWeCom), "", newClock(robotNow))
-	m := Message{Key: "k", Subject: "s", Markdown: strings.Repeat("一行很长的内容\n", 1000)}
-	if err := ch.Send(context.Background(), []Message{m})[0]; err != nil {
+	m := render.Message{Key: "k", Subject: "s", Markdown: strings.Repeat("一行很长的内容\n", 1000)}
+	if err := ch.Send(context.Background(), []render.Message{m})[0]; err != nil {
 		t.Fatal(err)
 	}
 	var p wecomPayload
 	if err := json.Unmarshal(rs.requests()[0].body, &p); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(p.Markdown.Content); n > MarkdownLimit {
-		t.Errorf("content is %d bytes, over %d", n, MarkdownLimit)
+	if n := len(p.Markdown.Content); n > render.MarkdownLimit {
+		t.Errorf("content is %d bytes, over %d", n, render.MarkdownLimit)
 	}
 }
 
@@ -293,7 +279,7 @@ func TestRobotAnswers(t *testing.T) {
 				rs.headers = map[string]string{"Retry-After": tc.retryAfter}
 			}
 			ch := robotChannelFor(t, tc.kind, robotURL(rs, tc.kind), secretFor(tc.kind), newClock(robotNow))
-			err := ch.Send(context.Background(), []Message{rendered(t, "lead")})[0]
+			err := ch.Send(context.Background(), []render.Message{rendered(t, "lead")})[0]
 			if tc.mention == "" {
 				if err != nil {
 					t.Fatalf("err = %v, want nil", err)
@@ -332,7 +318,7 @@ func TestRobotTransportErrorsHideTheURL(t *testing.T) {
 			u := robotURL(rs, kind)
 			rs.Close() // connections are now refused
 			ch := robotChannelFor(t, kind, u, secretFor(kind), newClock(robotNow))
-			err := ch.Send(context.Background(), []Message{rendered(t, "lead")})[0]
+			err := ch.Send(context.Background(), []render.Message{rendered(t, "lead")})[0]
 			if err == nil || !Temporary(err) {
 				t.Fatalf("err = %v, want a temporary one", err)
 			}
@@ -350,7 +336,7 @@ func TestRobotContextCancelled(t *testing.T) {
 	ch := robotChannelFor(t, kindWeCom, robotURL(rs, kindWeCom), "", newClock(robotNow))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	errs := ch.Send(ctx, []Message{rendered(t, "lead"), rendered(t, "lead")})
+	errs := ch.Send(ctx, []render.Message{rendered(t, "lead"), rendered(t, "lead")})
 	for i, err := range errs {
 		if !Temporary(err) {
 			t.Errorf("message %d: %v, want temporary", i, err)
@@ -377,7 +363,7 @@ func TestRobotRateLimit(t *testing.T) {
 			clock := newClock(robotNow)
 			ch := robotChannelFor(t, tc.kind, robotURL(rs, tc.kind), secretFor(tc.kind), clock)
 			m := rendered(t, "lead-enterprise")
-			batch := make([]Message, tc.n+1)
+			batch := make([]render.Message, tc.n+1)
 			for i := range batch {
 				batch[i] = m
 			}
@@ -397,13 +383,13 @@ func TestRobotRateLimit(t *testing.T) {
 			}
 
 			clock.Advance(tc.per / 2)
-			err := ch.Send(context.Background(), []Message{m})[0]
+			err := ch.Send(context.Background(), []render.Message{m})[0]
 			if !Temporary(err) || RetryAfter(err) != tc.per/2 {
 				t.Errorf("halfway: %v (retry after %s), want retry after %s", err, RetryAfter(err), tc.per/2)
 			}
 
 			clock.Advance(tc.per / 2)
-			if err := ch.Send(context.Background(), []Message{m})[0]; err != nil {
+			if err := ch.Send(context.Background(), []render.Message{m})[0]; err != nil {
 				t.Errorf("after the window: %v", err)
 			}
 			if got := len(rs.requests()); got != tc.n+1 {
@@ -419,13 +405,13 @@ func TestFeishuMinuteLimit(t *testing.T) {
 	ch := robotChannelFor(t, kindFeishu, robotURL(rs, kindFeishu), "", clock)
 	m := rendered(t, "lead-enterprise")
 	for i := range 100 {
-		if err := ch.Send(context.Background(), []Message{m})[0]; err != nil {
+		if err := ch.Send(context.Background(), []render.Message{m})[0]; err != nil {
 			t.Fatalf("message %d: %v", i+1, err)
 		}
 		clock.Advance(300 * time.Millisecond) // 3.3 a second: under 5/s
 	}
 	// 100 sent within 30 s: the 101st waits until the first leaves the minute.
-	err := ch.Send(context.Background(), []Message{m})[0]
+	err := ch.Send(context.Background(), []render.Message{m})[0]
 	if want := 30 * time.Second; !Temporary(err) || RetryAfter(err) != want {
 		t.Fatalf("101st: %v (retry after %s), want retry after %s", err, RetryAfter(err), want)
 	}
@@ -467,7 +453,7 @@ func TestEnterpriseRobotChoosesVendorByHost(t *testing.T) {
 			}
 			msg := m
 			msg.To = tc.to
-			if err := ch.Send(context.Background(), []Message{msg})[0]; err != nil {
+			if err := ch.Send(context.Background(), []render.Message{msg})[0]; err != nil {
 				t.Fatal(err)
 			}
 			c := rs.requests()[0]
@@ -500,7 +486,7 @@ func TestEnterpriseRobotRefusesBadAddresses(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, to := range []string{"", "safety@example.com", "ftp://files.example.com/" + wecomKey, "https:///" + wecomKey} {
-		err := ch.Send(context.Background(), []Message{{Key: "lead:enterprise:x", To: to}})[0]
+		err := ch.Send(context.Background(), []render.Message{{Key: "lead:enterprise:x", To: to}})[0]
 		if err == nil || Temporary(err) {
 			t.Errorf("to %q: %v, want a permanent error", to, err)
 			continue

@@ -10,6 +10,7 @@ import (
 
 	"github.com/remindd/remindd/config"
 	"github.com/remindd/remindd/notify"
+	"github.com/remindd/remindd/render"
 	"github.com/remindd/remindd/store"
 )
 
@@ -34,7 +35,7 @@ func (a *app) checkConfig(args []string) error {
 		return err
 	}
 	var problems []error
-	if _, err := notify.NewRenderer(p, c.TemplatesPath()); err != nil {
+	if _, err := render.NewRenderer(p, c.TemplatesPath()); err != nil {
 		if c.Templates != "" {
 			err = c.Problem("templates", err, "templates")
 		}

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/remindd/remindd/internal/smtptest"
-	"github.com/remindd/remindd/notify"
+	"github.com/remindd/remindd/render"
 	"github.com/remindd/remindd/store"
 )
 
@@ -148,7 +148,7 @@ func fill(t *testing.T, addr string, total int) {
 	}
 	var msgs []store.Message
 	for i := 0; i < total; i++ {
-		m := notify.Message{Key: key(i), Name: "测试企业", Subject: "【安全生产标准化】5月31日到期任务提醒（还剩7天）：共1项",
+		m := render.Message{Key: key(i), Name: "测试企业", Subject: "【安全生产标准化】5月31日到期任务提醒（还剩7天）：共1项",
 			Text: "测试企业：\n\n（1）任务44：督促、指导小微企业完成管理达标。\n", HTML: "<p>任务44</p>"}
 		b, err := json.Marshal(m)
 		if err != nil {

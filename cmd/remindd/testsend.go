@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html"
 	"strings"
 	"time"
 
 	"github.com/remindd/remindd/config"
 	"github.com/remindd/remindd/notify"
 	"github.com/remindd/remindd/plan"
+	"github.com/remindd/remindd/render"
 )
 
 // testSend sends one test message now, through the real channels, to the
@@ -43,6 +43,10 @@ func (a *app) testSend(args []string) error {
 	if err != nil {
 		return err
 	}
+	r, err := render.NewRenderer(p, c.TemplatesPath())
+	if err != nil {
+		return err
+	}
 	now := time.Now()
 	failed := 0
 	for _, ct := range contacts {
@@ -53,9 +57,12 @@ func (a *app) testSend(args []string) error {
 		} else {
 			ch, err = notify.New(cc, notify.Options{})
 		}
+		var m render.Message
 		if err == nil {
-			m := testMessage(p, who, ct, now)
-			err = ch.Send(context.Background(), []notify.Message{m})[0]
+			m, err = testMessage(r, who, ct, now)
+		}
+		if err == nil {
+			err = ch.Send(context.Background(), []render.Message{m})[0]
 			notify.CloseIdle(ch)
 		}
 		target := ct.Channel
@@ -110,37 +117,12 @@ func testTargets(c *config.Config, p *plan.Plan, section, channel, to string) (s
 	return "", nil, usageError{fmt.Sprintf("--section %q: not a section of plan %s (want one of %s)", section, p.ID, strings.Join(ids, ", "))}
 }
 
-// testMessage is the test message, in Chinese, in every part a channel may
-// send. Its key is unique per send, so that its Message-ID is too.
-func testMessage(p *plan.Plan, who string, ct config.Contact, now time.Time) notify.Message {
-	loc, err := time.LoadLocation(p.Timezone)
-	if err != nil {
-		loc = time.Local
-	}
-	when := now.In(loc).Format("2006-01-02 15:04")
+// testMessage renders the test message (render's test templates) for one
+// contact. A robot's URL is its key: when the recipient has no name, the
+// message names it by the masked address.
+func testMessage(r *render.Renderer, who string, ct config.Contact, now time.Time) (render.Message, error) {
 	if who == "" {
-		who = notify.MaskAddress(ct.Address) // a robot's URL is its key: not in the message either
+		who = notify.MaskAddress(ct.Address)
 	}
-	subject := "【测试】" + p.Document.Title + "提醒服务"
-	lines := []string{
-		who + "：",
-		"这是一条测试消息，用于确认提醒服务能通过“" + ct.Channel + "”送达。",
-		"收到即说明配置正确，无需回复或处理。",
-		"发送时间：" + when,
-	}
-	var h strings.Builder
-	h.WriteString("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" + html.EscapeString(subject) + "</title></head><body>\n")
-	for _, l := range lines {
-		h.WriteString("<p>" + html.EscapeString(l) + "</p>\n")
-	}
-	h.WriteString("</body></html>\n")
-	return notify.Message{
-		Key:      fmt.Sprintf("test:%s:%d", ct.Channel, now.UnixNano()),
-		To:       ct.Address,
-		Name:     who,
-		Subject:  subject,
-		Text:     strings.Join(lines, "\n") + "\n",
-		HTML:     h.String(),
-		Markdown: "**" + subject + "**\n\n" + strings.Join(lines, "\n\n"),
-	}
+	return r.RenderTest(render.Test{To: ct.Address, Name: who, Channel: ct.Channel, At: now})
 }

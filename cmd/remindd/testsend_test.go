@@ -85,6 +85,50 @@ func TestTestSendReachesASectionsMailbox(t *testing.T) {
 	}
 }
 
+// TestTestSendRendersThroughTheTemplates: the test message comes from the
+// templates, so the config's template folder shapes it as it shapes the
+// reminders.
+func TestTestSendRendersThroughTheTemplates(t *testing.T) {
+	sink := smtptest.Start(t)
+	cfg := testSendConfig(t, sink.Port)
+	dir := filepath.Join(filepath.Dir(cfg), "templates")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "test.subject.tmpl"), []byte("【测试】{{.Name}}，经{{.Channel}}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("templates: templates\n"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := cli(t, "test-send", "--config", cfg, "--section", "industry-mgmt")
+	if code != 0 {
+		t.Fatalf("exit %d: %s%s", code, out, errs)
+	}
+	ms := sink.Messages()
+	if len(ms) != 1 {
+		t.Fatalf("the sink got %d messages, want 1", len(ms))
+	}
+	msg, err := mail.ReadMessage(bytes.NewReader(ms[0].Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	subject, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "【测试】行业管理科，经mail"; subject != want {
+		t.Errorf("subject %q, want the template's %q", subject, want)
+	}
+}
+
 func TestTestSendSaysWhatFailed(t *testing.T) {
 	sink := smtptest.Start(t)
 	cfg := testSendConfig(t, sink.Port)

@@ -1,4 +1,4 @@
-package notify
+package render
 
 import (
 	"bytes"
@@ -23,26 +23,6 @@ import (
 	"github.com/remindd/remindd/plan"
 )
 
-// Message is a notification rendered for delivery.
-type Message struct {
-	Key      string  `json:"key"`      // the dedup key
-	To       string  `json:"to"`       // e-mail address, or an enterprise's robot webhook URL, or ""
-	Name     string  `json:"name"`     // recipient's name, on one line
-	Subject  string  `json:"subject"`  // one line, never CR or LF
-	Text     string  `json:"text"`     // plain text
-	HTML     string  `json:"html"`     // the same as an HTML document
-	Markdown string  `json:"markdown"` // for chat robots, at most MarkdownLimit bytes
-	Events   []Event `json:"events,omitempty"`
-}
-
-// Event is one all-day deadline, written into the e-mail's .ics attachment.
-type Event struct {
-	UID         string    `json:"uid"`
-	Date        plan.Date `json:"date"`
-	Summary     string    `json:"summary"`
-	Description string    `json:"description"`
-}
-
 // MarkdownLimit is the most bytes a robot message's markdown may have: WeCom
 // refuses longer markdown content.
 const MarkdownLimit = 4096
@@ -51,14 +31,17 @@ const MarkdownLimit = 4096
 // cuts the list short and states the total.
 const MarkdownItems = 10
 
-// Template parts: each rule has one template per part, named RULE.PART.tmpl.
-// The common.PART.tmpl files hold definitions shared by the rules' templates
-// of that part.
+// Template parts: each rule has one template per part, named RULE.PART.tmpl,
+// and so has test-send's message (test.PART.tmpl). The common.PART.tmpl
+// files hold definitions shared by the templates of that part.
 var (
 	rules = []remindd.Rule{remindd.Agenda, remindd.Lead, remindd.Overdue,
 		remindd.Milestone, remindd.Digest, remindd.Quarterly}
 	parts = []string{"subject", "text", "html", "markdown"}
 )
+
+// testSet names the templates of test-send's message.
+const testSet = "test"
 
 //go:embed templates/*.tmpl
 var embedded embed.FS
@@ -97,20 +80,29 @@ func NewRenderer(p *plan.Plan, overrideDir string) (*Renderer, error) {
 	}
 	r := &Renderer{plan: p, sets: map[string]executor{}}
 	for _, part := range parts {
-		for _, rule := range rules {
-			name := string(rule) + "." + part + ".tmpl"
+		for _, set := range setNames() {
+			name := set + "." + part + ".tmpl"
 			files := []string{name}
 			if _, ok := sources["common."+part+".tmpl"]; ok {
 				files = append([]string{"common." + part + ".tmpl"}, files...)
 			}
-			set, err := parseSet(part, name, files, sources)
+			parsed, err := parseSet(part, name, files, sources)
 			if err != nil {
 				return nil, err
 			}
-			r.sets[string(rule)+"."+part] = set
+			r.sets[set+"."+part] = parsed
 		}
 	}
 	return r, nil
+}
+
+// setNames are the template sets: one per rule, and test-send's.
+func setNames() []string {
+	names := make([]string, 0, len(rules)+1)
+	for _, r := range rules {
+		names = append(names, string(r))
+	}
+	return append(names, testSet)
 }
 
 // source is one template file's text and where it came from.
@@ -145,7 +137,7 @@ func templateSources(overrideDir string) (map[string]source, error) {
 		}
 		path := filepath.Join(overrideDir, e.Name())
 		if _, ok := out[e.Name()]; !ok {
-			return nil, fmt.Errorf("template override %s: no template has that name (want RULE.PART.tmpl with RULE one of %s and PART one of %s, or common.PART.tmpl)",
+			return nil, fmt.Errorf("template override %s: no template has that name (want RULE.PART.tmpl with RULE one of %s and PART one of %s, or common.PART.tmpl, or test.PART.tmpl for test-send)",
 				path, joinRules(), strings.Join(parts, ", "))
 		}
 		b, err := os.ReadFile(path)
@@ -197,35 +189,82 @@ func parseSet(part, name string, files []string, sources map[string]source) (exe
 // line in the subject and the text, escaped in HTML, inert in markdown.
 func (r *Renderer) Render(n remindd.Notification) (Message, error) {
 	rule := string(n.Rule)
-	if _, ok := r.sets[rule+".subject"]; !ok {
+	if _, ok := r.sets[rule+".subject"]; !ok || rule == testSet {
 		return Message{}, fmt.Errorf("render %s: unknown rule %q", n.Key, n.Rule)
 	}
-	m := Message{Key: n.Key, To: n.Address, Name: oneLine(n.Name)}
+	m := Message{Key: n.Key, To: n.Address, Name: OneLine(n.Name)}
 
-	subject, err := r.execute(rule, "subject", r.view(n, oneLine))
+	subject, err := r.execute(rule, "subject", r.view(n, OneLine))
 	if err != nil {
 		return Message{}, fmt.Errorf("render %s: %w", n.Key, err)
 	}
-	m.Subject = oneLine(subject)
+	m.Subject = OneLine(subject)
 
-	text := r.view(n, oneLine)
+	text := r.view(n, OneLine)
 	text.Subject = m.Subject
 	if m.Text, err = r.execute(rule, "text", text); err != nil {
 		return Message{}, fmt.Errorf("render %s: %w", n.Key, err)
 	}
 	m.Text = tidy(m.Text) + "\n"
-	html := r.view(n, oneLine) // html/template escapes
+	html := r.view(n, OneLine) // html/template escapes
 	html.Subject = m.Subject
 	if m.HTML, err = r.execute(rule, "html", html); err != nil {
 		return Message{}, fmt.Errorf("render %s: %w", n.Key, err)
 	}
-	md := r.view(n, markdownText)
-	md.Subject = markdownText(m.Subject)
+	md := r.view(n, MarkdownText)
+	md.Subject = MarkdownText(m.Subject)
 	if m.Markdown, err = r.execute(rule, "markdown", md); err != nil {
 		return Message{}, fmt.Errorf("render %s: %w", n.Key, err)
 	}
 	m.Markdown = FitMarkdown(tidy(m.Markdown), MarkdownLimit)
 	m.Events = r.events(n)
+	return m, nil
+}
+
+// Test is what test-send's message says: to whom, through which channel,
+// when. The message tells its reader that it is a test (【测试】) and asks
+// for nothing.
+type Test struct {
+	To      string    // the address, as in Message.To
+	Name    string    // the recipient, as the message addresses them; never a robot's URL
+	Channel string    // the configured channel's name
+	At      time.Time // when it is sent
+}
+
+// RenderTest renders test-send's message from the test templates. Its key
+// is unique per channel and instant, so that its Message-ID is too.
+func (r *Renderer) RenderTest(t Test) (Message, error) {
+	key := fmt.Sprintf("test:%s:%d", t.Channel, t.At.UnixNano())
+	m := Message{Key: key, To: t.To, Name: OneLine(t.Name)}
+	data := func(esc func(string) string) *view {
+		p := r.plan
+		return &view{
+			Rule:     testSet,
+			Name:     esc(t.Name),
+			Document: documentView{esc(p.Document.Number), esc(p.Document.Title), esc(p.Document.Issuer)},
+			Limit:    MarkdownItems,
+			Channel:  esc(t.Channel),
+			Sent:     t.At.In(r.location()).Format("2006-01-02 15:04"),
+		}
+	}
+	subject, err := r.execute(testSet, "subject", data(OneLine))
+	if err != nil {
+		return Message{}, fmt.Errorf("render %s: %w", key, err)
+	}
+	m.Subject = OneLine(subject)
+	text, html, md := data(OneLine), data(OneLine), data(MarkdownText)
+	text.Subject, html.Subject, md.Subject = m.Subject, m.Subject, MarkdownText(m.Subject)
+	if m.Text, err = r.execute(testSet, "text", text); err != nil {
+		return Message{}, fmt.Errorf("render %s: %w", key, err)
+	}
+	m.Text = tidy(m.Text) + "\n"
+	if m.HTML, err = r.execute(testSet, "html", html); err != nil {
+		return Message{}, fmt.Errorf("render %s: %w", key, err)
+	}
+	if m.Markdown, err = r.execute(testSet, "markdown", md); err != nil {
+		return Message{}, fmt.Errorf("render %s: %w", key, err)
+	}
+	m.Markdown = FitMarkdown(tidy(m.Markdown), MarkdownLimit)
 	return m, nil
 }
 
@@ -290,9 +329,9 @@ func truncateBytes(s string, n int) string {
 	return s[:n]
 }
 
-// oneLine makes untrusted text safe for a header or a line of text: valid
+// OneLine makes untrusted text safe for a header or a line of text: valid
 // UTF-8, control characters and line separators turned into spaces, trimmed.
-func oneLine(s string) string {
+func OneLine(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == '\u0085' {
@@ -303,11 +342,11 @@ func oneLine(s string) string {
 	return strings.TrimSpace(s)
 }
 
-// markdownText makes text inert in robot markdown: on one line, with the
+// MarkdownText makes text inert in robot markdown: on one line, with the
 // characters markdown (and the HTML the robots accept) reacts to replaced by
 // their full-width forms, which read naturally in Chinese text.
-func markdownText(s string) string {
-	return markdownReplacer.Replace(oneLine(s))
+func MarkdownText(s string) string {
+	return markdownReplacer.Replace(OneLine(s))
 }
 
 var markdownReplacer = strings.NewReplacer(
@@ -339,6 +378,10 @@ type view struct {
 	Milestones     []progressView
 	Digest         *digestView
 	Limit          int // how many rows a robot message lists
+	// Channel and Sent are the test message's: the channel's name and
+	// when it was sent (2024-05-24 09:00).
+	Channel string
+	Sent    string
 }
 
 type documentView struct{ Number, Title, Issuer string }
@@ -709,7 +752,7 @@ func (r *Renderer) events(n remindd.Notification) []Event {
 	for _, it := range n.Items(r.plan) {
 		d := find(it.Due)
 		d.tasks = append(d.tasks, it.Task)
-		d.lines = append(d.lines, fmt.Sprintf("任务%d：%s", it.Task, oneLine(it.Text)))
+		d.lines = append(d.lines, fmt.Sprintf("任务%d：%s", it.Task, OneLine(it.Text)))
 	}
 	for _, m := range n.Milestones {
 		d := find(m.Due)

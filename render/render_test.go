@@ -1,7 +1,8 @@
-package notify
+package render
 
 import (
 	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,29 +13,48 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/remindd/remindd"
+	"github.com/remindd/remindd/internal/rendertest"
 	"github.com/remindd/remindd/plan"
 )
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+// golden compares got with testdata/golden/name, or rewrites it under -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	rendertest.Golden(t, filepath.Join("testdata", "golden", name), got, *update)
+}
+
+func newRenderer(t testing.TB) *Renderer {
+	t.Helper()
+	r, err := NewRenderer(rendertest.Load(t).Plan, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func at9(month time.Month, day int) time.Time { return rendertest.At9(month, day) }
 
 // dtstamp is the fixed creation time of golden calendars.
 var dtstamp = time.Date(2024, 5, 24, 1, 0, 0, 0, time.UTC)
 
 func TestRenderGolden(t *testing.T) {
 	r := newRenderer(t)
-	for _, tc := range renderCases {
-		t.Run(tc.name, func(t *testing.T) {
-			n := notification(t, tc.at, tc.key, tc.rules...)
+	for _, tc := range rendertest.Cases {
+		t.Run(tc.Name, func(t *testing.T) {
+			n := tc.Notification(t)
 			m, err := r.Render(n)
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, tc.name+".subject.golden", m.Subject+"\n")
-			golden(t, tc.name+".text.golden", m.Text)
-			golden(t, tc.name+".html.golden", m.HTML)
-			golden(t, tc.name+".markdown.golden", m.Markdown)
+			golden(t, tc.Name+".subject.golden", m.Subject+"\n")
+			golden(t, tc.Name+".text.golden", m.Text)
+			golden(t, tc.Name+".html.golden", m.HTML)
+			golden(t, tc.Name+".markdown.golden", m.Markdown)
 			if len(m.Events) > 0 {
-				golden(t, tc.name+".ics.golden", string(Calendar(m.Events, dtstamp)))
+				golden(t, tc.Name+".ics.golden", string(Calendar(m.Events, dtstamp)))
 			}
-			golden(t, tc.name+".file.golden", fileContent(m))
 			if m.Key != n.Key || m.To != n.Address || m.Name != n.Name {
 				t.Errorf("key, to, name = %q, %q, %q; want %q, %q, %q", m.Key, m.To, m.Name, n.Key, n.Address, n.Name)
 			}
@@ -57,14 +77,14 @@ func TestRenderSubjects(t *testing.T) {
 		"digest":             "【安全生产标准化】5月逾期情况汇总（局办公室）",
 		"quarterly":          "【安全生产标准化】2024年第二季度企业工作事项",
 	}
-	for _, tc := range renderCases {
-		t.Run(tc.name, func(t *testing.T) {
-			m, err := r.Render(notification(t, tc.at, tc.key, tc.rules...))
+	for _, tc := range rendertest.Cases {
+		t.Run(tc.Name, func(t *testing.T) {
+			m, err := r.Render(tc.Notification(t))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if m.Subject != want[tc.name] {
-				t.Errorf("subject %q, want %q", m.Subject, want[tc.name])
+			if m.Subject != want[tc.Name] {
+				t.Errorf("subject %q, want %q", m.Subject, want[tc.Name])
 			}
 		})
 	}
@@ -91,7 +111,7 @@ func TestRenderDaysLeft(t *testing.T) {
 			"【安全生产标准化】逾期任务提醒：共34项", "2024年5月31日到期（已逾期12天），共11项"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			m, err := r.Render(notification(t, tc.at, tc.key, tc.rule))
+			m, err := r.Render(rendertest.Notification(t, tc.at, tc.key, tc.rule))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -119,8 +139,8 @@ func TestRenderEvents(t *testing.T) {
 		{"quarterly", []string{"2024-04-30", "2024-06-30"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rc := findCase(t, tc.name)
-			n := notification(t, rc.at, rc.key, rc.rules...)
+			rc := rendertest.Find(t, tc.name)
+			n := rc.Notification(t)
 			m, err := r.Render(n)
 			if err != nil {
 				t.Fatal(err)
@@ -146,20 +166,10 @@ func TestRenderEvents(t *testing.T) {
 	}
 }
 
-func findCase(t *testing.T, name string) renderCase {
-	for _, rc := range renderCases {
-		if rc.name == name {
-			return rc
-		}
-	}
-	t.Fatalf("no render case %s", name)
-	return renderCase{}
-}
-
 func TestRenderMarkdownIsCutWithTheTotal(t *testing.T) {
 	r := newRenderer(t)
-	rc := findCase(t, "overdue")
-	n := notification(t, rc.at, rc.key, rc.rules...)
+	rc := rendertest.Find(t, "overdue")
+	n := rc.Notification(t)
 	m, err := r.Render(n)
 	if err != nil {
 		t.Fatal(err)
@@ -176,7 +186,7 @@ func TestRenderMarkdownIsCutWithTheTotal(t *testing.T) {
 	}
 
 	// Even absurdly long task texts stay within WeCom's limit.
-	longPlan, err := plan.Load("../plans/jinjiang-2024.yaml")
+	longPlan, err := plan.Load(filepath.Join(rendertest.Root(), "plans", "jinjiang-2024.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,15 +208,12 @@ func TestRenderMarkdownIsCutWithTheTotal(t *testing.T) {
 	}
 }
 
-// hostile is an enterprise name crafted to break each part.
-const hostile = "<script>alert(1)</script>恶意公司\r\nBcc: x@y **粗体** [链接](http://x) # 标题"
-
 func TestRenderEscapesUntrustedNames(t *testing.T) {
 	r := newRenderer(t)
-	for _, tc := range renderCases {
-		t.Run(tc.name, func(t *testing.T) {
-			n := notification(t, tc.at, tc.key, tc.rules...)
-			n.Name = hostile
+	for _, tc := range rendertest.Cases {
+		t.Run(tc.Name, func(t *testing.T) {
+			n := tc.Notification(t)
+			n.Name = rendertest.Hostile
 			n.Address = "a@b.example\r\nBcc: x@y"
 			m, err := r.Render(n)
 			if err != nil {
@@ -226,7 +233,7 @@ func TestRenderEscapesUntrustedNames(t *testing.T) {
 					t.Errorf("markdown keeps %q:\n%s", bad, m.Markdown)
 				}
 			}
-			if !strings.Contains(m.Markdown, "＊＊粗体＊＊") && tc.name != "digest" {
+			if !strings.Contains(m.Markdown, "＊＊粗体＊＊") && tc.Name != "digest" {
 				t.Errorf("markdown lost the name:\n%s", m.Markdown)
 			}
 		})
@@ -242,9 +249,9 @@ func TestRenderUnknownRule(t *testing.T) {
 }
 
 func TestNewRendererOverrides(t *testing.T) {
-	p := loadFixture(t).plan
-	rc := findCase(t, "lead")
-	n := notification(t, rc.at, rc.key, rc.rules...)
+	p := rendertest.Load(t).Plan
+	rc := rendertest.Find(t, "lead")
+	n := rc.Notification(t)
 	for _, tc := range []struct {
 		name    string
 		files   map[string]string
@@ -319,8 +326,8 @@ func FuzzRender(f *testing.F) {
 	f.Add(strings.Repeat("长", 5000), strings.Repeat("a", 300)+"@b.example")
 	r := newRenderer(f)
 	var base []remindd.Notification
-	for _, rc := range renderCases {
-		base = append(base, notification(f, rc.at, rc.key, rc.rules...))
+	for _, rc := range rendertest.Cases {
+		base = append(base, rc.Notification(f))
 	}
 	f.Fuzz(func(t *testing.T, name, address string) {
 		for _, n := range base {
@@ -349,4 +356,14 @@ func FuzzRender(f *testing.F) {
 			}
 		}
 	})
+}
+
+// rendered renders the named golden case.
+func rendered(t *testing.T, name string) Message {
+	t.Helper()
+	m, err := newRenderer(t).Render(rendertest.Find(t, name).Notification(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
