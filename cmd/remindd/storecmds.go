@@ -216,11 +216,7 @@ func (a *app) completion(name string, args []string) error {
 		if _, ok := p.Section(*section); !ok {
 			return usageError{fmt.Sprintf("--section %q: unknown section", *section)}
 		}
-		owns := false
-		for _, o := range p.OwnersOf(t) {
-			owns = owns || o == *section
-		}
-		if !owns {
+		if !p.SectionOwes(t, *section) {
 			return usageError{fmt.Sprintf("task %d is not an obligation of section %s", t.N, *section)}
 		}
 	} else {
@@ -232,7 +228,7 @@ func (a *app) completion(name string, args []string) error {
 		if !ok {
 			return usageError{fmt.Sprintf("--enterprise %q: no such enterprise (import it first)", *enterprise)}
 		}
-		if !t.Enterprises.Matches(ent.Size, ent.Trades) {
+		if !p.EnterpriseOwes(t, ent.Size, ent.Trades) {
 			return usageError{fmt.Sprintf("task %d is not an obligation of enterprise %s", t.N, *enterprise)}
 		}
 	}
