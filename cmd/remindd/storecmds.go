@@ -10,7 +10,6 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-	"unicode/utf8"
 
 	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/config"
@@ -184,14 +183,13 @@ func (a *app) completion(name string, args []string) error {
 	if (*section == "") == (*enterprise == "") {
 		return usageError{"give --section ID or --enterprise CODE"}
 	}
-	if err := checkText("by", *by, maxBy, false); err != nil {
-		return err
+	who := remindd.Recipient{Kind: remindd.KindSection, ID: *section}
+	if *enterprise != "" {
+		who = remindd.Recipient{Kind: remindd.KindEnterprise, ID: *enterprise}
 	}
-	if err := checkText("note", *note, maxNote, true); err != nil {
-		return err
-	}
-	if err := checkText("enterprise", *enterprise, maxCode, false); err != nil {
-		return err
+	record := remindd.Completion{Assignee: who, By: *by, Note: *note}
+	if err := record.Check(flagName); err != nil {
+		return usageError{err.Error()}
 	}
 	when, err := parseAt(*at)
 	if err != nil {
@@ -211,7 +209,6 @@ func (a *app) completion(name string, args []string) error {
 		return err
 	}
 	defer s.Close()
-	who := remindd.Recipient{Kind: remindd.KindSection, ID: *section}
 	if *section != "" {
 		if _, ok := p.Section(*section); !ok {
 			return usageError{fmt.Sprintf("--section %q: unknown section", *section)}
@@ -220,7 +217,6 @@ func (a *app) completion(name string, args []string) error {
 			return usageError{fmt.Sprintf("task %d is not an obligation of section %s", t.N, *section)}
 		}
 	} else {
-		who = remindd.Recipient{Kind: remindd.KindEnterprise, ID: *enterprise}
 		ent, ok, err := s.Enterprise(ctx, *enterprise)
 		if err != nil {
 			return err
@@ -243,7 +239,8 @@ func (a *app) completion(name string, args []string) error {
 		fmt.Fprintf(a.stdout, "task %d: completion by %s removed\n", t.N, who)
 		return nil
 	}
-	if err := s.Complete(ctx, p.ID, remindd.Completion{Task: t.N, Assignee: who, DoneAt: when, By: *by, Note: *note}); err != nil {
+	record.Task, record.DoneAt = t.N, when
+	if err := s.Complete(ctx, p.ID, record); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.stdout, "task %d: done by %s at %s\n", t.N, who, when.In(p.Location).Format(time.RFC3339))
@@ -267,29 +264,10 @@ func (a *app) achieve(args []string) error {
 	if err != nil {
 		return err
 	}
-	if _, ok := p.Sector(*sector); !ok {
-		return usageError{fmt.Sprintf("--sector %q: unknown sector", *sector)}
-	}
-	if _, ok := p.Metric(*metric); !ok {
-		return usageError{fmt.Sprintf("--metric %q: want benchmark, certified or demo_post", *metric)}
-	}
-	if strings.TrimSpace(*name) == "" {
-		return usageError{"--name is required"}
-	}
-	if err := checkText("name", *name, maxAchievementName, false); err != nil {
-		return err
-	}
-	if err := checkText("enterprise", *enterprise, maxCode, false); err != nil {
-		return err
-	}
-	if *size != "" && !contains(p.SizeClasses, *size) {
-		return usageError{fmt.Sprintf("--size %q: want one of %s", *size, strings.Join(p.SizeClasses, ", "))}
-	}
-	if *kind != "" && *metric != "demo_post" {
-		return usageError{fmt.Sprintf("--kind %q is a demo post's kind: it needs --metric demo_post", *kind)}
-	}
-	if *kind != "" && !contains(p.DemoPostKinds, *kind) {
-		return usageError{fmt.Sprintf("--kind %q: a demo post kind, one of %s", *kind, strings.Join(p.DemoPostKinds, ", "))}
+	record := remindd.Achievement{Sector: *sector, Metric: *metric, Name: *name, Enterprise: *enterprise,
+		Size: *size, PostKind: *kind}
+	if err := record.Check(p, flagName); err != nil {
+		return usageError{err.Error()}
 	}
 	var date plan.Date
 	if *at == "" {
@@ -314,10 +292,8 @@ func (a *app) achieve(args []string) error {
 			return usageError{fmt.Sprintf("--enterprise %q: no such enterprise", *enterprise)}
 		}
 	}
-	id, err := s.Achieve(ctx, p.ID, remindd.Achievement{
-		Sector: *sector, Metric: *metric, Name: *name, Enterprise: *enterprise,
-		Size: *size, PostKind: *kind, Date: date,
-	})
+	record.Date = date
+	id, err := s.Achieve(ctx, p.ID, record)
 	if err != nil {
 		return err
 	}
@@ -421,38 +397,8 @@ func (a *app) json(v any) error {
 	return enc.Encode(v)
 }
 
-// Bounds of the text flags, in characters: the columns' lengths in the
-// MySQL schema (store/migrations/mysql), so that a value too long is refused
-// by the command, naming the flag, the same on every backend, and never by
-// the database. A note is TEXT, 65,535 bytes on MySQL: 2,000 characters is
-// a paragraph, and fits in any encoding.
-const (
-	maxBy              = 255 // completions.done_by VARCHAR(255)
-	maxNote            = 2000
-	maxAchievementName = 255 // achievements.name VARCHAR(255)
-	maxCode            = 18  // a credit code; enterprises.credit_code CHAR(18)
-)
-
-// checkText refuses a flag's value longer than max characters, or holding a
-// character that must not be printed (a control or bidirectional control;
-// a line break only where lines are allowed), as a command-line mistake
-// naming the flag. The value itself is not repeated.
-func checkText(flag, v string, max int, lines bool) error {
-	if !utf8.ValidString(v) {
-		return usageError{fmt.Sprintf("--%s is not UTF-8", flag)}
-	}
-	if n := utf8.RuneCountInString(v); n > max {
-		return usageError{fmt.Sprintf("--%s is %d characters long, at most %d", flag, n, max)}
-	}
-	check := v
-	if lines {
-		check = strings.ReplaceAll(v, "\n", " ")
-	}
-	if r, pos, found := printable.First(check); found {
-		return usageError{fmt.Sprintf("--%s: character %d is %s, a control character; remove it", flag, pos, printable.Name(r))}
-	}
-	return nil
-}
+// flagName is a field of a record as the command line names it: by its flag.
+func flagName(field string) string { return "--" + field }
 
 func noArgs(fs *flag.FlagSet, args []string) error {
 	pos, err := parse(fs, args)
@@ -470,15 +416,6 @@ func noArgs(fs *flag.FlagSet, args []string) error {
 // terminal, a tab that shifts the columns) or bidirectional controls that
 // reorder what follows; they are shown escaped, as \u001b or \u202e.
 func cell(s string) string { return printable.Escape(s) }
-
-func contains(xs []string, x string) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
-}
 
 func dash(s string) string {
 	if s == "" {
