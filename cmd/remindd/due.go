@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/remindd/remindd"
+	"github.com/remindd/remindd/internal/jsonarray"
 	"github.com/remindd/remindd/notify"
 	"github.com/remindd/remindd/schedule"
 )
@@ -61,7 +62,7 @@ func (a *app) printNotifications(ns []remindd.Notification, format string) error
 		ns[i].Address = notify.MaskAddress(ns[i].Address)
 	}
 	if format == "json" {
-		return schedule.WriteJSON(a.stdout, ns)
+		return jsonarray.Write(a.stdout, ns)
 	}
 	w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "RULE\tRECIPIENT\tCHANNEL\tTASKS\tKEY\tNAME")
