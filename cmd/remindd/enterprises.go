@@ -33,11 +33,7 @@ func (a *app) enterprises(args []string) error {
 			return err
 		}
 		defer f.Close()
-		rules := roster.Rules{Sizes: p.SizeClasses, Trades: p.Trades}
-		for _, s := range p.Sectors {
-			rules.Sectors = append(rules.Sectors, s.ID)
-		}
-		list, err := roster.Read(pos[1], f, rules)
+		list, err := roster.Read(pos[1], f, roster.RulesOf(p))
 		if err != nil {
 			return err
 		}
