@@ -2,35 +2,13 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/remindd/remindd/daemon"
 	"github.com/remindd/remindd/plan"
-	"github.com/remindd/remindd/store"
 )
-
-// lead takes the job lock for a one-off command, so it never runs the jobs
-// beside a running daemon. Alone on a SQLite file, it also sends again what
-// a killed predecessor left sending.
-func lead(ctx context.Context, s *store.Store, now time.Time) (*store.Lock, error) {
-	l, err := s.Lock(ctx, "jobs")
-	if errors.Is(err, store.ErrLocked) && s.Driver() == "mysql" {
-		return nil, fmt.Errorf("another remindd is running the jobs on this database: %w", err)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if s.Driver() == "sqlite" {
-		if _, err := s.ReleaseClaims(ctx, now); err != nil {
-			l.Release()
-			return nil, err
-		}
-	}
-	return l, nil
-}
 
 // instant is a time given on the command line, with the flag and text that
 // gave it.
@@ -65,13 +43,13 @@ func (a *app) leadOnce(ctx context.Context, level string, force bool, instants .
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	l, err := lead(ctx, s, now)
+	release, err := d.LeadOnce(ctx, now)
 	if err != nil {
 		s.Close()
 		return nil, nil, nil, err
 	}
 	return d, p, func() {
-		l.Release()
+		release()
 		s.Close()
 	}, nil
 }
