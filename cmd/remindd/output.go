@@ -23,6 +23,7 @@ func checkFormat(f string, allowed ...string) error {
 	return usageError{fmt.Sprintf("--format %q: want %s", f, strings.Join(allowed, " or "))}
 }
 
+// json prints v as indented JSON, without HTML escaping (names hold & and <).
 func (a *app) json(v any) error {
 	enc := json.NewEncoder(a.stdout)
 	enc.SetIndent("", "  ")
@@ -36,6 +37,7 @@ func (a *app) json(v any) error {
 // reorder what follows; they are shown escaped, as \u001b or \u202e.
 func cell(s string) string { return printable.Escape(s) }
 
+// dash is s, or - for nothing, in a table cell.
 func dash(s string) string {
 	if s == "" {
 		return "-"
