@@ -18,10 +18,8 @@ func (a *app) due(args []string) error {
 	fs := a.flags("due")
 	at := fs.String("at", "", "the instant, RFC 3339 (default now)")
 	format := fs.String("format", "table", "output `format`: table or json")
-	if pos, err := parse(fs, args); err != nil {
+	if err := noArgs(fs, args); err != nil {
 		return err
-	} else if len(pos) > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", pos[0])}
 	}
 	if err := checkFormat(*format, "table", "json"); err != nil {
 		return err

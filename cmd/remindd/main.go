@@ -147,6 +147,18 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// noArgs parses flags where no positional argument is allowed.
+func noArgs(fs *flag.FlagSet, args []string) error {
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", pos[0])}
+	}
+	return nil
+}
+
 // load reads the config and its plan and checks them against each other.
 func (a *app) load() (*config.Config, *plan.Plan, error) {
 	c, err := config.Load(a.configPath)
@@ -185,15 +197,4 @@ func (a *app) storeAddr(c *config.Config) string {
 		return "sqlite:" + c.Resolve(path)
 	}
 	return c.OpenAddress(c.Store)
-}
-
-func noArgs(fs *flag.FlagSet, args []string) error {
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", pos[0])}
-	}
-	return nil
 }
