@@ -144,7 +144,7 @@ func generate(p *plan.Plan, n int) *dataset {
 		}
 		for ti := range p.Tasks {
 			t := &p.Tasks[ti]
-			if !t.Enterprises.Matches(e.Size, e.Trades) {
+			if !p.EnterpriseOwes(t, e.Size, e.Trades) {
 				continue
 			}
 			due := p.Due(t.Month)

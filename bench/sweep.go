@@ -19,6 +19,7 @@ import (
 
 	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/internal/jsonarray"
 	"github.com/remindd/remindd/plan"
 	"github.com/remindd/remindd/schedule"
 	"github.com/remindd/remindd/store"
@@ -392,7 +393,7 @@ type countWriter struct{ n int64 }
 func (w *countWriter) Write(p []byte) (int, error) { w.n += int64(len(p)); return len(p), nil }
 
 // encode writes notifications as `remindd due --format json` does.
-func encode(w io.Writer, ns []remindd.Notification) error { return schedule.WriteJSON(w, ns) }
+func encode(w io.Writer, ns []remindd.Notification) error { return jsonarray.Write(w, ns) }
 
 // measureSweep runs the sweep measurements for one populated size.
 func (b *bench) measureSweep(ctx context.Context, name, cfgPath string, res *sweepResult) error {

@@ -299,17 +299,12 @@ func (e *Engine) enterpriseContacts(ent *remindd.Enterprise) []config.Contact {
 	return cs
 }
 
-// owes reports whether a carries task t.
+// owes reports whether a carries task t, as the plan says.
 func (e *Engine) owes(a assignee, t *plan.Task) bool {
 	if a.enterprise != nil {
-		return t.Enterprises.Matches(a.enterprise.Size, a.enterprise.Trades)
+		return e.Plan.EnterpriseOwes(t, a.enterprise.Size, a.enterprise.Trades)
 	}
-	for _, o := range e.Plan.OwnersOf(t) {
-		if o == a.who.ID {
-			return true
-		}
-	}
-	return false
+	return e.Plan.SectionOwes(t, a.who.ID)
 }
 
 // open returns a's tasks that are not done, with deadlines between minLeft

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/remindd/remindd"
+	"github.com/remindd/remindd/internal/jsonarray"
 	"github.com/remindd/remindd/notify"
 	"github.com/remindd/remindd/schedule"
 )
@@ -17,10 +18,8 @@ func (a *app) due(args []string) error {
 	fs := a.flags("due")
 	at := fs.String("at", "", "the instant, RFC 3339 (default now)")
 	format := fs.String("format", "table", "output `format`: table or json")
-	if pos, err := parse(fs, args); err != nil {
+	if err := noArgs(fs, args); err != nil {
 		return err
-	} else if len(pos) > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", pos[0])}
 	}
 	if err := checkFormat(*format, "table", "json"); err != nil {
 		return err
@@ -44,15 +43,47 @@ func (a *app) due(args []string) error {
 	return a.printNotifications(ns, *format)
 }
 
-func parseAt(s string) (time.Time, error) {
-	if s == "" {
-		return time.Now(), nil
+// status prints where the plan stands at an instant.
+func (a *app) status(args []string) error {
+	fs := a.flags("status")
+	at := fs.String("at", "", "the instant, RFC 3339 (default now)")
+	format := fs.String("format", "table", "output `format`: table or json")
+	if err := noArgs(fs, args); err != nil {
+		return err
 	}
-	t, err := time.Parse(time.RFC3339, s)
+	if err := checkFormat(*format, "table", "json"); err != nil {
+		return err
+	}
+	when, err := parseAt(*at)
 	if err != nil {
-		return time.Time{}, usageError{fmt.Sprintf("--at %q is not an RFC 3339 time such as 2024-05-28T09:00:00+08:00", s)}
+		return err
 	}
-	return t, nil
+	c, p, err := a.load()
+	if err != nil {
+		return err
+	}
+	state, _, err := a.snapshot(context.Background(), c, p, when)
+	if err != nil {
+		return err
+	}
+	st := schedule.New(p, c).Status(state, when)
+	if *format == "json" {
+		return a.json(st)
+	}
+	w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(w, "status at %s\n\nSECTION\tDONE\tOVERDUE\tUPCOMING\n", st.At.Format(time.RFC3339))
+	for _, s := range st.Sections {
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", s.ID, dash(ranges(s.Done)), dash(ranges(s.Overdue)), dash(ranges(s.Upcoming)))
+	}
+	fmt.Fprintln(w, "\nTASK\tSECTOR\tMETRIC\tDUE\tREQUIRED\tACHIEVED\tMET")
+	for _, m := range st.Milestones {
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%d\t%d\t%v\n", m.Task, m.Sector, m.Metric, m.Due, m.Required, m.Achieved, m.Met)
+	}
+	fmt.Fprintln(w, "\nSECTOR\tENTERPRISES\tWITH OVERDUE")
+	for _, e := range st.Enterprises {
+		fmt.Fprintf(w, "%s\t%d\t%d\n", e.Sector, e.Enterprises, e.Overdue)
+	}
+	return w.Flush()
 }
 
 func (a *app) printNotifications(ns []remindd.Notification, format string) error {
@@ -61,7 +92,7 @@ func (a *app) printNotifications(ns []remindd.Notification, format string) error
 		ns[i].Address = notify.MaskAddress(ns[i].Address)
 	}
 	if format == "json" {
-		return schedule.WriteJSON(a.stdout, ns)
+		return jsonarray.Write(a.stdout, ns)
 	}
 	w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "RULE\tRECIPIENT\tCHANNEL\tTASKS\tKEY\tNAME")

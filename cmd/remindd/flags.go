@@ -3,7 +3,9 @@ package main
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"strconv"
+	"time"
 )
 
 // decimal is a flag holding a count or an identifier written in decimal
@@ -58,3 +60,18 @@ func decimalFlag(fs *flag.FlagSet, name, usage string) *decimal {
 	fs.Var(d, name, usage)
 	return d
 }
+
+// parseAt reads an --at flag: an RFC 3339 instant, now when empty.
+func parseAt(s string) (time.Time, error) {
+	if s == "" {
+		return time.Now(), nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, usageError{fmt.Sprintf("--at %q is not an RFC 3339 time such as 2024-05-28T09:00:00+08:00", s)}
+	}
+	return t, nil
+}
+
+// flagName is a field of a record as the command line names it: by its flag.
+func flagName(field string) string { return "--" + field }

@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
-	"sort"
 	"strings"
 	"time"
 	_ "time/tzdata" // the plan's zone must load on hosts without zoneinfo
@@ -148,6 +147,18 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// noArgs parses flags where no positional argument is allowed.
+func noArgs(fs *flag.FlagSet, args []string) error {
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", pos[0])}
+	}
+	return nil
+}
+
 // load reads the config and its plan and checks them against each other.
 func (a *app) load() (*config.Config, *plan.Plan, error) {
 	c, err := config.Load(a.configPath)
@@ -186,34 +197,4 @@ func (a *app) storeAddr(c *config.Config) string {
 		return "sqlite:" + c.Resolve(path)
 	}
 	return c.OpenAddress(c.Store)
-}
-
-// checkFormat accepts the output formats a command knows.
-func checkFormat(f string, allowed ...string) error {
-	for _, a := range allowed {
-		if f == a {
-			return nil
-		}
-	}
-	return usageError{fmt.Sprintf("--format %q: want %s", f, strings.Join(allowed, " or "))}
-}
-
-// ranges renders ascending task numbers compactly: 1-8,12,44-54.
-func ranges(ns []int) string {
-	ns = append([]int(nil), ns...)
-	sort.Ints(ns)
-	var parts []string
-	for i := 0; i < len(ns); {
-		j := i
-		for j+1 < len(ns) && ns[j+1] == ns[j]+1 {
-			j++
-		}
-		if j > i {
-			parts = append(parts, fmt.Sprintf("%d-%d", ns[i], ns[j]))
-		} else {
-			parts = append(parts, fmt.Sprint(ns[i]))
-		}
-		i = j + 1
-	}
-	return strings.Join(parts, ",")
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"text/tabwriter"
 
@@ -44,10 +43,7 @@ func (a *app) plan(args []string) error {
 	}
 	s := p.Summarize()
 	if *format == "json" {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		return enc.Encode(s)
+		return a.json(s)
 	}
 	w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(w, "%s %s (%s, %s)\n\n", s.Plan.Document, s.Plan.Title, s.Plan.ID, s.Plan.Timezone)

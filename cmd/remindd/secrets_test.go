@@ -157,7 +157,7 @@ enterprises:
 			}
 			out, _ = run("due", "--at", "2024-05-24T09:00:00+08:00", "--format", "json")
 			check("due --format json", out)
-			if !strings.Contains(out, `"address": "`+entRobot.URL+`/cgi-bin/webhook/send?key=***"`) {
+			if !strings.Contains(out, `"address":"`+entRobot.URL+`/cgi-bin/webhook/send?key=***"`) {
 				t.Errorf("due --format json does not show the masked robot URL")
 			}
 			out, errs := run("tick", "--at", "2024-05-24T09:00:00+08:00", "--log-level", "debug")

@@ -92,3 +92,26 @@ func Escape(s string) string {
 	}
 	return b.String()
 }
+
+// CheckField reports why v may not stand in the field called name, which
+// holds at most max characters, on one line unless lines allows line feeds:
+// v is not UTF-8, is longer, or holds a character Unsafe refuses. The error
+// names the field and the position of the character, never v itself:
+// "NAME is 300 characters long, at most 255", "NAME: character 3 is U+202E
+// (RIGHT-TO-LEFT OVERRIDE), a control character; remove it".
+func CheckField(name, v string, max int, lines bool) error {
+	if !utf8.ValidString(v) {
+		return fmt.Errorf("%s is not UTF-8", name)
+	}
+	if n := utf8.RuneCountInString(v); n > max {
+		return fmt.Errorf("%s is %d characters long, at most %d", name, n, max)
+	}
+	check := v
+	if lines {
+		check = strings.ReplaceAll(v, "\n", " ")
+	}
+	if r, pos, found := First(check); found {
+		return fmt.Errorf("%s: character %d is %s, a control character; remove it", name, pos, Name(r))
+	}
+	return nil
+}

@@ -51,3 +51,31 @@ func TestName(t *testing.T) {
 		t.Errorf("Name(U+001C) = %q", got)
 	}
 }
+
+func TestCheckField(t *testing.T) {
+	for _, tc := range []struct {
+		v     string
+		max   int
+		lines bool
+		want  string // "" for no error
+	}{
+		{v: "某酒店党员模范岗", max: 8},
+		{v: "某酒店党员模范岗", max: 7, want: "--name is 8 characters long, at most 7"},
+		{v: "😀😀", max: 2},
+		{v: "ab\xff", max: 10, want: "--name is not UTF-8"},
+		{v: "晋江\u202e市", max: 10, want: "--name: character 3 is U+202E (RIGHT-TO-LEFT OVERRIDE), a control character; remove it"},
+		{v: "line\nbreak", max: 20, want: "--name: character 5 is U+000A (LINE FEED), a control character; remove it"},
+		{v: "line\nbreak", max: 20, lines: true},
+		{v: "line\r\nbreak", max: 20, lines: true, want: "--name: character 5 is U+000D (CARRIAGE RETURN), a control character; remove it"},
+		{v: "", max: 0},
+	} {
+		err := CheckField("--name", tc.v, tc.max, tc.lines)
+		got := ""
+		if err != nil {
+			got = err.Error()
+		}
+		if got != tc.want {
+			t.Errorf("CheckField(%q, %d, %v) = %q, want %q", tc.v, tc.max, tc.lines, got, tc.want)
+		}
+	}
+}

@@ -2,116 +2,13 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
-	"github.com/sirupsen/logrus"
-
-	"github.com/remindd/remindd/config"
 	"github.com/remindd/remindd/daemon"
 	"github.com/remindd/remindd/plan"
-	"github.com/remindd/remindd/store"
 )
-
-// logger builds the process's logger: fields, not prose; no timestamps when
-// journald adds its own.
-func (a *app) logger(level string) (*logrus.Entry, error) {
-	l := logrus.New()
-	l.SetOutput(a.stderr)
-	lv, err := logrus.ParseLevel(level)
-	if err != nil {
-		return nil, usageError{fmt.Sprintf("--log-level %q: want debug, info, warn or error", level)}
-	}
-	l.SetLevel(lv)
-	l.SetFormatter(&logrus.TextFormatter{DisableTimestamp: os.Getenv("JOURNAL_STREAM") != "", FullTimestamp: true})
-	return logrus.NewEntry(l), nil
-}
-
-// openDaemon opens and migrates the store and builds the daemon.
-func (a *app) openDaemon(ctx context.Context, c *config.Config, p *plan.Plan, log *logrus.Entry, clock daemon.Clock) (*daemon.Daemon, *store.Store, error) {
-	s, err := store.Open(ctx, a.storeAddr(c))
-	if err != nil {
-		return nil, nil, err
-	}
-	if from, to, err := s.Migrate(ctx); err != nil {
-		s.Close()
-		return nil, nil, err
-	} else if from != to {
-		log.WithFields(logrus.Fields{"from": from, "to": to}).Info("schema migrated")
-	}
-	host, _ := os.Hostname()
-	d, err := daemon.New(daemon.Options{Config: c, Plan: p, Store: s, Log: log, Clock: clock,
-		Worker: fmt.Sprintf("%s:%d", host, os.Getpid())})
-	if err != nil {
-		s.Close()
-		return nil, nil, err
-	}
-	return d, s, nil
-}
-
-// run is the daemon.
-func (a *app) run(args []string) error {
-	fs := a.flags("run")
-	listen := fs.String("listen", "127.0.0.1:9464", "`address` of /healthz and /metrics (empty: none)")
-	level := fs.String("log-level", "info", "log `level`: debug, info, warn or error")
-	if err := noArgs(fs, args); err != nil {
-		return err
-	}
-	log, err := a.logger(*level)
-	if err != nil {
-		return err
-	}
-	c, p, err := a.load()
-	if err != nil {
-		return err
-	}
-	if err := c.CheckFolders(); err != nil {
-		return err
-	}
-	ctx, cancel := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
-	defer cancel()
-	d, s, err := a.openDaemon(ctx, c, p, log, daemon.WallClock{})
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
-	reload := make(chan struct{})
-	go func() {
-		for range hup {
-			log.Info("SIGHUP: reloading config and plan")
-			reload <- struct{}{}
-		}
-	}()
-	return d.Run(ctx, daemon.RunOptions{Listen: *listen, Reload: reload, Load: a.load})
-}
-
-// lead takes the job lock for a one-off command, so it never runs the jobs
-// beside a running daemon. Alone on a SQLite file, it also sends again what
-// a killed predecessor left sending.
-func lead(ctx context.Context, s *store.Store, now time.Time) (*store.Lock, error) {
-	l, err := s.Lock(ctx, "jobs")
-	if errors.Is(err, store.ErrLocked) && s.Driver() == "mysql" {
-		return nil, fmt.Errorf("another remindd is running the jobs on this database: %w", err)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if s.Driver() == "sqlite" {
-		if _, err := s.ReleaseClaims(ctx, now); err != nil {
-			l.Release()
-			return nil, err
-		}
-	}
-	return l, nil
-}
 
 // instant is a time given on the command line, with the flag and text that
 // gave it.
@@ -146,13 +43,13 @@ func (a *app) leadOnce(ctx context.Context, level string, force bool, instants .
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	l, err := lead(ctx, s, now)
+	release, err := d.LeadOnce(ctx, now)
 	if err != nil {
 		s.Close()
 		return nil, nil, nil, err
 	}
 	return d, p, func() {
-		l.Release()
+		release()
 		s.Close()
 	}, nil
 }
