@@ -3,53 +3,13 @@ package store_test
 import (
 	"context"
 	"errors"
-	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/remindd/remindd/internal/smtptest"
 	"github.com/remindd/remindd/store"
 )
-
-// SilentServer listens on loopback, accepts every connection and never
-// writes a byte: a MySQL that took the connection and hangs. It returns its
-// address; connections are closed when the test ends.
-func silentServer(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var (
-		mu    sync.Mutex
-		conns []net.Conn
-		wg    sync.WaitGroup
-	)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		wg.Wait()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return ln.Addr().String()
-}
 
 // TestOpenGivesUpOnASilentServer is the store's part of issue 13's sixth
 // finding: a MySQL that accepts the connection and never answers hung Open,
@@ -59,7 +19,7 @@ func silentServer(t *testing.T) string {
 // with an error that names the server and not the password; a timeout in
 // the DSN replaces the default.
 func TestOpenGivesUpOnASilentServer(t *testing.T) {
-	addr := silentServer(t)
+	addr := smtptest.StartSilent(t).Addr // never greets, as a hung MySQL
 	for _, tc := range []struct {
 		name, params, within string
 	}{

@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
+	"github.com/remindd/remindd/internal/smtptest"
 	"github.com/remindd/remindd/internal/storetest"
 )
 
@@ -36,30 +36,8 @@ func checkConfigFile(t *testing.T, store, extra string) string {
 // TestCheckConfigBoundsASilentStore: a MySQL that accepts the connection and
 // never answers makes check-config fail within its bound, not hang.
 func TestCheckConfigBoundsASilentStore(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var held []net.Conn
-	accepted := make(chan struct{})
-	go func() {
-		defer close(accepted)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			held = append(held, c) // never answered
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		<-accepted
-		for _, c := range held {
-			c.Close()
-		}
-	})
-	cfg := checkConfigFile(t, "mysql:root@tcp("+ln.Addr().String()+")/remindd", "")
+	silent := smtptest.StartSilent(t) // speaks first as MySQL would, and never does
+	cfg := checkConfigFile(t, "mysql:root@tcp("+silent.Addr+")/remindd", "")
 	var out, errb bytes.Buffer
 	a := &app{stdout: &out, stderr: &errb, storeTimeout: 300 * time.Millisecond}
 	done := make(chan error, 1)

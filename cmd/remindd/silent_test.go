@@ -1,51 +1,14 @@
 package main
 
 import (
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-)
 
-// silentMySQL listens on loopback, accepts and never writes a byte.
-func silentMySQL(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var (
-		mu    sync.Mutex
-		conns []net.Conn
-		wg    sync.WaitGroup
-	)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		wg.Wait()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return ln.Addr().String()
-}
+	"github.com/remindd/remindd/internal/smtptest"
+)
 
 // TestStoreCommandsEndOnASilentMySQL is issue 13's acceptance for its
 // sixth finding: migrate (and done) against a MySQL that accepts the
@@ -53,7 +16,7 @@ func silentMySQL(t *testing.T) string {
 // (in 10 s), exit 1, and say which server did not answer, without the
 // password.
 func TestStoreCommandsEndOnASilentMySQL(t *testing.T) {
-	addr := silentMySQL(t)
+	addr := smtptest.StartSilent(t).Addr // never greets, as a hung MySQL
 	store := "mysql:root@tcp(" + addr + ")/x"
 	// The password comes from the config's file, as a --store never holds
 	// one, and must not be printed either.

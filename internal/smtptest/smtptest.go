@@ -498,7 +498,9 @@ func selfSigned() (tls.Certificate, *x509.CertPool, error) {
 // Silent is a TCP server that accepts connections and then answers
 // nothing, as a wedged mail server does (or a firewall that completes the
 // handshake for a host that is gone): not even a greeting, or, with
-// SilentGreets, a greeting and nothing after it.
+// SilentGreets, a greeting and nothing after it. Without the greeting it is
+// as silent to any protocol whose server speaks first, MySQL's too: the
+// store's tests use it for a MySQL that never answers.
 type Silent struct {
 	// Addr is host:port; Host and Port the same apart.
 	Addr string
