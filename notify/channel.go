@@ -32,6 +32,30 @@ type Channel interface {
 	Send(ctx context.Context, batch []Message) []error
 }
 
+// SendEach delivers batch through ch as Send does, and calls done once for
+// each message, with its index and result, as soon as that is known: a
+// deliverer can record a delivery the moment it happened, not when the
+// whole batch is through. Every channel New builds tells as it goes; any
+// other Channel tells all at the end of its Send.
+func SendEach(ctx context.Context, ch Channel, batch []Message, done func(i int, err error)) {
+	if s, ok := ch.(interface {
+		sendEach(context.Context, []Message, func(int, error))
+	}); ok {
+		s.sendEach(ctx, batch, done)
+		return
+	}
+	for i, err := range ch.Send(ctx, batch) {
+		done(i, err)
+	}
+}
+
+// collect is Send made of a channel's sendEach: the results in order.
+func collect(batch []Message, sendEach func(done func(int, error))) []error {
+	errs := make([]error, len(batch))
+	sendEach(func(i int, err error) { errs[i] = err })
+	return errs
+}
+
 // CloseIdle closes what ch keeps open between batches (an e-mail channel's
 // SMTP connection). A deliverer calls it when it has sent what was due; the
 // channel stays usable and opens a new connection for its next batch.
@@ -231,15 +255,6 @@ func clip(s string, n int) string {
 	}
 	r := []rune(s)
 	return string(r[:n]) + "…"
-}
-
-// batchErrors answers every message of a batch with err.
-func batchErrors(n int, err error) []error {
-	out := make([]error, n)
-	for i := range out {
-		out[i] = err
-	}
-	return out
 }
 
 // stderrLogger writes log lines to standard error when no logger is given.

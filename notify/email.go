@@ -117,36 +117,40 @@ func (e *emailChannel) client() (*mail.Client, error) {
 // Send delivers a batch over one connection, redialling once if the server
 // dropped it between messages.
 func (e *emailChannel) Send(ctx context.Context, batch []Message) []error {
-	errs := make([]error, len(batch))
-	msgs := make([]*mail.Msg, len(batch))
-	pending := 0
+	return collect(batch, func(done func(int, error)) { e.sendEach(ctx, batch, done) })
+}
+
+// sendEach is Send telling each message's result as soon as its DATA is
+// answered. The connection is taken (or dialled) for the first message that
+// builds; when it cannot be had, every message left is answered with why.
+func (e *emailChannel) sendEach(ctx context.Context, batch []Message, done func(int, error)) {
 	now := e.now()
+	var (
+		c       *mail.Client
+		dialErr error
+		healthy = true
+	)
 	for i, m := range batch {
 		msg, err := e.message(m, now)
 		if err != nil {
-			errs[i] = err
+			done(i, err)
 			continue
 		}
-		msgs[i] = msg
-		pending++
-	}
-	if pending == 0 {
-		return errs
-	}
-	c, err := e.connect(ctx)
-	if err != nil {
-		return fill(errs, err)
-	}
-	healthy := true
-	for i, msg := range msgs {
-		if msg == nil {
+		if dialErr != nil {
+			done(i, dialErr)
 			continue
 		}
 		if err := ctx.Err(); err != nil {
-			errs[i] = temporary(ClassInterrupted, fmt.Errorf("channel %s: not sent: %w", e.name, err))
+			done(i, temporary(ClassInterrupted, fmt.Errorf("channel %s: not sent: %w", e.name, err)))
 			continue
 		}
-		err := c.Send(msg)
+		if c == nil {
+			if c, dialErr = e.connect(ctx); dialErr != nil {
+				done(i, dialErr)
+				continue
+			}
+		}
+		err = c.Send(msg)
 		var se *mail.SendError
 		if errors.As(err, &se) && se.Reason == mail.ErrConnCheck {
 			// The connection went stale (the server closed it while idle,
@@ -154,7 +158,9 @@ func (e *emailChannel) Send(ctx context.Context, batch []Message) []error {
 			// message, passed): dial again, once.
 			_ = c.Close() // the connection is already gone; its QUIT has nothing to report
 			if derr := c.DialWithContext(ctx); derr != nil {
-				return fill(errs, e.dialError(derr))
+				dialErr, c = e.dialError(derr), nil
+				done(i, dialErr)
+				continue
 			}
 			err = c.Send(msg)
 		}
@@ -165,13 +171,15 @@ func (e *emailChannel) Send(ctx context.Context, batch []Message) []error {
 			err = nil
 		}
 		if err != nil {
-			errs[i] = e.sendError(err, batch[i])
+			err = e.sendError(err, m)
 		}
+		done(i, err)
 	}
 	// Every message was accepted at the end of its DATA (or has its own
 	// error); a failing QUIT changes nothing about what was delivered.
-	e.release(c, healthy)
-	return errs
+	if c != nil {
+		e.release(c, healthy)
+	}
 }
 
 // connect returns the connection the last batch left open, or dials one.
@@ -218,16 +226,6 @@ func (e *emailChannel) closeIdle() {
 	if c := e.takeIdle(); c != nil {
 		_ = c.Close() // everything sent on it was accepted already
 	}
-}
-
-// fill answers every message not yet failed with err.
-func fill(errs []error, err error) []error {
-	for i := range errs {
-		if errs[i] == nil {
-			errs[i] = err
-		}
-	}
-	return errs
 }
 
 // message builds the e-mail for m: UTF-8 subject and sender name, a stable
