@@ -462,18 +462,28 @@ ORDER BY next_attempt_at LIMIT 1`, StatusPending).Scan(&at)
 // MarkAllSent marks the given sending messages sent at, in one statement per
 // 500 ids. It returns how many were sending (and are now sent): a message
 // another worker took over after a stale claim is left to that worker.
+//
+// The statement carries its values written out (ids, the instant, the
+// statuses: nothing anyone typed), so that on MySQL it is one round trip
+// instead of a prepare, an execute and a close: a deliverer sends one per
+// group of sends as they complete.
 func (s *Store) MarkAllSent(ctx context.Context, ids []int64, at time.Time) (int, error) {
-	sent, err := s.instant(at)
-	if err != nil {
+	if _, err := s.instant(at); err != nil {
 		return 0, fmt.Errorf("store: mark sent: %w", err)
 	}
+	sent := at.UTC().Truncate(time.Microsecond).Format(timeFormat)
 	return s.inChunks(ctx, "mark sent", ids, func(part []int64) (string, []any) {
-		args := []any{StatusSent, sent}
-		for _, id := range part {
-			args = append(args, id)
+		var q strings.Builder
+		q.WriteString(`UPDATE notifications SET status = '` + StatusSent + `', sent_at = '` + sent + `'
+WHERE id IN (`)
+		for i, id := range part {
+			if i > 0 {
+				q.WriteByte(',')
+			}
+			q.WriteString(strconv.FormatInt(id, 10))
 		}
-		return `UPDATE notifications SET status = ?, sent_at = ?
-WHERE id IN (` + placeholders(len(part)) + `) AND status = ?`, append(args, StatusSending)
+		q.WriteString(`) AND status = '` + StatusSending + `'`)
+		return q.String(), nil
 	})
 }
 
