@@ -78,10 +78,10 @@ type deliverResult struct {
 	byRule         map[string]int
 	outbox, bare   []time.Duration
 	outboxConns    int64
-	storeWork      time.Duration // Deliver's store work alone: claim 100, mark them sent, until done
+	storeWork      time.Duration // the store work alone: claim 100, mark them sent, until done
 	claimQueries   []experiment  // the first claim's SELECT with every message pending
 	markEach       time.Duration // marking each sent in its own transaction
-	markBatch      time.Duration // marking 100 at a time (what Deliver does)
+	markBatch      time.Duration // marking 100 at a time
 	unmarshal      time.Duration // decoding the stored bodies
 	build          time.Duration // building and serialising the go-mail messages
 	outboxTop      string
@@ -190,7 +190,7 @@ func (b *bench) benchDeliver(ctx context.Context, sk *sink) (*deliverResult, err
 		}
 		before, conns := sk.msgs.Load(), sk.conns.Load()
 		t0 := time.Now()
-		dl, err := dm.Deliver(ctx, ctx, time.Now())
+		dl, err := dm.Deliver(ctx, time.Now())
 		el := time.Since(t0)
 		if err != nil {
 			return 0, err

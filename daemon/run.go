@@ -47,8 +47,6 @@ func (d *Daemon) Run(ctx context.Context, o RunOptions) error {
 	}
 	stop, stopNow := context.WithCancel(context.Background())
 	defer stopNow()
-	send, sendNow := context.WithCancel(context.Background())
-	defer sendNow()
 
 	lead := &leadership{d: d}
 	if d.store.Driver() == "sqlite" {
@@ -56,7 +54,8 @@ func (d *Daemon) Run(ctx context.Context, o RunOptions) error {
 			return err
 		}
 		// Alone on this file: what a killed predecessor left sending was
-		// cut off mid-send. Send it again (at most that batch is doubled).
+		// cut off mid-send. Send it again (doubled is only what it had
+		// sent and not yet marked).
 		if n, err := d.store.ReleaseClaims(stop, d.clock.Now()); err != nil {
 			return err
 		} else if n > 0 {
@@ -110,7 +109,8 @@ func (d *Daemon) Run(ctx context.Context, o RunOptions) error {
 		}
 	}
 	deliver := func() {
-		_, err := d.Deliver(stop, send, d.clock.Now())
+		// Once stop is done, the drain ends within drain_timeout.
+		_, err := d.Deliver(stop, d.clock.Now())
 		d.health.wrote(stop, err) // a drain's errors are the store's: claims and marks
 		switch {
 		case err != nil && stop.Err() == nil:
@@ -174,8 +174,7 @@ loop:
 	select {
 	case <-running.Done():
 	case <-time.After(bound):
-		d.log.WithField("bound", bound.String()).Warn("sends still in flight at the bound: cancelling them")
-		sendNow()
+		// The deliverer cancels its sends at this same bound.
 		<-running.Done()
 	}
 	if srv != nil {
