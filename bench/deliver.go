@@ -468,7 +468,7 @@ tasks, status, attempts, next_attempt_at, sent_at, last_error, created_at`
 // the single query it sent before, whose OR made the server examine and lock
 // every pending row. Each gets (now, now - ClaimTimeout, limit).
 var claimQueries = []struct{ what, sql string }{
-	{"as shipped, 1 of 2: stale claims, `status = 'sending' AND claimed_at <= ? ORDER BY next_attempt_at, id LIMIT 100 FOR UPDATE SKIP LOCKED`, every column",
+	{"as shipped, 1 of 2 (run only when a read without a lock found a stale claim): stale claims, `status = 'sending' AND claimed_at <= ? ORDER BY next_attempt_at, id LIMIT 100 FOR UPDATE SKIP LOCKED`, every column",
 		`SELECT ` + outboxColumns + ` FROM notifications
 WHERE ? IS NOT NULL AND status = 'sending' AND claimed_at <= ?
 ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED`},
