@@ -53,8 +53,9 @@ type Policy struct {
 	Batch int
 	// Unmarked bounds the messages sent and not yet marked, the one in
 	// flight counted: the sender waits for the marks before it begins a
-	// send beyond it. It is the most a crash can send twice. Default
-	// DefaultUnmarked.
+	// send beyond it. It is the most a crash can send twice (per drain:
+	// two run at once only when the start-up catch-up meets the delivery
+	// job). Default DefaultUnmarked.
 	Unmarked int
 	// MaxAttempts is how many times a message is tried before it fails.
 	MaxAttempts int
@@ -89,7 +90,8 @@ type Options struct {
 	// MarkGrace is how long, once the sends are cancelled at the drain
 	// bound, what completed may still be marked. Default 2 s.
 	MarkGrace time.Duration
-	// After is the clock of the drain bound. Default time.After.
+	// After is the clock of the drain bound and of the marks' spacing.
+	// Default time.After.
 	After func(time.Duration) <-chan time.Time
 	// Log receives a line per deferred or failed message and per drain.
 	// Default: the standard logger.
