@@ -80,10 +80,10 @@ type deliverResult struct {
 	byRule         map[string]int
 	outbox, bare   []time.Duration
 	outboxConns    int64
-	storeWork      time.Duration // Deliver's store work alone: claim 100, mark them sent, until done
+	storeWork      time.Duration // the store work alone: claim 100, mark them sent, until done
 	claimQueries   []experiment  // the first claim's SELECT with every message pending
 	markEach       time.Duration // marking each sent in its own transaction
-	markBatch      time.Duration // marking 100 at a time (what Deliver does)
+	markBatch      time.Duration // marking 100 at a time
 	unmarshal      time.Duration // decoding the stored bodies
 	build          time.Duration // building and serialising the go-mail messages
 	outboxTop      string
@@ -192,7 +192,7 @@ func (b *bench) benchDeliver(ctx context.Context, sk *sink) (*deliverResult, err
 		}
 		before, conns := sk.msgs.Load(), sk.conns.Load()
 		t0 := time.Now()
-		dl, err := dm.Deliver(ctx, ctx, time.Now())
+		dl, err := dm.Deliver(ctx, time.Now())
 		el := time.Since(t0)
 		if err != nil {
 			return 0, err
@@ -470,7 +470,7 @@ tasks, status, attempts, next_attempt_at, sent_at, last_error, created_at`
 // the single query it sent before, whose OR made the server examine and lock
 // every pending row. Each gets (now, now - ClaimTimeout, limit).
 var claimQueries = []struct{ what, sql string }{
-	{"as shipped, 1 of 2: stale claims, `status = 'sending' AND claimed_at <= ? ORDER BY next_attempt_at, id LIMIT 100 FOR UPDATE SKIP LOCKED`, every column",
+	{"as shipped, 1 of 2 (run only when a read without a lock found a stale claim): stale claims, `status = 'sending' AND claimed_at <= ? ORDER BY next_attempt_at, id LIMIT 100 FOR UPDATE SKIP LOCKED`, every column",
 		`SELECT ` + outboxColumns + ` FROM notifications
 WHERE ? IS NOT NULL AND status = 'sending' AND claimed_at <= ?
 ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED`},

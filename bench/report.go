@@ -374,7 +374,7 @@ func (r *report) markdown(b *bench) string {
 		}
 		w("The outbox (a fresh database) holds %d pending e-mails rendered by `render.Renderer` from what the 2 June sweep decides for a generated population (%s), %.1f KB each on the wire (text, HTML and .ics, base64). "+
 			"They go to an SMTP sink on loopback in this process (`github.com/emersion/go-smtp`, reading each message to the end), without TLS. "+
-			"**Outbox**: `daemon.Deliver` drains them as the daemon does (claims of `delivery.batch` = 100 with `FOR UPDATE SKIP LOCKED`, the next one taken and the last batch marked sent, in one UPDATE, while a batch is sent; one SMTP connection for the whole drain). "+
+			"**Outbox**: `daemon.Deliver` (package `deliver`) drains them as the daemon does on MySQL: claims of `delivery.batch` = 100 with `FOR UPDATE SKIP LOCKED`, the next one taken while a batch is sent; each mail handed to the marker as the sink accepts it, and marked sent by one UPDATE per group of the sends completed since the last mark began (marks at most every 3 ms; the sender waits beyond a batch unmarked); one SMTP connection for the whole drain. "+
 			"**Bare**: one go-mail client, `DialWithContext` once, then for each message build it with go-mail (same headers, parts and attachment) and `Send`, then `Close`. %d timed runs each, interleaved, after one warm-up each.\n\n",
 			d.mails, strings.Join(rules, ", "), float64(d.mailBytes)/1024, d.mailRuns(b))
 		o, bt := median(d.outbox), median(d.bare)
@@ -385,10 +385,10 @@ func (r *report) markdown(b *bench) string {
 		w("The outbox's parts, each timed alone over all %d messages (innodb_flush_log_at_trx_commit=%s):\n\n", d.mails, d.innodbFlush)
 		w("| part | time | per message |\n| --- | ---: | ---: |\n")
 		per := func(x time.Duration) string { return fmt.Sprintf("%.0f µs", float64(x)/float64(d.mails)/1e3) }
-		w("| `Deliver`'s store work without sending: `store.Claim` 100, `store.MarkAllSent` them, until none is left | %s | %s |\n", ms(d.storeWork), per(d.storeWork))
+		w("| the store's work without sending: `store.Claim` 100, `store.MarkAllSent` them, until none is left | %s | %s |\n", ms(d.storeWork), per(d.storeWork))
 		w("| decoding the stored JSON bodies | %s | %s |\n", ms(d.unmarshal), per(d.unmarshal))
 		w("| building and serialising the go-mail messages (no network) | %s | %s |\n", ms(d.build), per(d.build))
-		w("| marking them sent 100 per statement (`store.MarkAllSent`, what `Deliver` does) | %s | %s |\n", ms(d.markBatch), per(d.markBatch))
+		w("| marking them sent 100 per statement (`store.MarkAllSent`) | %s | %s |\n", ms(d.markBatch), per(d.markBatch))
 		w("| marking each sent in its own transaction (`store.MarkSent` per message: one commit, one fsync each) | %s | %s |\n\n", ms(d.markEach), per(d.markEach))
 		w("A claim's SELECTs with all %d messages pending (the first claim of a drain; in a transaction rolled back; the median of %d):\n\n| query | time | rows |\n| --- | ---: | ---: |\n", d.mails, b.runs)
 		for _, e := range d.claimQueries {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/deliver"
 	"github.com/remindd/remindd/notify"
 	"github.com/remindd/remindd/plan"
 	"github.com/remindd/remindd/render"
@@ -66,8 +67,7 @@ type Daemon struct {
 	leader  bool
 	health  *health
 
-	debtMu sync.Mutex
-	debts  debts // what drains could not write to the store
+	debts deliver.Debts // what drains could not write to the store, kept across reloads
 
 	// beforeCatchUp, when set (by a test), runs first in Run's start-up
 	// catch-up.
@@ -76,11 +76,12 @@ type Daemon struct {
 
 // setup is what a config and plan build; a reload swaps it whole.
 type setup struct {
-	config   *config.Config
-	plan     *plan.Plan
-	engine   *schedule.Engine
-	renderer *render.Renderer
-	channels map[string]notify.Channel
+	config    *config.Config
+	plan      *plan.Plan
+	engine    *schedule.Engine
+	renderer  *render.Renderer
+	channels  map[string]notify.Channel
+	deliverer *deliver.Deliverer
 }
 
 // Options are the daemon's dependencies.
@@ -124,7 +125,46 @@ func (d *Daemon) build(c *config.Config, p *plan.Plan) (*setup, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &setup{config: c, plan: p, engine: schedule.New(p, c), renderer: r, channels: chans}, nil
+	dl := deliver.New(deliver.Options{
+		Store: d.store, Worker: d.worker, Channels: chans,
+		Policy: deliveryPolicy(c.Delivery, d.store.Driver()),
+		Log:    d.log,
+		Debts:  &d.debts,
+		Observe: func(o deliver.Outcome) {
+			d.metrics.delivered.WithLabelValues(o.Row.Rule, o.Row.Channel, o.Status()).Inc()
+		},
+	})
+	return &setup{config: c, plan: p, engine: schedule.New(p, c), renderer: r, channels: chans, deliverer: dl}, nil
+}
+
+// deliveryPolicy is how the deliverer runs on a store of driver. On SQLite
+// the writer is this process and a mark takes a fraction of a millisecond:
+// marks follow one another as soon as each is done, and the sender waits for
+// them beyond deliver.DefaultUnmarked, which bounds what a crash sends twice.
+// On MySQL a mark is a round trip to the server and a commit with its
+// fsync: marks begin at most every 3 ms and the sender waits only beyond a
+// batch, so that the server's commits do not set the pace of delivery
+// (bench/RESULTS.md §3: with a bound of 5 there, about half the throughput).
+func deliveryPolicy(c config.Delivery, driver string) deliver.Policy {
+	p := deliver.Policy{
+		Batch: c.Batch, MaxAttempts: c.MaxAttempts,
+		BackoffBase: time.Duration(c.BackoffBase), BackoffMax: time.Duration(c.BackoffMax),
+		DrainTimeout: time.Duration(c.DrainTimeout),
+	}
+	if driver == "mysql" {
+		p.Unmarked, p.MarkEvery = c.Batch, 3*time.Millisecond
+	}
+	return p
+}
+
+// Delivery counts what one drain of the outbox did.
+type Delivery = deliver.Result
+
+// Deliver drains the outbox at instant now with the current channels (see
+// deliver.Deliverer.Drain): until nothing is due or ctx is done, then
+// within the configured drain timeout.
+func (d *Daemon) Deliver(ctx context.Context, now time.Time) (Delivery, error) {
+	return d.current().deliverer.Drain(ctx, now)
 }
 
 // Reload swaps in a new config and plan. When they cannot be built, the old
@@ -250,7 +290,7 @@ func (d *Daemon) Tick(ctx context.Context, at time.Time) (TickResult, error) {
 	if err != nil {
 		return res, err
 	}
-	res.Delivery, err = d.Deliver(ctx, ctx, at)
+	res.Delivery, err = d.Deliver(ctx, at)
 	return res, err
 }
 
@@ -310,7 +350,7 @@ func (d *Daemon) retryUntil(ctx context.Context, until time.Time, report func(ti
 		if c, ok := d.clock.(*SetClock); ok {
 			c.Set(at)
 		}
-		dl, err := d.Deliver(ctx, ctx, at)
+		dl, err := d.Deliver(ctx, at)
 		if err != nil {
 			return err
 		}

@@ -316,7 +316,7 @@ func TestTwoDaemonsOnOneDatabase(t *testing.T) {
 			wg.Add(1)
 			go func(d *daemon.Daemon) {
 				defer wg.Done()
-				if _, err := d.Deliver(ctx, ctx, tt); err != nil {
+				if _, err := d.Deliver(ctx, tt); err != nil {
 					t.Error(err)
 				}
 			}(d)

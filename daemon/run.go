@@ -48,8 +48,6 @@ func (d *Daemon) Run(ctx context.Context, o RunOptions) error {
 	}
 	stop, stopNow := context.WithCancel(context.Background())
 	defer stopNow()
-	send, sendNow := context.WithCancel(context.Background())
-	defer sendNow()
 
 	lead := &leadership{d: d}
 	if d.store.Driver() == "sqlite" {
@@ -57,7 +55,8 @@ func (d *Daemon) Run(ctx context.Context, o RunOptions) error {
 			return err
 		}
 		// Alone on this file: what a killed predecessor left sending was
-		// cut off mid-send. Send it again (at most that batch is doubled).
+		// cut off mid-send. Send it again (doubled is only what it had
+		// sent and not yet marked).
 		if n, err := d.store.ReleaseClaims(stop, d.clock.Now()); err != nil {
 			return err
 		} else if n > 0 {
@@ -112,7 +111,8 @@ func (d *Daemon) Run(ctx context.Context, o RunOptions) error {
 		}
 	}
 	deliver := func() {
-		_, err := d.Deliver(stop, send, d.clock.Now())
+		// Once stop is done, the drain ends within drain_timeout.
+		_, err := d.Deliver(stop, d.clock.Now())
 		d.health.wrote(stop, err) // a drain's errors are the store's: claims and marks
 		switch {
 		case err != nil && stop.Err() == nil:
@@ -170,8 +170,8 @@ loop:
 	bound := time.Duration(d.current().config.Delivery.DrainTimeout)
 	running := jobsDone(&startup, append(left, c.Stop())...)
 	if !within(running, bound) {
+		// The deliverer cancels its sends at this same bound.
 		d.log.WithField("bound", bound.String()).Warn("sends still in flight at the bound: cancelling them")
-		sendNow()
 		if !within(running, cancelGrace) {
 			d.log.WithField("grace", cancelGrace.String()).Error("sends still in flight after cancelling them: abandoning them; the next start sends again what they had claimed")
 		}

@@ -32,6 +32,30 @@ type Channel interface {
 	Send(ctx context.Context, batch []render.Message) []error
 }
 
+// SendEach delivers batch through ch as Send does, and calls done once for
+// each message, with its index and result, as soon as that is known: a
+// deliverer can record a delivery the moment it happened, not when the
+// whole batch is through. Every channel New builds tells as it goes; any
+// other Channel tells all at the end of its Send.
+func SendEach(ctx context.Context, ch Channel, batch []render.Message, done func(i int, err error)) {
+	if s, ok := ch.(interface {
+		sendEach(context.Context, []render.Message, func(int, error))
+	}); ok {
+		s.sendEach(ctx, batch, done)
+		return
+	}
+	for i, err := range ch.Send(ctx, batch) {
+		done(i, err)
+	}
+}
+
+// collect is Send made of a channel's sendEach: the results in order.
+func collect(batch []render.Message, sendEach func(done func(int, error))) []error {
+	errs := make([]error, len(batch))
+	sendEach(func(i int, err error) { errs[i] = err })
+	return errs
+}
+
 // CloseIdle closes what ch keeps open between batches (an e-mail channel's
 // SMTP connection). A deliverer calls it when it has sent what was due; the
 // channel stays usable and opens a new connection for its next batch.
@@ -217,15 +241,6 @@ func clip(s string, n int) string {
 // oneLine makes text from the outbox safe for a header or a log field, as
 // the renderer does for what it writes.
 func oneLine(s string) string { return render.OneLine(s) }
-
-// batchErrors answers every message of a batch with err.
-func batchErrors(n int, err error) []error {
-	out := make([]error, n)
-	for i := range out {
-		out[i] = err
-	}
-	return out
-}
 
 // stderrLogger writes log lines to standard error when no logger is given.
 type stderrLogger struct{}

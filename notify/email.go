@@ -108,36 +108,40 @@ func (e *emailChannel) client() (*smtpConn, error) {
 // the server does: the connection is closed under go-mail, and the message
 // being sent and those after it are not sent (ClassInterrupted).
 func (e *emailChannel) Send(ctx context.Context, batch []render.Message) []error {
-	errs := make([]error, len(batch))
-	msgs := make([]*mail.Msg, len(batch))
-	pending := 0
+	return collect(batch, func(done func(int, error)) { e.sendEach(ctx, batch, done) })
+}
+
+// sendEach is Send telling each message's result as soon as its DATA is
+// answered. The connection is taken (or dialled) for the first message that
+// builds; when it cannot be had, every message left is answered with why.
+func (e *emailChannel) sendEach(ctx context.Context, batch []render.Message, done func(int, error)) {
 	now := e.now()
+	var (
+		c       *smtpConn
+		dialErr error
+		healthy = true
+	)
 	for i, m := range batch {
 		msg, err := e.message(m, now)
 		if err != nil {
-			errs[i] = err
+			done(i, err)
 			continue
 		}
-		msgs[i] = msg
-		pending++
-	}
-	if pending == 0 {
-		return errs
-	}
-	c, err := e.connect(ctx)
-	if err != nil {
-		return fill(errs, err)
-	}
-	healthy := true
-	for i, msg := range msgs {
-		if msg == nil {
+		if dialErr != nil {
+			done(i, dialErr)
 			continue
 		}
 		if err := ctx.Err(); err != nil {
-			errs[i] = temporary(ClassInterrupted, fmt.Errorf("channel %s: not sent: %w", e.name, err))
+			done(i, temporary(ClassInterrupted, fmt.Errorf("channel %s: not sent: %w", e.name, err)))
 			continue
 		}
-		err := c.Send(msg)
+		if c == nil {
+			if c, dialErr = e.connect(ctx); dialErr != nil {
+				done(i, dialErr)
+				continue
+			}
+		}
+		err = c.Send(msg)
 		var se *mail.SendError
 		if errors.As(err, &se) && se.Reason == mail.ErrConnCheck && !c.cut.cut() {
 			// The connection went stale (the server closed it while idle,
@@ -146,7 +150,9 @@ func (e *emailChannel) Send(ctx context.Context, batch []render.Message) []error
 			_ = c.Close() // the connection is already gone; its QUIT has nothing to report
 			if derr := c.DialWithContext(ctx); derr != nil {
 				c.cut.unwatch()
-				return fill(errs, e.dialFailed(ctx, c, derr))
+				dialErr, c = e.dialFailed(ctx, c, derr), nil
+				done(i, dialErr)
+				continue
 			}
 			err = c.Send(msg)
 		}
@@ -158,18 +164,20 @@ func (e *emailChannel) Send(ctx context.Context, batch []render.Message) []error
 		}
 		switch {
 		case err != nil && c.cut.cut():
-			errs[i] = e.interrupted(ctx)
+			err = e.interrupted(ctx)
 		case err != nil:
-			errs[i] = e.sendError(err, batch[i])
+			err = e.sendError(err, m)
 		}
+		done(i, err)
 	}
 	// Every message was accepted at the end of its DATA (or has its own
 	// error); a failing QUIT changes nothing about what was delivered.
-	if c.cut.unwatch() {
-		healthy = false // closed under go-mail
+	if c != nil {
+		if c.cut.unwatch() {
+			healthy = false // closed under go-mail
+		}
+		e.release(c, healthy)
 	}
-	e.release(c, healthy)
-	return errs
 }
 
 // connect returns the connection the last batch left open, or dials one,
@@ -233,16 +241,6 @@ func (e *emailChannel) closeIdle() {
 	if c := e.takeIdle(); c != nil {
 		_ = c.Close() // everything sent on it was accepted already
 	}
-}
-
-// fill answers every message not yet failed with err.
-func fill(errs []error, err error) []error {
-	for i := range errs {
-		if errs[i] == nil {
-			errs[i] = err
-		}
-	}
-	return errs
 }
 
 // message builds the e-mail for m: UTF-8 subject and sender name, a stable

@@ -23,20 +23,28 @@ type fileChannel struct {
 }
 
 func (c *fileChannel) Send(ctx context.Context, batch []render.Message) []error {
+	return collect(batch, func(done func(int, error)) { c.sendEach(ctx, batch, done) })
+}
+
+func (c *fileChannel) sendEach(ctx context.Context, batch []render.Message, done func(int, error)) {
 	if err := os.MkdirAll(c.dir, 0o750); err != nil {
-		return batchErrors(len(batch), temporary(ClassFile, fmt.Errorf("file channel: %w", err)))
+		err = temporary(ClassFile, fmt.Errorf("file channel: %w", err))
+		for i := range batch {
+			done(i, err)
+		}
+		return
 	}
-	errs := make([]error, len(batch))
 	for i, m := range batch {
 		if err := ctx.Err(); err != nil {
-			errs[i] = temporary(ClassInterrupted, fmt.Errorf("file channel: not sent: %w", err))
+			done(i, temporary(ClassInterrupted, fmt.Errorf("file channel: not sent: %w", err)))
 			continue
 		}
 		if err := c.write(m); err != nil {
-			errs[i] = temporary(ClassFile, fmt.Errorf("file channel: %w", err))
+			done(i, temporary(ClassFile, fmt.Errorf("file channel: %w", err)))
+			continue
 		}
+		done(i, nil)
 	}
-	return errs
 }
 
 func (c *fileChannel) write(m render.Message) (err error) {

@@ -15,10 +15,13 @@ type logChannel struct {
 }
 
 func (c *logChannel) Send(ctx context.Context, batch []render.Message) []error {
-	errs := make([]error, len(batch))
+	return collect(batch, func(done func(int, error)) { c.sendEach(ctx, batch, done) })
+}
+
+func (c *logChannel) sendEach(ctx context.Context, batch []render.Message, done func(int, error)) {
 	for i, m := range batch {
 		if err := ctx.Err(); err != nil {
-			errs[i] = temporary(ClassInterrupted, fmt.Errorf("channel %s: not sent: %w", c.name, err))
+			done(i, temporary(ClassInterrupted, fmt.Errorf("channel %s: not sent: %w", c.name, err)))
 			continue
 		}
 		c.log.Log("notification", map[string]any{
@@ -27,6 +30,6 @@ func (c *logChannel) Send(ctx context.Context, batch []render.Message) []error {
 			"to":      MaskAddress(m.To),
 			"subject": m.Subject,
 		})
+		done(i, nil)
 	}
-	return errs
 }

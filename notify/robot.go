@@ -233,17 +233,17 @@ func newRobot(name, kind, rawURL, secret string, opts Options, timeout time.Dura
 }
 
 func (c *robotChannel) Send(ctx context.Context, batch []render.Message) []error {
-	errs := make([]error, len(batch))
+	return collect(batch, func(done func(int, error)) { c.sendEach(ctx, batch, done) })
+}
+
+func (c *robotChannel) sendEach(ctx context.Context, batch []render.Message, done func(int, error)) {
 	for i, m := range batch {
 		if err := ctx.Err(); err != nil {
-			errs[i] = temporary(ClassInterrupted, fmt.Errorf("channel %s: not sent: %w", c.poster.channel, err))
+			done(i, temporary(ClassInterrupted, fmt.Errorf("channel %s: not sent: %w", c.poster.channel, err)))
 			continue
 		}
-		if err := c.poster.deliver(ctx, c.ep, m); err != nil {
-			errs[i] = err
-		}
+		done(i, c.poster.deliver(ctx, c.ep, m))
 	}
-	return errs
 }
 
 // enterpriseRobot posts each message to the robot webhook in its To, the
@@ -258,23 +258,23 @@ func newEnterpriseRobot(name string, opts Options, timeout time.Duration) *enter
 }
 
 func (c *enterpriseRobot) Send(ctx context.Context, batch []render.Message) []error {
-	errs := make([]error, len(batch))
+	return collect(batch, func(done func(int, error)) { c.sendEach(ctx, batch, done) })
+}
+
+func (c *enterpriseRobot) sendEach(ctx context.Context, batch []render.Message, done func(int, error)) {
 	for i, m := range batch {
 		if err := ctx.Err(); err != nil {
-			errs[i] = temporary(ClassInterrupted, fmt.Errorf("channel %s: not sent: %w", c.poster.channel, err))
+			done(i, temporary(ClassInterrupted, fmt.Errorf("channel %s: not sent: %w", c.poster.channel, err)))
 			continue
 		}
 		u, err := parseEndpointURL(m.To)
 		if err != nil {
-			errs[i] = permanent(ClassAddress, fmt.Errorf("channel %s: message %s: robot address %q: %w",
-				c.poster.channel, oneLine(m.Key), MaskAddress(m.To), err))
+			done(i, permanent(ClassAddress, fmt.Errorf("channel %s: message %s: robot address %q: %w",
+				c.poster.channel, oneLine(m.Key), MaskAddress(m.To), err)))
 			continue
 		}
-		if err := c.poster.deliver(ctx, endpoint{vendor: vendors[VendorOf(u)], url: u}, m); err != nil {
-			errs[i] = err
-		}
+		done(i, c.poster.deliver(ctx, endpoint{vendor: vendors[VendorOf(u)], url: u}, m))
 	}
-	return errs
 }
 
 // VendorOf names the robot vendor a webhook URL belongs to, by its host:

@@ -10,6 +10,10 @@ import (
 // SetNow replaces the clock that stamps bookkeeping columns.
 func (s *Store) SetNow(now func() time.Time) { s.now = now }
 
+// SetClaimRead makes fn run inside each claim's transaction once it has
+// read the rows it takes, before it marks them.
+func (s *Store) SetClaimRead(fn func()) { s.claimRead = fn }
+
 // MigrateTo migrates up to schema version v, for tests that start from an
 // older schema.
 func (s *Store) MigrateTo(ctx context.Context, v int) (from, to int, err error) {

@@ -228,7 +228,8 @@ func (s *Store) Outbox(ctx context.Context) ([]OutboxRow, error) {
 // notifications_due (status, next_attempt_at, id), so that a claim reads and
 // locks the rows it takes, not every row an OR or another order would make
 // the server examine (with every row locked, a claim of 100 among 10,000
-// pending took half a second).
+// pending took half a second). The stale ones are read with a lock only
+// when a read without one found any.
 func (s *Store) Claim(ctx context.Context, worker string, now time.Time, limit int) ([]OutboxRow, error) {
 	if limit <= 0 {
 		return nil, fmt.Errorf("store: claim: limit %d must be positive", limit)
@@ -240,13 +241,27 @@ func (s *Store) Claim(ctx context.Context, worker string, now time.Time, limit i
 	staleBefore, due := at[0], at[1]
 	var out []OutboxRow
 	err = s.inTx(ctx, &sql.TxOptions{Isolation: s.dialect.claim}, func(tx *sql.Tx) error {
-		stale, err := tx.QueryContext(ctx, `SELECT `+outboxColumns+` FROM notifications
+		out = nil
+		// Stale claims are rare (a worker died): first look for one
+		// without locking. The locking query reads every message being
+		// sent (claimed_at is not in the index) and holds each until the
+		// claim commits, so that the deliverers marking what they just sent
+		// would wait for every claim.
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM notifications WHERE status = ? AND claimed_at <= ? LIMIT 1`,
+			StatusSending, staleBefore).Scan(&one)
+		switch {
+		case err == nil:
+			stale, err := tx.QueryContext(ctx, `SELECT `+outboxColumns+` FROM notifications
 WHERE status = ? AND claimed_at <= ? ORDER BY next_attempt_at, id LIMIT ?`+s.dialect.skipLocked,
-			StatusSending, staleBefore, limit)
-		if err != nil {
-			return err
-		}
-		if out, err = scanOutbox(stale); err != nil {
+				StatusSending, staleBefore, limit)
+			if err != nil {
+				return err
+			}
+			if out, err = scanOutbox(stale); err != nil {
+				return err
+			}
+		case !errors.Is(err, sql.ErrNoRows):
 			return err
 		}
 		if len(out) < limit {
@@ -261,6 +276,9 @@ WHERE status = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`+
 				return err
 			}
 			out = append(out, more...)
+		}
+		if s.claimRead != nil {
+			s.claimRead()
 		}
 		if len(out) == 0 {
 			return nil
@@ -444,18 +462,28 @@ ORDER BY next_attempt_at LIMIT 1`, StatusPending).Scan(&at)
 // MarkAllSent marks the given sending messages sent at, in one statement per
 // 500 ids. It returns how many were sending (and are now sent): a message
 // another worker took over after a stale claim is left to that worker.
+//
+// The statement carries its values written out (ids, the instant, the
+// statuses: nothing anyone typed), so that on MySQL it is one round trip
+// instead of a prepare, an execute and a close: a deliverer sends one per
+// group of sends as they complete.
 func (s *Store) MarkAllSent(ctx context.Context, ids []int64, at time.Time) (int, error) {
-	sent, err := s.instant(at)
-	if err != nil {
+	if _, err := s.instant(at); err != nil {
 		return 0, fmt.Errorf("store: mark sent: %w", err)
 	}
+	sent := at.UTC().Truncate(time.Microsecond).Format(timeFormat)
 	return s.inChunks(ctx, "mark sent", ids, func(part []int64) (string, []any) {
-		args := []any{StatusSent, sent}
-		for _, id := range part {
-			args = append(args, id)
+		var q strings.Builder
+		q.WriteString(`UPDATE notifications SET status = '` + StatusSent + `', sent_at = '` + sent + `'
+WHERE id IN (`)
+		for i, id := range part {
+			if i > 0 {
+				q.WriteByte(',')
+			}
+			q.WriteString(strconv.FormatInt(id, 10))
 		}
-		return `UPDATE notifications SET status = ?, sent_at = ?
-WHERE id IN (` + placeholders(len(part)) + `) AND status = ?`, append(args, StatusSending)
+		q.WriteString(`) AND status = '` + StatusSending + `'`)
+		return q.String(), nil
 	})
 }
 

@@ -37,6 +37,9 @@ type Store struct {
 	// now stamps bookkeeping columns (updated_at, recorded_at, applied_at);
 	// the times that matter to the rules always come in as arguments.
 	now func() time.Time
+	// claimRead, when set (tests), runs inside a claim's transaction once
+	// it has read what it takes.
+	claimRead func()
 }
 
 // Open opens the store at addr, sqlite:PATH or mysql:DSN, and checks that it
