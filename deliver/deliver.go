@@ -46,6 +46,9 @@ type Store interface {
 	MarkRetry(ctx context.Context, id int64, next time.Time, errText string) error
 	// MarkFailed counts a last failed attempt and gives the message up.
 	MarkFailed(ctx context.Context, id int64, errText string) error
+	// ReleaseOwnClaims gives back every message worker still has sending:
+	// due again at now.
+	ReleaseOwnClaims(ctx context.Context, worker string, now time.Time) (int, error)
 }
 
 // Policy is how a drain claims, retries and stops.
@@ -183,9 +186,11 @@ func (o Outcome) Status() string {
 // first thing by the next drain. The error is the store's, the first a
 // stage met.
 func (d *Deliverer) Drain(ctx context.Context, now time.Time) (Result, error) {
+	d.o.Debts.drain.Lock()
+	defer d.o.Debts.drain.Unlock()
 	sending, writing, release := d.bound(ctx)
 	defer release()
-	if err := d.o.Debts.settle(writing, d.o.Store, d.o.Worker); err != nil {
+	if err := d.o.Debts.settle(writing, d.o.Store, d.o.Worker, now); err != nil {
 		return Result{}, err
 	}
 
@@ -279,6 +284,7 @@ func (d *Deliverer) claim(quit, ctx context.Context, now time.Time, out chan<- c
 	for quit.Err() == nil {
 		rows, err := d.o.Store.Claim(ctx, d.o.Worker, now, d.o.Policy.Batch)
 		if err != nil {
+			d.o.Debts.claimFailed()
 			return err
 		}
 		if len(rows) == 0 {
@@ -507,10 +513,19 @@ func (l *ledger) close() {
 // message again nor leaves a claimed one waiting for its claim to go stale.
 // A crash forgets them; then their claims go stale or are released, and
 // they are sent again. The zero value is empty and ready.
+//
+// Debts also lets one drain run at a time in the process (the start-up
+// catch-up's and the minute's, the one of a config reloaded and the new
+// one's): so when a drain begins, nothing of this worker is in flight, and
+// after a claim whose answer the store never gave (it went away while the
+// claim committed), the next drain can give back whatever this worker still
+// holds, instead of leaving it for its claims to go stale.
 type Debts struct {
+	drain    sync.Mutex // held for a whole drain
 	mu       sync.Mutex
 	unmarked []unwritten
 	unsent   []int64
+	unknown  bool // a claim failed: what it took, if anything, is not known
 }
 
 // unwritten is a group of outcomes of a drain at instant at.
@@ -541,8 +556,19 @@ func (db *Debts) Len() int {
 	return n
 }
 
+// claimFailed records that a claim may have taken messages this worker
+// never heard of.
+func (db *Debts) claimFailed() {
+	db.mu.Lock()
+	db.unknown = true
+	db.mu.Unlock()
+}
+
 // settle pays what earlier drains owe the store, and keeps what it cannot.
-func (db *Debts) settle(ctx context.Context, s Store, worker string) error {
+// Then, after a failed claim, it gives back what this worker still holds:
+// with the marks and give-backs owed written, and no other drain running,
+// that is only what such a claim took.
+func (db *Debts) settle(ctx context.Context, s Store, worker string, now time.Time) error {
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	for len(db.unmarked) > 0 {
@@ -556,6 +582,12 @@ func (db *Debts) settle(ctx context.Context, s Store, worker string) error {
 			return err
 		}
 		db.unsent = nil
+	}
+	if db.unknown {
+		if _, err := s.ReleaseOwnClaims(ctx, worker, now); err != nil {
+			return err
+		}
+		db.unknown = false
 	}
 	return nil
 }

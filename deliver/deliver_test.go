@@ -412,3 +412,53 @@ func TestBackoff(t *testing.T) {
 		}
 	}
 }
+
+// lostAnswer is a store whose next claim commits and then loses its answer,
+// as when the server goes away between the commit and its reply.
+type lostAnswer struct {
+	*store.Store
+	mu   sync.Mutex
+	lose bool
+}
+
+func (l *lostAnswer) Claim(ctx context.Context, worker string, now time.Time, limit int) ([]store.OutboxRow, error) {
+	rows, err := l.Store.Claim(ctx, worker, now, limit)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err == nil && l.lose {
+		l.lose = false
+		return nil, errors.New("store: claim: invalid connection")
+	}
+	return rows, err
+}
+
+// TestClaimWhoseAnswerWasLostIsGivenBack: a claim that committed without
+// the deliverer hearing of it (the store went away) leaves its messages
+// sending under this worker; the next drain gives them back and sends them,
+// once each, instead of letting them wait for their claims to go stale.
+func TestClaimWhoseAnswerWasLostIsGivenBack(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		keys := fill(t, s, 3)
+		h := newHook(t)
+		l := &lostAnswer{Store: s, lose: true}
+		d := New(Options{Store: l, Worker: "w", Channels: h.channels(t), Policy: policy(3, 5), Log: quiet()})
+		if _, err := d.Drain(context.Background(), t0); err == nil {
+			t.Fatal("a drain whose claim failed reported no error")
+		}
+		for _, k := range keys {
+			if st := statuses(t, s)[k].Status; st != store.StatusSending {
+				t.Fatalf("%s is %s after the lost claim, want sending (the test would prove nothing)", k, st)
+			}
+		}
+		res, err := d.Drain(context.Background(), t0.Add(time.Minute))
+		if err != nil || res.Sent != 3 {
+			t.Fatalf("the drain after: %+v, %v; want 3 sent", res, err)
+		}
+		rows, got := statuses(t, s), h.count()
+		for _, k := range keys {
+			if rows[k].Status != store.StatusSent || got[k] != 1 {
+				t.Errorf("%s: %s, posted %d times; want sent once", k, rows[k].Status, got[k])
+			}
+		}
+	})
+}

@@ -507,6 +507,26 @@ func (s *Store) inChunks(ctx context.Context, op string, ids []int64, stmt func(
 	return total, nil
 }
 
+// ReleaseOwnClaims gives back every message worker has sending, due again
+// at now, and returns how many. Its deliverer calls it when it knows that
+// nothing of its own is in flight, after a claim whose answer it never got.
+func (s *Store) ReleaseOwnClaims(ctx context.Context, worker string, now time.Time) (int, error) {
+	due, err := s.instant(now)
+	if err != nil {
+		return 0, fmt.Errorf("store: release claims of %s: %w", worker, err)
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE notifications SET status = ?, next_attempt_at = ? WHERE status = ? AND claimed_by = ?`,
+		StatusPending, due, StatusSending, worker)
+	if err != nil {
+		return 0, fmt.Errorf("store: release claims of %s: %w", worker, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("store: release claims of %s: %w", worker, err)
+	}
+	return int(n), nil
+}
+
 // ReleaseClaims puts every message left sending back to pending, due at
 // once, and returns how many. Only a process that knows no other deliverer
 // runs may call it: the holder of a SQLite store's lock at start, whose
