@@ -5,6 +5,7 @@ import (
 
 	"github.com/remindd/remindd/config"
 	"github.com/remindd/remindd/daemon"
+	"github.com/remindd/remindd/internal/storetest"
 )
 
 // TestBuildNamesTheChannelOnce: a channel that cannot be built (here one
@@ -19,7 +20,8 @@ func TestBuildNamesTheChannelOnce(t *testing.T) {
 		t.Errorf("New: %v\nwant: %s", err, want)
 	}
 	good, _ := fixture(t)
-	d, err := daemon.New(daemon.Options{Config: good, Plan: p, Log: quietLog(), Clock: &daemon.SetClock{}})
+	s := storetest.Backends(t)[0].Open(t)
+	d, err := daemon.New(daemon.Options{Config: good, Plan: p, Store: s, Log: quietLog(), Clock: &daemon.SetClock{}})
 	if err != nil {
 		t.Fatal(err)
 	}
