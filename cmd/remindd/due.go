@@ -7,67 +7,73 @@ import (
 	"time"
 
 	"github.com/remindd/remindd"
+	"github.com/remindd/remindd/config"
 	"github.com/remindd/remindd/internal/jsonarray"
 	"github.com/remindd/remindd/notify"
+	"github.com/remindd/remindd/plan"
 	"github.com/remindd/remindd/schedule"
 )
 
 // due prints what a tick at --at would decide (a tick enqueues those whose
 // key is not in the outbox yet), and writes nothing.
 func (a *app) due(args []string) error {
-	fs := a.flags("due")
+	v, err := a.readAt("due", args)
+	if err != nil {
+		return err
+	}
+	ns, _, err := schedule.New(v.plan, v.config).Due(v.state, v.at, v.runs)
+	if err != nil {
+		return err
+	}
+	return a.printNotifications(ns, v.format)
+}
+
+// atView is what due and status read: the config and plan, the store's
+// state and job runs at an instant, and the output format asked for.
+type atView struct {
+	config *config.Config
+	plan   *plan.Plan
+	state  *remindd.State
+	runs   map[string]time.Time
+	at     time.Time
+	format string
+}
+
+// readAt parses the flags of a command that reads the store at --at and
+// prints a table or JSON, loads the config and plan and takes the snapshot.
+func (a *app) readAt(name string, args []string) (atView, error) {
+	fs := a.flags(name)
 	at := fs.String("at", "", "the instant, RFC 3339 (default now)")
 	format := fs.String("format", "table", "output `format`: table or json")
 	if err := noArgs(fs, args); err != nil {
-		return err
+		return atView{}, err
 	}
 	if err := checkFormat(*format, "table", "json"); err != nil {
-		return err
+		return atView{}, err
 	}
 	when, err := parseAt(*at)
 	if err != nil {
-		return err
+		return atView{}, err
 	}
 	c, p, err := a.load()
 	if err != nil {
-		return err
+		return atView{}, err
 	}
 	state, runs, err := a.snapshot(context.Background(), c, p, when)
 	if err != nil {
-		return err
+		return atView{}, err
 	}
-	ns, _, err := schedule.New(p, c).Due(state, when, runs)
-	if err != nil {
-		return err
-	}
-	return a.printNotifications(ns, *format)
+	return atView{config: c, plan: p, state: state, runs: runs, at: when, format: *format}, nil
 }
 
 // status prints where the plan stands at an instant.
 func (a *app) status(args []string) error {
-	fs := a.flags("status")
-	at := fs.String("at", "", "the instant, RFC 3339 (default now)")
-	format := fs.String("format", "table", "output `format`: table or json")
-	if err := noArgs(fs, args); err != nil {
-		return err
-	}
-	if err := checkFormat(*format, "table", "json"); err != nil {
-		return err
-	}
-	when, err := parseAt(*at)
+	v, err := a.readAt("status", args)
 	if err != nil {
 		return err
 	}
-	c, p, err := a.load()
-	if err != nil {
-		return err
-	}
-	state, _, err := a.snapshot(context.Background(), c, p, when)
-	if err != nil {
-		return err
-	}
-	st := schedule.New(p, c).Status(state, when)
-	if *format == "json" {
+	st := schedule.New(v.plan, v.config).Status(v.state, v.at)
+	if v.format == "json" {
 		return a.json(st)
 	}
 	w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
