@@ -63,7 +63,7 @@ func chain(g map[string][]string, pkg, dep string) []string {
 // engine, nor, through it, the config, the cron parser and the holiday
 // tables; channels do not import the rule engine; rendering does not import
 // channels; the rule engine does not import channels, rendering, storage or
-// the daemon.
+// the daemon; personal links need nothing but the vocabulary.
 func TestImportGraph(t *testing.T) {
 	var (
 		rules    = module + "/schedule"
@@ -76,6 +76,7 @@ func TestImportGraph(t *testing.T) {
 		render   = module + "/render"
 		roster   = module + "/roster"
 		daemon   = module + "/daemon"
+		link     = module + "/link"
 		ruleDeps = []string{rules, config, workday, cron, holidays}
 	)
 	for _, tc := range []struct {
@@ -88,6 +89,7 @@ func TestImportGraph(t *testing.T) {
 		{notify, []string{rules, store, daemon}},
 		{render, []string{notify, rules, config, store, daemon}},
 		{rules, []string{store, notify, render, roster, daemon}},
+		{link, append(ruleDeps, store, notify, render, roster, daemon)},
 	} {
 		g := imports(t, tc.pkg)
 		for _, dep := range tc.never {
