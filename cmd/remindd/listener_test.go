@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -16,7 +15,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -212,17 +210,7 @@ channels:
 		}
 	}
 
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-p.done:
-		if err != nil {
-			t.Errorf("exit after SIGTERM: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("remindd still running 10 s after SIGTERM")
-	}
+	p.terminate(t)
 }
 
 // client is one connection held to the listener.
@@ -279,36 +267,13 @@ func (p *wrappedProcess) logged() []string {
 // that execs it, so that the process keeps the wrapper's pid.
 func startWrapped(t *testing.T, name string, args ...string) *wrappedProcess {
 	t.Helper()
-	cmd := exec.Command(name, args...)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	p := &wrappedProcess{daemonProcess: &daemonProcess{cmd: cmd, lines: make(chan string, 1000), done: make(chan error, 1)}}
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			line := sc.Text()
-			p.mu.Lock()
-			if len(p.log) < 100000 {
-				p.log = append(p.log, line)
-			}
-			p.mu.Unlock()
-			select {
-			case p.lines <- line:
-			default: // nobody awaits lines any more; they are kept in log
-			}
+	p := &wrappedProcess{}
+	p.daemonProcess = startProcess(t, exec.Command(name, args...), func(line string) {
+		p.mu.Lock()
+		if len(p.log) < 100000 {
+			p.log = append(p.log, line)
 		}
-		close(p.lines)
-		p.done <- cmd.Wait()
-	}()
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill() // the test failed before stopping it
-		}
+		p.mu.Unlock()
 	})
 	return p
 }

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -143,17 +142,7 @@ channels:
 	if !sink.WaitFor(func(ms []smtptest.Message) bool { return count(ms) >= total }) {
 		t.Fatalf("after the restart the sink has %d of %d", len(seen), total)
 	}
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-p.done:
-		if err != nil {
-			t.Errorf("exit: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("remindd still running 10 s after SIGTERM")
-	}
+	p.terminate(t)
 }
 
 // awaitHealth polls /healthz until it answers code with want in the body.

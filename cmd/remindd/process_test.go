@@ -43,7 +43,15 @@ type daemonProcess struct {
 
 func startDaemon(t *testing.T, configPath string) *daemonProcess {
 	t.Helper()
-	cmd := exec.Command(binary, "run", "--config", configPath, "--listen", "127.0.0.1:0")
+	return startProcess(t, exec.Command(binary, "run", "--config", configPath, "--listen", "127.0.0.1:0"), nil)
+}
+
+// startProcess starts cmd, `remindd run` or a wrapper that execs it, and
+// hands its log lines to p.lines. With keep, each line goes to keep first,
+// and is dropped from p.lines when nobody awaits it; without, the process
+// waits for the test to read its lines.
+func startProcess(t *testing.T, cmd *exec.Cmd, keep func(line string)) *daemonProcess {
+	t.Helper()
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -55,7 +63,16 @@ func startDaemon(t *testing.T, configPath string) *daemonProcess {
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
-			p.lines <- sc.Text()
+			line := sc.Text()
+			if keep == nil {
+				p.lines <- line
+				continue
+			}
+			keep(line)
+			select {
+			case p.lines <- line:
+			default: // nobody awaits lines any more; keep has them
+			}
 		}
 		close(p.lines)
 		p.done <- cmd.Wait()
@@ -66,6 +83,23 @@ func startDaemon(t *testing.T, configPath string) *daemonProcess {
 		}
 	})
 	return p
+}
+
+// terminate sends SIGTERM and fails the test unless the process exits
+// cleanly within 10 s.
+func (p *daemonProcess) terminate(t *testing.T) {
+	t.Helper()
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-p.done:
+		if err != nil {
+			t.Errorf("exit after SIGTERM: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("remindd still running 10 s after SIGTERM")
+	}
 }
 
 // await returns the first log line matching re, failing after the bound.
@@ -139,17 +173,7 @@ func TestRunServesHealthAndStopsOnSIGTERM(t *testing.T) {
 		}
 	}
 
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-p.done:
-		if err != nil {
-			t.Errorf("exit after SIGTERM: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("remindd still running 10 s after SIGTERM")
-	}
+	p.terminate(t)
 }
 
 func TestRunReloadsOnSIGHUP(t *testing.T) {
@@ -178,17 +202,7 @@ func TestRunReloadsOnSIGHUP(t *testing.T) {
 	}
 	p.await(t, `config and plan reloaded`, 10*time.Second)
 
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-p.done:
-		if err != nil {
-			t.Errorf("exit: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("remindd still running 10 s after SIGTERM")
-	}
+	p.terminate(t)
 }
 
 func TestSecondInstanceOnOneSQLiteFileIsRefused(t *testing.T) {
