@@ -79,11 +79,7 @@ func importExample(t *testing.T, s *store.Store, p *plan.Plan) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	rules := roster.Rules{Sizes: p.SizeClasses, Trades: p.Trades}
-	for _, s := range p.Sectors {
-		rules.Sectors = append(rules.Sectors, s.ID)
-	}
-	list, err := roster.Read("enterprises.csv", f, rules)
+	list, err := roster.Read("enterprises.csv", f, roster.RulesOf(p))
 	if err != nil {
 		t.Fatal(err)
 	}

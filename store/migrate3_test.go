@@ -56,11 +56,7 @@ func upgradeFixture(t *testing.T, b storetest.Backend) (*store.Store, *daemon.Da
 		t.Fatal(err)
 	}
 	defer f.Close()
-	rules := roster.Rules{Sizes: p.SizeClasses, Trades: p.Trades}
-	for _, sec := range p.Sectors {
-		rules.Sectors = append(rules.Sectors, sec.ID)
-	}
-	list, err := roster.Read("enterprises.csv", f, rules)
+	list, err := roster.Read("enterprises.csv", f, roster.RulesOf(p))
 	if err != nil {
 		t.Fatal(err)
 	}
