@@ -255,15 +255,7 @@ func TestStoppedDrainFinishesItsBatch(t *testing.T) {
 		clock := newBounded()
 		d := New(Options{Store: s, Worker: "w", Channels: h.channels(t), Policy: policy(2, 5), Log: quiet(), After: clock.after})
 		ctx, stop := context.WithCancel(context.Background())
-		type drained struct {
-			res Result
-			err error
-		}
-		out := make(chan drained)
-		go func() {
-			res, err := d.Drain(ctx, t0)
-			out <- drained{res, err}
-		}()
+		out := drainInBackground(ctx, d)
 		<-first
 		stop()
 		close(goOn)
@@ -305,15 +297,7 @@ func TestDrainBoundCancelsHungSends(t *testing.T) {
 		clock := newBounded()
 		d := New(Options{Store: s, Worker: "w", Channels: h.channels(t), Policy: policy(2, 5), Log: quiet(), After: clock.after})
 		ctx, stop := context.WithCancel(context.Background())
-		type drained struct {
-			res Result
-			err error
-		}
-		out := make(chan drained)
-		go func() {
-			res, err := d.Drain(ctx, t0)
-			out <- drained{res, err}
-		}()
+		out := drainInBackground(ctx, d)
 		<-first
 		stop()
 		clock.bound <- t0 // the drain bound passes
@@ -461,4 +445,21 @@ func TestClaimWhoseAnswerWasLostIsGivenBack(t *testing.T) {
 			}
 		}
 	})
+}
+
+// drained is what a drain returned.
+type drained struct {
+	res Result
+	err error
+}
+
+// drainInBackground runs d.Drain(ctx, t0) and returns where its result
+// arrives.
+func drainInBackground(ctx context.Context, d *Deliverer) <-chan drained {
+	out := make(chan drained, 1)
+	go func() {
+		res, err := d.Drain(ctx, t0)
+		out <- drained{res, err}
+	}()
+	return out
 }
