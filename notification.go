@@ -17,6 +17,9 @@ const (
 	Milestone Rule = "milestone"
 	Digest    Rule = "digest"
 	Quarterly Rule = "quarterly"
+	// Returns tells a recipient that the office sent reports back (退办),
+	// and why.
+	Returns Rule = "returned"
 )
 
 // Notification is one message to one recipient on one channel.
@@ -35,6 +38,8 @@ type Notification struct {
 	Digest     *DigestBody `json:"digest,omitempty"`
 	// Period names what the message covers, e.g. 2024-06 or 2024-Q2.
 	Period string `json:"period,omitempty"`
+	// Returned lists the reports sent back that a Returns message tells of.
+	Returned []Return `json:"returned,omitempty"`
 }
 
 // Items lists the tasks an agenda, lead, overdue or quarterly message is

@@ -16,6 +16,9 @@ type State struct {
 	Achievements []Achievement
 	// Failed lists deliveries that gave up, for the office digest.
 	Failed []FailedDelivery
+	// Returns lists the reports the office sent back (退办) whose
+	// obligations are still open, oldest first: each recipient is told.
+	Returns []Return
 }
 
 // Done is a set of obligations, a bit per task for each assignee: compact
@@ -109,6 +112,11 @@ type Completion struct {
 	DoneAt   time.Time
 	By       string
 	Note     string
+	// Status is StatusDone or StatusReported; "" reads as done.
+	Status string
+	// Source says how it came (SourceLink, SourceDesk, …); "" when written
+	// by another system.
+	Source string
 }
 
 // Achievement is one benchmark enterprise, certified enterprise or demo post.
