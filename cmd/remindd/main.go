@@ -35,7 +35,7 @@ func main() {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
 		debug.SetMemoryLimit(memoryLimit)
 	}
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(runInput(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
 // command is one subcommand.
@@ -60,12 +60,15 @@ func commands() []command {
 		{"outbox", "outbox [--format table|json]: every notification and its delivery status", (*app).outbox},
 		{"migrate", "migrate: create or upgrade the store's schema", (*app).migrate},
 		{"check-config", "check-config: validate the config and the plan it names", (*app).checkConfig},
+		{"user", "user add NAME --role office|section [--section ID]: a desk account, its password read from standard input", (*app).user},
+		{"history", "history [--task N] [--section ID] [--format table|json]: what was reported, confirmed, returned, recorded and undone, newest first", (*app).history},
 		{"test-send", "test-send (--section ID | --channel NAME [--to ADDRESS]): send a test message now; writes nothing", (*app).testSend},
 	}
 }
 
 // app carries what every subcommand shares.
 type app struct {
+	stdin          io.Reader
 	stdout, stderr io.Writer
 	configPath     string
 	store          string
@@ -79,8 +82,13 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
+// run is runInput with nothing on standard input.
 func run(args []string, stdout, stderr io.Writer) int {
-	a := &app{stdout: stdout, stderr: stderr}
+	return runInput(args, strings.NewReader(""), stdout, stderr)
+}
+
+func runInput(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		a.usage(stdout)
 		if len(args) == 0 {
