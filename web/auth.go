@@ -49,6 +49,9 @@ const (
 	MaxPassword = 256
 )
 
+// MaxUserName bounds a desk account's name, in characters.
+const MaxUserName = 64
+
 // ErrBadHash is CheckPassword's answer for a stored hash it cannot read.
 var ErrBadHash = errors.New("password hash is not an argon2id hash this version reads")
 

@@ -15,9 +15,6 @@ import (
 	"github.com/remindd/remindd/web"
 )
 
-// maxUserName bounds a desk account's name, in characters.
-const maxUserName = 64
-
 // user manages desk accounts: user add NAME --role office|section
 // [--section ID], the password read from standard input.
 func (a *app) user(args []string) error {
@@ -102,7 +99,7 @@ func checkUserName(name string) error {
 	case strings.TrimSpace(name) != name:
 		return fmt.Errorf("NAME %q begins or ends with a space", name)
 	}
-	return printable.CheckField("NAME", name, maxUserName, false)
+	return printable.CheckField("NAME", name, web.MaxUserName, false)
 }
 
 // readPassword reads one line from standard input, without its line ending.
