@@ -24,6 +24,7 @@ import (
 	"github.com/remindd/remindd/config"
 	"github.com/remindd/remindd/link"
 	"github.com/remindd/remindd/plan"
+	"github.com/remindd/remindd/schedule"
 	"github.com/remindd/remindd/store"
 )
 
@@ -90,8 +91,10 @@ type Options struct {
 // handler serves the pages of one plan.
 type handler struct {
 	Options
-	pages pages
-	mux   *http.ServeMux
+	// engine is the rules, which say who owes what and how urgent it is.
+	engine *schedule.Engine
+	pages  pages
+	mux    *http.ServeMux
 }
 
 // New builds the handler of the desk and the personal links. It fails when
@@ -114,6 +117,9 @@ func New(o Options) (http.Handler, error) {
 		c := config.Default()
 		o.Config = &c
 	}
+	if len(o.Config.Rules.LeadDays) == 0 {
+		return nil, errors.New("web: Config.Rules.LeadDays is empty: the lead window needs a day")
+	}
 	if o.SessionTTL == 0 {
 		o.SessionTTL = DefaultSessionTTL
 	}
@@ -130,7 +136,7 @@ func New(o Options) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &handler{Options: o, pages: p, mux: http.NewServeMux()}
+	h := &handler{Options: o, engine: schedule.New(o.Plan, o.Config), pages: p, mux: http.NewServeMux()}
 	h.routes(h.mux)
 	return h.middleware(h.mux)
 }
