@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 	"time"
 
@@ -226,7 +227,10 @@ func safeNext(next string) string {
 		return "/desk"
 	}
 	u, err := url.Parse(next)
-	if err != nil || u.IsAbs() || u.Host != "" || (u.Path != "/desk" && !strings.HasPrefix(u.Path, "/desk/")) {
+	if err != nil || u.IsAbs() || u.Host != "" || u.Opaque != "" {
+		return "/desk"
+	}
+	if p := path.Clean(u.Path); p != u.Path || (p != "/desk" && !strings.HasPrefix(p, "/desk/")) {
 		return "/desk"
 	}
 	return next

@@ -111,7 +111,7 @@ func milestoneChart(p *plan.Plan, sector *plan.Sector, stats []schedule.Mileston
 			if st.Sector != sector.ID || st.Metric != m.ID {
 				continue
 			}
-			s := styleOf(standing(st, today))
+			s := styleOf(milestoneStanding(st, today))
 			c.Rows = append(c.Rows, chartRow{
 				Desc: fmt.Sprintf("第%d项：%d月底前完成年度目标的%d%%，要求%d%s，已完成%d%s，%s",
 					st.Task, st.Due.Month, st.Percent, st.Required, m.Unit, st.Achieved, m.Unit, s.Label),
@@ -133,8 +133,8 @@ func milestoneChart(p *plan.Plan, sector *plan.Sector, stats []schedule.Mileston
 	return c
 }
 
-// standing is where a milestone stands on day today.
-func standing(st schedule.MilestoneStat, today plan.Date) string {
+// milestoneStanding is where a milestone stands on day today.
+func milestoneStanding(st schedule.MilestoneStat, today plan.Date) string {
 	switch {
 	case st.Met:
 		return chartMet

@@ -240,23 +240,21 @@ func actionName(a remindd.Action) string {
 // remindd.MaxNote characters, no control character. The message says what
 // is wrong, in Chinese.
 func readReason(form map[string][]string, what string) (string, string) {
-	reason := strings.TrimSpace(strings.ReplaceAll(first(form["reason"]), "\r\n", "\n"))
-	if reason == "" {
+	reason, msg := readNote(form)
+	if msg == "" && reason == "" {
 		return "", what + "必须填写理由，以便对方知道需要补充或改正什么。"
 	}
-	if msg := checkText("理由", reason, remindd.MaxNote, true); msg != "" {
-		return "", msg
-	}
-	return reason, ""
+	return reason, msg
 }
 
-// readNote reads a form's optional note.
+// readNote reads a form's text field "reason": a record's optional note,
+// or the reason of a return or undo.
 func readNote(form map[string][]string) (string, string) {
-	note := strings.TrimSpace(strings.ReplaceAll(first(form["note"]), "\r\n", "\n"))
-	if msg := checkText("备注", note, remindd.MaxNote, true); msg != "" {
+	text := strings.TrimSpace(strings.ReplaceAll(first(form["reason"]), "\r\n", "\n"))
+	if msg := checkText("说明", text, remindd.MaxNote, true); msg != "" {
 		return "", msg
 	}
-	return note, ""
+	return text, ""
 }
 
 func first(vs []string) string {

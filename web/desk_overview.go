@@ -66,29 +66,11 @@ func (h *handler) overview(w http.ResponseWriter, r *http.Request, u remindd.Use
 		h.fail(w, r, err)
 		return
 	}
-	reports, err := h.Store.Reports(ctx, h.Plan.ID)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	reported := map[remindd.Recipient]map[int]bool{}
-	for _, rep := range reports {
-		if reported[rep.Assignee] == nil {
-			reported[rep.Assignee] = map[int]bool{}
-		}
-		reported[rep.Assignee][rep.Task] = true
-	}
 	st := h.engine.Status(state, now)
 	v := &overviewView{deskNav: nav, Today: dateCN(today), Legend: chartLegend}
 	for _, s := range st.Sections {
-		who := remindd.Recipient{Kind: remindd.KindSection, ID: s.ID}
-		sp := sectionProgress{ID: s.ID, Name: s.Name, Overdue: len(s.Overdue), Upcoming: len(s.Upcoming), Link: maySee(u, s.ID)}
-		for _, n := range s.Done {
-			if !reported[who][n] {
-				sp.Done++
-			}
-		}
-		sp.Reported = len(reported[who])
+		sp := sectionProgress{ID: s.ID, Name: s.Name, Done: len(s.Done), Reported: len(s.Reported),
+			Overdue: len(s.Overdue), Upcoming: len(s.Upcoming), Link: maySee(u, s.ID)}
 		sp.Light, sp.LightLabel = "green", "无逾期"
 		for _, n := range s.Overdue {
 			t, _ := h.Plan.Task(n)
