@@ -50,11 +50,12 @@ const maxSelected = 2000
 // deskNav is what every desk page's header shows: who is signed in and
 // where they can go.
 type deskNav struct {
-	User     remindd.User
-	Who      string // 林主任（局办公室）
-	Office   bool
-	Active   string // overview, reports, section ID, history
-	Sections []navLink
+	User   remindd.User
+	Who    string // 林主任（局办公室）
+	Office bool
+	Active string // overview, reports, section ID, history
+	// Tabs are the sections the user may open.
+	Tabs []navLink
 	// Pending counts the reports the user may see that await 销号.
 	Pending int
 }
@@ -69,7 +70,7 @@ func (h *handler) nav(ctx context.Context, u remindd.User, active string) (deskN
 	n.Who = u.Name + "（" + h.roleName(u) + "）"
 	for _, s := range h.deskSections() {
 		if n.Office || s.ID == u.Section {
-			n.Sections = append(n.Sections, navLink{ID: s.ID, Name: s.Name})
+			n.Tabs = append(n.Tabs, navLink{ID: s.ID, Name: s.Name})
 		}
 	}
 	reports, err := h.visibleReports(ctx, u)
