@@ -13,7 +13,6 @@ import (
 	"github.com/remindd/remindd/web"
 )
 
-
 // TestBrowserReport: a section chief opens the section's link on a phone,
 // sees the May tasks, fills in the note and who for task 44, submits, and
 // sees the confirmation; the store has task 44 reported for that section
