@@ -65,7 +65,7 @@ func chain(g map[string][]string, pkg, dep string) []string {
 // channels; the rule engine does not import channels, rendering, storage or
 // the daemon; personal links need nothing but the vocabulary; the web desk
 // does not deliver (no channels, no daemon), and only the daemon and the
-// commands serve it.
+// commands serve it; the browser that tests drive is in no program.
 func TestImportGraph(t *testing.T) {
 	var (
 		rules    = module + "/schedule"
@@ -80,6 +80,7 @@ func TestImportGraph(t *testing.T) {
 		daemon   = module + "/daemon"
 		link     = module + "/link"
 		web      = module + "/web"
+		chromedp = "github.com/chromedp/chromedp"
 		ruleDeps = []string{rules, config, workday, cron, holidays}
 	)
 	for _, tc := range []struct {
@@ -93,7 +94,8 @@ func TestImportGraph(t *testing.T) {
 		{render, []string{notify, rules, config, store, daemon, web}},
 		{rules, []string{store, notify, render, roster, daemon, web}},
 		{link, append(ruleDeps, store, notify, render, roster, daemon, web)},
-		{web, []string{notify, daemon}},
+		{web, []string{notify, daemon, chromedp}},
+		{daemon, []string{chromedp}},
 	} {
 		g := imports(t, tc.pkg)
 		for _, dep := range tc.never {

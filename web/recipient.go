@@ -129,20 +129,35 @@ type doneItem struct {
 	Source           string
 }
 
+// group is the overdue items of one deadline.
+type group struct {
+	Due    string
+	Badge  string
+	Colour string
+	Items  []item
+}
+
+// openGroups is how many overdue items at most the page shows unfolded.
+const openGroups = 6
+
 // recipientView is the recipient page's data.
 type recipientView struct {
-	Name     string
-	Kind     string // 科室 or 企业
-	Today    string
-	Overdue  []item
+	Name    string
+	Kind    string // 科室 or 企业
+	Today   string
+	Overdue []item
+	// Groups are the overdue items by deadline, the oldest first; Open
+	// unfolds them, when there are few.
+	Groups   []group
+	Open     bool
 	Current  []item
 	Later    []item
 	Reported []doneItem
 	Done     []doneItem
 	Returned int
-	// CurrentTitle heads Current: this month's deadline and the lead
-	// window's.
-	CurrentTitle string
+	// CurrentDue is this month's deadline: Current are the items due by
+	// then or within the lead window.
+	CurrentDue string
 	// Supervisors are the sections of an enterprise's sector, with their
 	// phones.
 	Supervisors []Contact
@@ -242,7 +257,7 @@ func (h *handler) recipientView(ctx context.Context, rec *recipient, st *standin
 		monthEnd = today
 	}
 	lead := slices.Max(h.Config.Rules.LeadDays)
-	v.CurrentTitle = fmt.Sprintf("近期到期（%s前）", dateCN(monthEnd))
+	v.CurrentDue = dateCN(monthEnd)
 	for _, o := range st.Obligations {
 		if o.Done {
 			continue
@@ -255,12 +270,18 @@ func (h *handler) recipientView(ctx context.Context, rec *recipient, st *standin
 		switch {
 		case o.Left < 0:
 			v.Overdue = append(v.Overdue, it)
+			if n := len(v.Groups); n == 0 || v.Groups[n-1].Due != it.Due {
+				v.Groups = append(v.Groups, group{Due: it.Due, Badge: it.Badge, Colour: it.Colour})
+			}
+			g := &v.Groups[len(v.Groups)-1]
+			g.Items = append(g.Items, it)
 		case !monthEnd.Before(o.Due) || o.Left <= lead:
 			v.Current = append(v.Current, it)
 		default:
 			v.Later = append(v.Later, it)
 		}
 	}
+	v.Open = len(v.Overdue) <= openGroups
 	tasks := make([]int, 0, len(st.Completions))
 	for n := range st.Completions {
 		tasks = append(tasks, n)
