@@ -23,7 +23,7 @@ const (
 	officePass    = "office-password-1"
 	sectionName   = "陈科长"
 	sectionPass   = "section-password-1"
-	industry      = "industry-mgmt"
+	industryID    = "industry-mgmt"
 	smallHotel    = "91350582155335753W" // a tourism 小微 enterprise: industry-mgmt's
 	testPlanID    = "jinjiang-2024"
 	returnReason  = "缺少整改佐证材料，请补充现场照片后再报。"
@@ -32,7 +32,7 @@ const (
 )
 
 var (
-	industryWho = remindd.Recipient{Kind: remindd.KindSection, ID: industry}
+	industryWho = remindd.Recipient{Kind: remindd.KindSection, ID: industryID}
 	hotelWho    = remindd.Recipient{Kind: remindd.KindEnterprise, ID: smallHotel}
 )
 
@@ -61,7 +61,7 @@ func deskServer(t *testing.T, s *store.Store, o web.Options) *testServer {
 	o.Store = s
 	o.RequireConfirmation = true
 	addUser(t, s, remindd.User{Name: officeName, Role: remindd.RoleOffice}, officePass)
-	addUser(t, s, remindd.User{Name: sectionName, Role: remindd.RoleSection, Section: industry}, sectionPass)
+	addUser(t, s, remindd.User{Name: sectionName, Role: remindd.RoleSection, Section: industryID}, sectionPass)
 	if _, _, err := s.UpsertEnterprises(context.Background(), []remindd.Enterprise{{
 		ID: smallHotel, Name: "晋江市安平古镇旅行社有限公司", Sector: "tourism", Size: "小微", Contact: "蔡雅婷", Active: true,
 	}}); err != nil {
