@@ -53,8 +53,8 @@ func styleOf(key string) standingStyle {
 // 390 px phone a unit is about 0.85 px, so 14-unit text reads as 12 px.
 const (
 	chartWidth  = 420
-	chartBarX   = 96 // bars start after the row's label
-	chartBarW   = 270
+	chartBarX   = 104 // bars start after the row's label
+	chartBarW   = 262
 	chartCountX = chartBarX + chartBarW + 8
 	chartBarH   = 14
 	chartRowH   = 28

@@ -152,7 +152,7 @@ func TestMilestoneChartEscapesNames(t *testing.T) {
 
 func TestBarWidth(t *testing.T) {
 	for _, tc := range []struct{ n, total, want int }{
-		{0, 25, 0}, {5, 25, 54}, {25, 25, chartBarW}, {1, 1, chartBarW}, {1, 0, 0}, {-1, 5, 0}, {1, 3, 90},
+		{0, 25, 0}, {5, 25, 52}, {25, 25, chartBarW}, {1, 1, chartBarW}, {1, 0, 0}, {-1, 5, 0}, {1, 3, 87},
 	} {
 		if got := barWidth(tc.n, tc.total); got != tc.want {
 			t.Errorf("barWidth(%d, %d) = %d, want %d", tc.n, tc.total, got, tc.want)

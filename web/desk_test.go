@@ -35,7 +35,7 @@ func TestOverview(t *testing.T) {
 			`<a href="/desk/sections/industry-mgmt">行业管理科</a>`, "市场管理科", "公共文化和艺术科", "文化遗产科",
 			`class="light red"`, // every section has January's tasks open, overdue for months
 			`<svg class="chart"`, "旅游行业", "示范岗位 · 年度目标 25 个", "5月底 20%",
-			"逾期企业", "晋江市安平古镇旅行社有限公司",
+			"有逾期事项的企业：1 家", "晋江市安平古镇旅行社有限公司",
 		)
 		if n := strings.Count(body, `<svg class="chart"`); n != 3 {
 			t.Errorf("%d charts, want one a sector (3)", n)
