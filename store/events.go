@@ -43,11 +43,11 @@ func (s *Store) Apply(ctx context.Context, planID string, changes []remindd.Even
 			e.DoneAt = time.Time{}
 		}
 		if _, err := s.instant(e.At); err != nil {
-			return nil, fmt.Errorf("store: apply change %d: at: %w", i+1, err)
+			return nil, fmt.Errorf("store: apply change %d (%s task %d for %s): at: %w", i+1, e.Action, e.Task, e.Assignee, err)
 		}
 		if !e.DoneAt.IsZero() {
 			if _, err := s.instant(e.DoneAt); err != nil {
-				return nil, fmt.Errorf("store: apply change %d: done at: %w", i+1, err)
+				return nil, fmt.Errorf("store: apply change %d (%s task %d for %s): done at: %w", i+1, e.Action, e.Task, e.Assignee, err)
 			}
 		}
 		evs[i] = e
