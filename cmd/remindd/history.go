@@ -16,7 +16,7 @@ import (
 func (a *app) history(args []string) error {
 	fs := a.flags("history")
 	task := decimalFlag(fs, "task", "only this task `number`, in decimal")
-	section := fs.String("section", "", "only this section's events and those of the enterprises of its sectors (section `id`)")
+	section := fs.String("section", "", "only this section's events and those of the enterprises of its sectors (section `id` or name)")
 	format := fs.String("format", "table", "output `format`: table or json")
 	if err := noArgs(fs, args); err != nil {
 		return err
@@ -36,9 +36,11 @@ func (a *app) history(args []string) error {
 		f.Task = task.n
 	}
 	if *section != "" {
-		if _, ok := p.Section(*section); !ok {
-			return usageError{fmt.Sprintf("--section %q: unknown section", *section)}
+		sec, err := findSection(p, *section)
+		if err != nil {
+			return err
 		}
+		*section = sec.ID
 	}
 	ctx := context.Background()
 	s, err := a.openStore(ctx, c)

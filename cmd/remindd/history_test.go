@@ -70,7 +70,7 @@ func TestHistory(t *testing.T) {
 				"26 recorded 44 91350582510704964E",
 				"25 returned 44 industry-mgmt",
 				"24 reported 44 industry-mgmt",
-			}, history("--section", "industry-mgmt")); diff != "" {
+			}, history("--section", "行业管理科")); diff != "" {
 				t.Errorf("history --section industry-mgmt: its own and its tourism enterprises' (-want +got):\n%s", diff)
 			}
 			if diff := cmp.Diff([]string{"27 recorded 45 market-mgmt"}, history("--task", "45")); diff != "" {
@@ -106,6 +106,7 @@ func TestHistoryRefuses(t *testing.T) {
 		{[]string{"--task", "134"}, "--task 134: the plan has tasks 1–133"},
 		{[]string{"--task", "0x2c"}, "want a decimal number"},
 		{[]string{"--section", "' OR 1=1 --"}, `--section "' OR 1=1 --": unknown section`},
+		{[]string{"--section", "财务科"}, `--section "财务科": unknown section; the plan has industry-mgmt (行业管理科)`},
 		{[]string{"--format", "xml"}, `--format "xml": want table or json`},
 		{[]string{"extra"}, `unexpected argument "extra"`},
 	} {

@@ -20,7 +20,7 @@ import (
 func (a *app) user(args []string) error {
 	fs := a.flags("user")
 	role := fs.String("role", "", "the account's `role`: office (every section; confirms and returns reports) or section (one section's tasks)")
-	section := fs.String("section", "", "the section `id` of a section account")
+	section := fs.String("section", "", "the section of a section account, by `id` or name (行业管理科)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -51,13 +51,11 @@ func (a *app) user(args []string) error {
 		return err
 	}
 	if u.Role == remindd.RoleSection {
-		if _, ok := p.Section(u.Section); !ok {
-			ids := make([]string, len(p.Sections))
-			for i, s := range p.Sections {
-				ids[i] = s.ID
-			}
-			return usageError{fmt.Sprintf("--section %q: unknown section; the plan has %s", u.Section, strings.Join(ids, ", "))}
+		sec, err := findSection(p, u.Section)
+		if err != nil {
+			return err
 		}
+		u.Section = sec.ID
 	}
 	pw, err := a.readPassword()
 	if err != nil {

@@ -50,7 +50,7 @@ func TestUserAdd(t *testing.T) {
 				t.Errorf("the password was printed:\n%s%s", out, errs)
 			}
 			// A Windows line ending, as a file written on the clerk's PC has.
-			code, out, errs = cliIn(t, "section-pass-1\r\n", append([]string{"user", "--role", "section", "add", "陈科长", "--section", "industry-mgmt"}, st...)...)
+			code, out, errs = cliIn(t, "section-pass-1\r\n", append([]string{"user", "--role", "section", "add", "陈科长", "--section", "行业管理科"}, st...)...)
 			if code != 0 || out != "user 陈科长 added: role section, section industry-mgmt\n" {
 				t.Fatalf("user add section: exit %d\n%s%s", code, out, errs)
 			}
@@ -114,7 +114,7 @@ func TestUserAddRefuses(t *testing.T) {
 		{"unknown role", "password-1\n", []string{"user", "add", "a", "--role", "admin"}, `--role "admin": want office or section`},
 		{"office with section", "password-1\n", []string{"user", "add", "a", "--role", "office", "--section", "industry-mgmt"}, "give no --section with --role office"},
 		{"section without section", "password-1\n", []string{"user", "add", "a", "--role", "section"}, "a section account needs --section ID"},
-		{"unknown section", "password-1\n", []string{"user", "add", "a", "--role", "section", "--section", "finance"}, `--section "finance": unknown section; the plan has industry-mgmt, market-mgmt`},
+		{"unknown section", "password-1\n", []string{"user", "add", "a", "--role", "section", "--section", "finance"}, `--section "finance": unknown section; the plan has industry-mgmt (行业管理科), market-mgmt`},
 		{"no name", "password-1\n", []string{"user", "add", "--role", "office"}, "want user add NAME"},
 		{"two names", "password-1\n", []string{"user", "add", "a", "b", "--role", "office"}, "want user add NAME"},
 		{"other verb", "password-1\n", []string{"user", "delete", "a"}, "want user add NAME"},
