@@ -12,8 +12,10 @@ import (
 	"path"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/remindd/remindd"
+	"github.com/remindd/remindd/internal/printable"
 )
 
 // Desk sessions. A login that passes sets the cookie sessionCookie to 32
@@ -121,7 +123,7 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 	pw := r.PostForm.Get("password")
 	next := safeNext(r.PostForm.Get("next"))
 	again := func(status int, problem string) {
-		h.render(w, r, status, "login", "登录工作台", loginView{Name: clip(name, MaxUserName), Next: next, Problem: problem})
+		h.render(w, r, status, "login", "登录工作台", loginView{Name: name, Next: next, Problem: problem})
 	}
 	if name == "" || pw == "" {
 		again(http.StatusBadRequest, "请填写用户名和密码。")
@@ -129,7 +131,16 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	now := h.Now()
-	keys := []string{"name:" + clip(name, MaxUserName), "addr:" + clientAddr(r)}
+	// A name no account can have (not UTF-8, a control character, too
+	// long) is not looked up, nor counted under its name: it fails as a
+	// wrong password does, counted for the address.
+	keys := []string{"addr:" + clientAddr(r)}
+	valid := utf8.ValidString(name) && utf8.RuneCountInString(name) <= MaxUserName
+	if _, _, bad := printable.First(name); !valid || bad {
+		valid, name = false, ""
+	} else {
+		keys = append(keys, "name:"+name)
+	}
 	for _, k := range keys {
 		n, err := h.Store.LoginFailures(ctx, k, now.Add(-loginWindow))
 		if err != nil {
@@ -143,7 +154,7 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	u, ok, err := h.checkLogin(ctx, name, pw)
+	u, ok, err := h.checkLogin(ctx, name, pw, valid)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -185,13 +196,21 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
-// checkLogin finds the user and checks the password. An unknown name is
+// checkLogin finds the user (when the name is valid) and checks the
+// password. An unknown or invalid name is
 // checked against a dummy hash, so that it takes as long as a wrong
 // password and is answered the same.
-func (h *handler) checkLogin(ctx context.Context, name, pw string) (remindd.User, bool, error) {
-	u, hash, found, err := h.Store.UserByName(ctx, name)
-	if err != nil {
-		return remindd.User{}, false, err
+func (h *handler) checkLogin(ctx context.Context, name, pw string, valid bool) (remindd.User, bool, error) {
+	var (
+		u     remindd.User
+		hash  string
+		found bool
+	)
+	if valid {
+		var err error
+		if u, hash, found, err = h.Store.UserByName(ctx, name); err != nil {
+			return remindd.User{}, false, err
+		}
 	}
 	if !found {
 		hash = dummyHash()

@@ -293,3 +293,22 @@ func TestLoginNextStaysOnTheDesk(t *testing.T) {
 		}
 	}
 }
+
+// TestLoginOddNames: names no account can have are refused as a wrong
+// password is, on both backends (MySQL refuses bytes that are not UTF-8
+// in a query), and count against the address.
+func TestLoginOddNames(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		srv := deskServer(t, s, web.Options{})
+		for _, name := range []string{"\xff\xfe", "林\x00主任", "林\u202e主任", strings.Repeat("名", 300), sqlMetachars} {
+			res, body := newBrowser(t, srv).post(t, "/login", url.Values{"name": {name}, "password": {officePass}})
+			if res.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "用户名或密码不正确") {
+				t.Errorf("login as %q: %d\n%s", name, res.StatusCode, body)
+			}
+		}
+		res, _ := newBrowser(t, srv).post(t, "/login", url.Values{"name": {officeName}, "password": {officePass}})
+		if res.StatusCode != http.StatusTooManyRequests {
+			t.Errorf("after five failures from this address: %d, want 429", res.StatusCode)
+		}
+	})
+}
