@@ -31,7 +31,7 @@ func TestHistory(t *testing.T) {
 			ctx := context.Background()
 			for _, e := range []remindd.Event{
 				{Action: remindd.Reported, Task: 44, Assignee: industry, By: "陈科长", Source: remindd.SourceLink, Note: "已督促完成", At: at(24, 10)},
-				{Action: remindd.Returned, Task: 44, Assignee: industry, By: "林主任", Source: remindd.SourceDesk, Note: "缺少佐证材料", At: at(25, 9)},
+				{Action: remindd.Returned, Task: 44, Assignee: industry, By: "林主任", Source: remindd.SourceDesk, Note: "缺少佐证材料\n请补充照片", At: at(25, 9)},
 				{Action: remindd.Recorded, Task: 44, Assignee: hotel, By: "陈科长", Source: remindd.SourceDesk, At: at(26, 9)},
 				{Action: remindd.Recorded, Task: 45, Assignee: market, By: "cli", Source: remindd.SourceCLI, At: at(27, 9)},
 				{Action: remindd.Recorded, Task: 44, Assignee: ktv, By: "王", Source: remindd.SourceLink, At: at(28, 9)},
@@ -88,7 +88,8 @@ func TestHistory(t *testing.T) {
 			if len(lines) != 5 || !strings.HasPrefix(lines[0], "AT ") || lines[4] != "3 events" {
 				t.Fatalf("table:\n%s", out)
 			}
-			for _, want := range []string{"2024-05-25T09:00:00+08:00", "returned", "林主任", "desk", "缺少佐证材料"} {
+			// A note's line feed is escaped: one event, one line.
+			for _, want := range []string{"2024-05-25T09:00:00+08:00", "returned", "林主任", "desk", `缺少佐证材料\u000a请补充照片`} {
 				if !strings.Contains(lines[2], want) {
 					t.Errorf("table row %q lacks %q", lines[2], want)
 				}
