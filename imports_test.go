@@ -63,7 +63,9 @@ func chain(g map[string][]string, pkg, dep string) []string {
 // engine, nor, through it, the config, the cron parser and the holiday
 // tables; channels do not import the rule engine; rendering does not import
 // channels; the rule engine does not import channels, rendering, storage or
-// the daemon; personal links need nothing but the vocabulary.
+// the daemon; personal links need nothing but the vocabulary; the web desk
+// does not deliver (no channels, no daemon), and only the daemon and the
+// commands serve it; the browser that tests drive is in no program.
 func TestImportGraph(t *testing.T) {
 	var (
 		rules    = module + "/schedule"
@@ -77,19 +79,23 @@ func TestImportGraph(t *testing.T) {
 		roster   = module + "/roster"
 		daemon   = module + "/daemon"
 		link     = module + "/link"
+		web      = module + "/web"
+		chromedp = "github.com/chromedp/chromedp"
 		ruleDeps = []string{rules, config, workday, cron, holidays}
 	)
 	for _, tc := range []struct {
 		pkg   string
 		never []string
 	}{
-		{module, append(ruleDeps, store, notify, render, roster, daemon)},
-		{store, ruleDeps},
-		{roster, ruleDeps},
-		{notify, []string{rules, store, daemon}},
-		{render, []string{notify, rules, config, store, daemon}},
-		{rules, []string{store, notify, render, roster, daemon}},
-		{link, append(ruleDeps, store, notify, render, roster, daemon)},
+		{module, append(ruleDeps, store, notify, render, roster, daemon, web)},
+		{store, append(ruleDeps, web)},
+		{roster, append(ruleDeps, web)},
+		{notify, []string{rules, store, daemon, web}},
+		{render, []string{notify, rules, config, store, daemon, web}},
+		{rules, []string{store, notify, render, roster, daemon, web}},
+		{link, append(ruleDeps, store, notify, render, roster, daemon, web)},
+		{web, []string{notify, daemon, chromedp}},
+		{daemon, []string{chromedp}},
 	} {
 		g := imports(t, tc.pkg)
 		for _, dep := range tc.never {

@@ -1,0 +1,155 @@
+// Package web serves the desk and the personal links: where answers come
+// back. A recipient opens its personal link (/r/TOKEN) to see what it owes
+// and report it done (办结); the office and the sections sign in to the desk
+// to see progress, confirm (销号) or return (退办) reports and record what is
+// done. Pages are html/template files embedded in the binary and parsed
+// once, at New; GET and HEAD never change anything, and every change is a
+// POST that passes the standard library's CrossOriginProtection.
+//
+// It reads the plan, decides nothing the rules decide (it asks schedule),
+// and writes only through the store's Apply: the history of events is the
+// store's.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/remindd/remindd"
+	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/link"
+	"github.com/remindd/remindd/plan"
+	"github.com/remindd/remindd/schedule"
+	"github.com/remindd/remindd/store"
+)
+
+// DefaultSessionTTL is how long a desk session lasts when Options says not.
+const DefaultSessionTTL = 12 * time.Hour
+
+// Contact is who a reader of a page can call: a name and a phone number.
+type Contact struct {
+	Name  string
+	Phone string
+}
+
+// Store is what the pages read and write; *store.Store has it.
+type Store interface {
+	Snapshot(ctx context.Context, planID string, at time.Time) (*remindd.State, error)
+	Apply(ctx context.Context, planID string, changes []remindd.Event) ([]remindd.Event, error)
+	CompletionsOf(ctx context.Context, planID string, who remindd.Recipient) ([]remindd.Completion, error)
+	Reports(ctx context.Context, planID string) ([]remindd.Report, error)
+	Events(ctx context.Context, planID string, f store.EventFilter) ([]remindd.Event, error)
+	Enterprise(ctx context.Context, code string) (remindd.Enterprise, bool, error)
+	Enterprises(ctx context.Context) ([]remindd.Enterprise, error)
+
+	AddUser(ctx context.Context, u remindd.User, hash string) error
+	UserByName(ctx context.Context, name string) (u remindd.User, hash string, ok bool, err error)
+	CreateSession(ctx context.Context, id, user string, created, expires time.Time) error
+	Session(ctx context.Context, id string, now time.Time) (remindd.User, bool, error)
+	DeleteSession(ctx context.Context, id string) error
+	LoginFailed(ctx context.Context, key string, at time.Time) error
+	LoginFailures(ctx context.Context, key string, since time.Time) (int, error)
+}
+
+var _ Store = (*store.Store)(nil)
+
+// Options are what the web handler is built from; the daemon fills them
+// from its config.
+type Options struct {
+	Plan  *plan.Plan
+	Store Store
+	// Config is the rules' configuration (lead days, working days), as the
+	// sweep reads it, so that a page shows what the messages say; nil is
+	// config.Default().
+	Config *config.Config
+	Signer *link.Signer
+	// BaseURL is what people open, such as https://remindd.example.gov.cn.
+	BaseURL string
+	// Office is named on every error page: who to call.
+	Office Contact
+	// Sections are the sections' contacts, by section id: an enterprise's
+	// page names the section that supervises it.
+	Sections map[string]Contact
+	// TrustedOrigins are origins (scheme://host[:port]) whose cross-origin
+	// POSTs pass, such as a reverse proxy's that rewrites Host.
+	TrustedOrigins []string
+	// RequireConfirmation makes a report through a link wait for the
+	// office's 销号; false records it done at once.
+	RequireConfirmation bool
+	SessionTTL          time.Duration
+	// Now is the clock; nil is time.Now.
+	Now func() time.Time
+	// Log gets a line per request; nil is logrus's standard logger.
+	Log *logrus.Entry
+}
+
+// handler serves the pages of one plan.
+type handler struct {
+	Options
+	// engine is the rules, which say who owes what and how urgent it is.
+	engine *schedule.Engine
+	pages  pages
+	mux    *http.ServeMux
+	// behindCache keeps the sections' enterprises behind (behind.go).
+	behindCache behindCache
+}
+
+// New builds the handler of the desk and the personal links. It fails when
+// an option is missing or wrong, or a template does not parse.
+func New(o Options) (http.Handler, error) {
+	var errs []error
+	if o.Plan == nil {
+		errs = append(errs, errors.New("web: Plan is required"))
+	}
+	if o.Store == nil {
+		errs = append(errs, errors.New("web: Store is required"))
+	}
+	if o.Signer == nil {
+		errs = append(errs, errors.New("web: Signer is required"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	if o.Config == nil {
+		c := config.Default()
+		o.Config = &c
+	}
+	if len(o.Config.Rules.LeadDays) == 0 {
+		return nil, errors.New("web: Config.Rules.LeadDays is empty: the lead window needs a day")
+	}
+	if o.SessionTTL == 0 {
+		o.SessionTTL = DefaultSessionTTL
+	}
+	if o.SessionTTL < 0 {
+		return nil, fmt.Errorf("web: SessionTTL %v: want a positive duration", o.SessionTTL)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Log == nil {
+		o.Log = logrus.NewEntry(logrus.StandardLogger())
+	}
+	p, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	h := &handler{Options: o, engine: schedule.New(o.Plan, o.Config), pages: p, mux: http.NewServeMux()}
+	h.routes(h.mux)
+	return h.middleware(h.mux)
+}
+
+// routes registers every page: the personal links' (link.go), the desk's
+// (desk.go), the static files and a Chinese 404 for anything else.
+func (h *handler) routes(mux *http.ServeMux) {
+	mux.Handle("GET /static/", staticHandler())
+	h.linkRoutes(mux)
+	h.deskRoutes(mux)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		h.errorPage(w, r, http.StatusNotFound, "页面不存在", "请检查网址是否完整，或使用通知中的链接重新打开。")
+	})
+}
