@@ -410,9 +410,10 @@ func firesWithin(spec string, p *plan.Plan) bool {
 	return !n.IsZero() && n.Before(end)
 }
 
-// CheckFolders checks that every file channel can write its folder: it
-// creates and removes a file there or, when the folder does not exist yet
-// (the channel creates it), in the nearest folder above it that does.
+// CheckFolders checks that every file channel can write its folder, and
+// that the web desk's key, when it is not created yet, can be: it creates
+// and removes a file there or, when the folder does not exist yet (the
+// channel or the key creates it), in the nearest folder above it that does.
 func (c *Config) CheckFolders() error {
 	r := &yamlfile.Reporter{File: c.file}
 	for i, ch := range c.Channels {
@@ -421,6 +422,13 @@ func (c *Config) CheckFolders() error {
 		}
 		if err := writable(ch.Dir); err != nil {
 			r.Add(fmt.Sprintf("channels[%d].dir", i), yamlfile.Path("channels", i, "dir"), "file channel %s cannot write its folder: %v", ch.Name, err)
+		}
+	}
+	if w := c.Web; w != nil && w.SecretFile != "" {
+		if _, err := os.Stat(w.SecretFile); errors.Is(err, os.ErrNotExist) {
+			if err := writable(filepath.Dir(w.SecretFile)); err != nil {
+				r.Add("web.secret_file", yamlfile.Path("web", "secret_file"), "key %s does not exist yet and cannot be created: %v", w.SecretFile, err)
+			}
 		}
 	}
 	return r.Problems.Err()

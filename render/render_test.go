@@ -25,9 +25,10 @@ func golden(t *testing.T, name, got string) {
 	rendertest.Golden(t, filepath.Join("testdata", "golden", name), got, *update)
 }
 
+// newRenderer renders as the example config does: with personal links.
 func newRenderer(t testing.TB) *Renderer {
 	t.Helper()
-	r, err := NewRenderer(rendertest.Load(t).Plan, "")
+	r, err := NewRenderer(rendertest.Load(t).Plan, "", WithLinks(rendertest.Linker(t).URL))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,6 +271,9 @@ func TestNewRendererOverrides(t *testing.T) {
 		{name: "a misspelt override is refused",
 			files: map[string]string{"lead.subjet.tmpl": "x"},
 			err:   "lead.subjet.tmpl: no template has that name"},
+		{name: "a common markdown without the link line is refused",
+			files: map[string]string{"common.markdown.tmpl": `{{define "items"}}{{end}}{{define "progress"}}{{end}}{{define "footer"}}{{end}}`},
+			err:   `common.markdown.tmpl: no {{define "link"}}: robot messages end with the recipient's link line`},
 		{name: "an unknown field fails at render, naming it",
 			files: map[string]string{"lead.subject.tmpl": "{{.Nmae}}"},
 			err:   "Nmae"},

@@ -18,6 +18,7 @@ import (
 
 	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/link"
 	"github.com/remindd/remindd/plan"
 	"github.com/remindd/remindd/schedule"
 )
@@ -61,6 +62,23 @@ func Load(t testing.TB) Fixture {
 		t.Fatal(fixtureErr)
 	}
 	return fixtureVal
+}
+
+// Linker makes the golden messages' personal links: a fixed key (bytes 0,
+// 1, …, 31), the example config's base URL, the plan's expiry; the same
+// token for a recipient on every run.
+func Linker(t testing.TB) *link.Linker {
+	t.Helper()
+	f := Load(t)
+	secret := make([]byte, 32)
+	for i := range secret {
+		secret[i] = byte(i)
+	}
+	k, err := link.NewKey(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return link.NewLinker(link.NewSigner(k), f.Config.Web.BaseURL, f.Plan)
 }
 
 // Shanghai is the plan's time zone.
