@@ -55,6 +55,7 @@ func commands() []command {
 		{"status", "status --at T [--format table|json]: per section done, overdue, upcoming; per sector and milestone", (*app).status},
 		{"done", "done --task N (--section ID | --enterprise CODE) [--at T]: record a completion", (*app).done},
 		{"undo", "undo --task N (--section ID | --enterprise CODE): remove a completion", (*app).undo},
+		{"link", "link (--section ID | --enterprise CODE): print a recipient's personal link, as its messages carry it", (*app).link},
 		{"achieve", "achieve --sector ID --metric benchmark|certified|demo_post --name X [--at DATE]: record an achievement", (*app).achieve},
 		{"enterprises", "enterprises import FILE.csv | enterprises list: add or update enterprises; list them", (*app).enterprises},
 		{"outbox", "outbox [--format table|json]: every notification and its delivery status", (*app).outbox},
