@@ -36,7 +36,7 @@ const MarkdownItems = 10
 // files hold definitions shared by the templates of that part.
 var (
 	rules = []remindd.Rule{remindd.Agenda, remindd.Lead, remindd.Overdue,
-		remindd.Milestone, remindd.Digest, remindd.Quarterly}
+		remindd.Milestone, remindd.Digest, remindd.Quarterly, remindd.Returns}
 	parts = []string{"subject", "text", "html", "markdown"}
 )
 
@@ -459,7 +459,10 @@ type view struct {
 	UpcomingGroups []groupView
 	Milestones     []progressView
 	Digest         *digestView
-	Limit          int // how many rows a robot message lists
+	// Returned are the reports the office sent back that a returned
+	// message tells of, each with its task.
+	Returned []returnView
+	Limit    int // how many rows a robot message lists
 	// Channel and Sent are the test message's: the channel's name and
 	// when it was sent (2024-05-24 09:00).
 	Channel string
@@ -489,6 +492,16 @@ type groupView struct {
 	DaysLeft int
 	Overdue  bool
 	Items    []itemView
+}
+
+// returnView is a report the office sent back (退办): which task, why, by
+// whom and when.
+type returnView struct {
+	Item   itemView
+	Reason string
+	By     string // who at the office returned it, "" when not known
+	Office string // the office's name, 局办公室
+	At     string // 2024年6月2日
 }
 
 type progressView struct {
@@ -584,6 +597,16 @@ func (r *Renderer) view(n remindd.Notification, esc func(string) string) *view {
 		}
 	}
 	v.Groups, v.OverdueGroups, v.UpcomingGroups = groups(v.Items), groups(v.Overdue), groups(v.Upcoming)
+	for _, ret := range n.Returned {
+		rv := returnView{Reason: esc(ret.Reason), By: esc(ret.By), Office: esc(r.officeName()),
+			At: longDate(plan.DateOf(ret.At.In(r.location())))}
+		for _, it := range v.Items {
+			if it.Task == ret.Task {
+				rv.Item = it
+			}
+		}
+		v.Returned = append(v.Returned, rv)
+	}
 	v.Count = len(v.Items)
 	today := plan.DateOf(n.At.In(r.location()))
 	for _, m := range n.Milestones {
@@ -673,9 +696,18 @@ func (r *Renderer) recipientName(rc remindd.Recipient) string {
 	return rc.String()
 }
 
+// officeName is the office's name from the plan, 局办公室 when it has none.
+func (r *Renderer) officeName() string {
+	if r.plan.Office.Name != "" {
+		return r.plan.Office.Name
+	}
+	return "局办公室"
+}
+
 var ruleNames = map[remindd.Rule]string{
 	remindd.Agenda: "月度工作安排", remindd.Lead: "到期提醒", remindd.Overdue: "逾期提醒",
 	remindd.Milestone: "目标进度预警", remindd.Digest: "逾期情况汇总", remindd.Quarterly: "季度工作事项",
+	remindd.Returns: "退办通知",
 }
 
 func ruleName(r remindd.Rule) string {
@@ -814,7 +846,9 @@ var funcs = map[string]any{
 // events are the message's deadlines as all-day calendar events: one per
 // distinct deadline among its items, or among its milestones.
 func (r *Renderer) events(n remindd.Notification) []Event {
-	if n.Rule == remindd.Digest {
+	// A returned message's one task would overwrite the calendar entry of
+	// its deadline, which lists every task due that day.
+	if n.Rule == remindd.Digest || n.Rule == remindd.Returns {
 		return nil
 	}
 	p := r.plan

@@ -69,14 +69,16 @@ func TestRenderGolden(t *testing.T) {
 func TestRenderSubjects(t *testing.T) {
 	r := newRenderer(t)
 	want := map[string]string{
-		"lead":               "【安全生产标准化】5月31日到期任务提醒（还剩7天）：共11项",
-		"lead-enterprise":    "【安全生产标准化】5月31日到期任务提醒（还剩7天）：共1项",
-		"overdue":            "【安全生产标准化】逾期任务提醒：共23项",
-		"overdue-enterprise": "【安全生产标准化】逾期任务提醒：共16项",
-		"milestone":          "【安全生产标准化】5月目标进度预警",
-		"agenda":             "【安全生产标准化】6月工作安排",
-		"digest":             "【安全生产标准化】5月逾期情况汇总（局办公室）",
-		"quarterly":          "【安全生产标准化】2024年第二季度企业工作事项",
+		"lead":                "【安全生产标准化】5月31日到期任务提醒（还剩7天）：共11项",
+		"lead-enterprise":     "【安全生产标准化】5月31日到期任务提醒（还剩7天）：共1项",
+		"overdue":             "【安全生产标准化】逾期任务提醒：共23项",
+		"overdue-enterprise":  "【安全生产标准化】逾期任务提醒：共16项",
+		"milestone":           "【安全生产标准化】5月目标进度预警",
+		"agenda":              "【安全生产标准化】6月工作安排",
+		"digest":              "【安全生产标准化】5月逾期情况汇总（局办公室）",
+		"quarterly":           "【安全生产标准化】2024年第二季度企业工作事项",
+		"returned":            "【安全生产标准化】退办通知：任务44的办结报告已被退回，请重新办理",
+		"returned-enterprise": "【安全生产标准化】退办通知：任务45的办结报告已被退回，请重新办理",
 	}
 	for _, tc := range rendertest.Cases {
 		t.Run(tc.Name, func(t *testing.T) {
@@ -138,6 +140,7 @@ func TestRenderEvents(t *testing.T) {
 		{"agenda", []string{"2024-03-31", "2024-04-30", "2024-05-31", "2024-06-30"}},
 		{"digest", nil},
 		{"quarterly", []string{"2024-04-30", "2024-06-30"}},
+		{"returned", nil}, // its one task would overwrite the entry of its deadline's day
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rc := rendertest.Find(t, tc.name)

@@ -103,7 +103,8 @@ const (
 )
 
 // State is a realistic snapshot: a few enterprises, some work done by the
-// sections and enterprises, some achievements, one failed delivery.
+// sections and enterprises, some achievements, one failed delivery, two
+// reports the office sent back.
 func State() *remindd.State {
 	s := &remindd.State{
 		Enterprises: []remindd.Enterprise{
@@ -125,6 +126,13 @@ func State() *remindd.State {
 			LastError: "[robot-key] channel wecom-robot: wecom https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=***: " +
 				"errcode 93000 (invalid webhook URL: wrong key, or the robot was removed)",
 		}},
+	}
+	// The office sent two reports back on 2 June (退办).
+	s.Returns = []remindd.Return{
+		{Event: 101, Task: 44, To: remindd.Recipient{Kind: remindd.KindSection, ID: "industry-mgmt"}, By: "林主任",
+			Reason: "未附小微企业管理达标验收台账和现场照片，请补充后重新报告。", At: time.Date(2024, 6, 2, 15, 30, 0, 0, Shanghai)},
+		{Event: 102, Task: 45, To: remindd.Recipient{Kind: remindd.KindEnterprise, ID: Haiyun}, By: "林主任",
+			Reason: "示范岗位创建材料不全：缺少岗位职责和考核记录。", At: time.Date(2024, 6, 2, 16, 0, 0, 0, Shanghai)},
 	}
 	// Done by March: the sections their January and February work, some more.
 	for n := 1; n <= 20; n++ {
@@ -188,6 +196,8 @@ var Cases = []Case{
 	{"agenda", At9(time.June, 1), []remindd.Rule{remindd.Agenda}, "agenda:section:industry-mgmt:2024-06:outbox"},
 	{"digest", At9(time.June, 2), []remindd.Rule{remindd.Digest}, "digest:office:office:2024-06:outbox"},
 	{"quarterly", At9(time.April, 1), []remindd.Rule{remindd.Quarterly}, "quarterly:enterprise:" + Rongxi + ":2024-Q2:outbox"},
+	{"returned", At9(time.June, 3), []remindd.Rule{remindd.Returns}, "returned:section:industry-mgmt:101:outbox"},
+	{"returned-enterprise", At9(time.June, 3), []remindd.Rule{remindd.Returns}, "returned:enterprise:" + Haiyun + ":102:outbox"},
 }
 
 // Find is the case of that name.
