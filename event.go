@@ -1,6 +1,10 @@
 package remindd
 
-import "time"
+import (
+	"fmt"
+	"slices"
+	"time"
+)
 
 // Completion statuses. A report through a personal link is "reported" until
 // the office confirms it (销号); every other completion is "done". Both stop
@@ -92,4 +96,25 @@ type User struct {
 	Name    string `json:"name"`
 	Role    string `json:"role"`
 	Section string `json:"section,omitempty"`
+}
+
+// Check reports the first thing in e that no store holds, or nil: an
+// unknown action, a task number below 1, an assignee that is not a section
+// or an enterprise, or a text the completion's check refuses (by, note,
+// enterprise). Fields are named by name.
+func (e *Event) Check(name Namer) error {
+	if !slices.Contains(Actions, e.Action) {
+		return fmt.Errorf("%s %q: unknown", name.name("action"), e.Action)
+	}
+	if e.Task < 1 {
+		return fmt.Errorf("%s %d: a task number is 1 or more", name.name("task"), e.Task)
+	}
+	if e.Assignee.Kind != KindSection && e.Assignee.Kind != KindEnterprise {
+		return fmt.Errorf("%s %q: a section or an enterprise", name.name("assignee"), e.Assignee.Kind)
+	}
+	if e.Assignee.ID == "" {
+		return fmt.Errorf("%s: no id", name.name("assignee"))
+	}
+	c := Completion{Assignee: e.Assignee, By: e.By, Note: e.Note}
+	return c.Check(name)
 }

@@ -10,8 +10,12 @@ import (
 // State is a snapshot of what is known to be done at an instant, read once
 // per evaluation.
 type State struct {
-	// Done holds the obligations done by the instant of the snapshot.
-	Done         Done
+	// Done holds the obligations done by the instant of the snapshot,
+	// reported ones included: a report stops the reminders at once.
+	Done Done
+	// Reported holds those of Done reported through a link and awaiting
+	// the office's confirmation (销号).
+	Reported     Done
 	Enterprises  []Enterprise
 	Achievements []Achievement
 	// Failed lists deliveries that gave up, for the office digest.

@@ -102,11 +102,7 @@ const (
 // column, the same on every backend, rather than by the database. A credit
 // code's exact length is creditcode's to check; its bound only keeps a
 // pasted paragraph out of the message.
-var columns = []struct {
-	name, zh string
-	required bool
-	max      int
-}{
+var columns = []column{
 	{colCode, "统一社会信用代码", true, 64},
 	{colName, "名称", true, 255},
 	{colSector, "行业领域", true, 64},
@@ -119,8 +115,20 @@ var columns = []struct {
 	{colActive, "启用", false, 16},
 }
 
+// column is one column a file may have: its canonical name, its Chinese
+// header, whether it is required, and the most characters a cell holds.
+type column struct {
+	name, zh string
+	required bool
+	max      int
+}
+
+// serialColumn is the header of the row-number column offices' tables
+// start with; the column is ignored.
+const serialColumn = "序号"
+
 // canonical returns the canonical name of a header cell, or "".
-func canonical(header string) string {
+func canonical(columns []column, header string) string {
 	h := strings.ToLower(header)
 	for _, c := range columns {
 		if h == c.name || header == c.zh {
@@ -137,6 +145,21 @@ func canonical(header string) string {
 // no record longer than MaxRecordBytes: past a bound it stops and refuses
 // the file.
 func Read(name string, r io.Reader, rules Rules) ([]remindd.Enterprise, error) {
+	rd := newReader(name, r, columns)
+	rd.rules = rules
+	out, err := rd.read()
+	if err != nil {
+		return nil, err
+	}
+	if err := rd.refusal(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newReader reads a CSV file of the given columns, its UTF-8 byte order
+// mark skipped, within the bounds of Read.
+func newReader(name string, r io.Reader, cols []column) *reader {
 	br := bufio.NewReader(&boundedReader{r: r, line: 1, recordLine: 1})
 	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte("\ufeff")) {
 		br.Discard(3) // cannot fail: Peek returned the bytes
@@ -144,25 +167,25 @@ func Read(name string, r io.Reader, rules Rules) ([]remindd.Enterprise, error) {
 	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
+	return &reader{name: name, csv: cr, cols: cols}
+}
 
-	rd := &reader{name: name, csv: cr, rules: rules}
-	out, err := rd.read()
-	if err != nil {
-		return nil, err
+// refusal is the Problems found, nil when there are none.
+func (rd *reader) refusal() error {
+	if len(rd.problems) == 0 {
+		return nil
 	}
-	if len(rd.problems) > 0 {
-		ps := rd.problems
-		if rd.more > 0 {
-			ps = append(ps, Problem{File: name, Msg: fmt.Sprintf("… and %d more", rd.more)})
-		}
-		return nil, ps
+	ps := rd.problems
+	if rd.more > 0 {
+		ps = append(ps, Problem{File: rd.name, Msg: fmt.Sprintf("… and %d more", rd.more)})
 	}
-	return out, nil
+	return ps
 }
 
 type reader struct {
 	name     string
 	csv      *csv.Reader
+	cols     []column
 	rules    Rules
 	problems Problems       // the first MaxProblems
 	more     int            // problems found beyond those
@@ -210,26 +233,45 @@ func (rd *reader) next() (rec []string, ok bool, err error) {
 }
 
 func (rd *reader) read() ([]remindd.Enterprise, error) {
+	var out []remindd.Enterprise
+	seen := map[string]int{} // credit code → line
+	err := rd.each("enterprise", func(rec []string) {
+		e, ok := rd.row(rec)
+		if code := rd.cell(rec, colCode); code != "" {
+			if first, dup := seen[code]; dup {
+				rd.add(rd.line(colCode), colCode, "%s is already on line %d", code, first)
+				ok = false
+			} else {
+				seen[code] = rd.line(colCode)
+			}
+		}
+		if ok {
+			out = append(out, e)
+		}
+	})
+	return out, err
+}
+
+// each reads the header, then calls row with each record of the header's
+// width that is not blank; what, "enterprise", names a row in messages.
+func (rd *reader) each(what string, row func(rec []string)) error {
 	header, ok, err := rd.next()
 	switch {
 	case err != nil:
-		return nil, err
+		return err
 	case !ok:
 		if !rd.stopped {
-			rd.add(0, "", "file is empty, want a header row and one row per enterprise")
+			rd.add(0, "", "file is empty, want a header row and one row per %s", what)
 		}
-		return nil, nil
+		return nil
 	case header == nil || !rd.readHeader(header):
-		return nil, nil
+		return nil
 	}
-
-	var out []remindd.Enterprise
-	seen := map[string]int{} // credit code → line
 	rows := 0
 	for {
 		rec, ok, err := rd.next()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if !ok {
 			break
@@ -247,23 +289,12 @@ func (rd *reader) read() ([]remindd.Enterprise, error) {
 			rd.add(line, "", "row has %d columns, header has %d", len(rec), rd.width)
 			continue
 		}
-		e, ok := rd.row(rec)
-		if code := rd.cell(rec, colCode); code != "" {
-			if first, dup := seen[code]; dup {
-				rd.add(rd.line(colCode), colCode, "%s is already on line %d", code, first)
-				ok = false
-			} else {
-				seen[code] = rd.line(colCode)
-			}
-		}
-		if ok {
-			out = append(out, e)
-		}
+		row(rec)
 	}
 	if rows == 0 && !rd.stopped {
-		rd.add(0, "", "no enterprises after the header row")
+		rd.add(0, "", "no %ss after the header row", what)
 	}
-	return out, nil
+	return nil
 }
 
 // readHeader maps the header's cells to columns; it reports false when the
@@ -279,12 +310,14 @@ func (rd *reader) readHeader(header []string) bool {
 	for i, h := range header {
 		line, _ := rd.csv.FieldPos(i)
 		h = strings.TrimSpace(h)
-		c := canonical(h)
+		c := canonical(rd.cols, h)
 		switch {
+		case h == serialColumn:
+			// The row number offices put first: not data.
 		case h == "":
 			rd.add(line, "", "column %d has no name", i+1)
 		case c == "":
-			rd.add(line, "", "unknown column %q (want %s)", h, known())
+			rd.add(line, "", "unknown column %q (want %s)", h, known(rd.cols))
 		default:
 			if j, dup := rd.index[c]; dup {
 				rd.add(line, c, "column appears twice (columns %d and %d)", j+1, i+1)
@@ -292,7 +325,7 @@ func (rd *reader) readHeader(header []string) bool {
 			rd.index[c] = i
 		}
 	}
-	for _, c := range columns {
+	for _, c := range rd.cols {
 		if _, ok := rd.index[c.name]; c.required && !ok {
 			rd.add(line, c.name, "required column is missing (header %s or %s)", c.name, c.zh)
 		}
@@ -300,7 +333,7 @@ func (rd *reader) readHeader(header []string) bool {
 	return !rd.failed()
 }
 
-func known() string {
+func known(columns []column) string {
 	names := make([]string, len(columns))
 	for i, c := range columns {
 		names[i] = c.name + "/" + c.zh
@@ -344,22 +377,9 @@ func (rd *reader) row(rec []string) (e remindd.Enterprise, ok bool) {
 		rd.add(rd.line(c), c, format, args...)
 		ok = false
 	}
-	// Text that cannot be stored as it is, or printed safely, is refused
-	// before any other check of its cell, which would quote it.
-	unusable := map[string]bool{}
-	for _, c := range columns {
-		v := rd.cell(rec, c.name)
-		if !utf8.ValidString(v) {
-			bad(c.name, "is not UTF-8; save the file as UTF-8 (in Excel: CSV UTF-8)")
-			return e, false
-		}
-		if n := utf8.RuneCountInString(v); n > c.max {
-			bad(c.name, "is %d characters long, at most %d", n, c.max)
-			unusable[c.name] = true
-		} else if r, pos, found := printable.First(v); found {
-			bad(c.name, "character %d is %s, a control character; remove it (a cell is one line of plain text)", pos, printable.Name(r))
-			unusable[c.name] = true
-		}
+	unusable, valid := rd.unusable(rec)
+	if !valid {
+		return e, false
 	}
 	// cell is the column's text, and whether its checks should run.
 	cell := func(c string) (string, bool) { return rd.cell(rec, c), !unusable[c] }
@@ -416,6 +436,29 @@ func (rd *reader) row(rec []string) (e remindd.Enterprise, ok bool) {
 		e.Active = active
 	}
 	return e, ok
+}
+
+// unusable finds the cells of rec whose text cannot be stored as it is, or
+// printed safely, and records a problem for each, before any other check of
+// the cell, which would quote it; valid is false when a cell is not UTF-8,
+// and the row is not worth checking further.
+func (rd *reader) unusable(rec []string) (cells map[string]bool, valid bool) {
+	cells = map[string]bool{}
+	for _, c := range rd.cols {
+		v := rd.cell(rec, c.name)
+		if !utf8.ValidString(v) {
+			rd.add(rd.line(c.name), c.name, "is not UTF-8; save the file as UTF-8 (in Excel: CSV UTF-8)")
+			return nil, false
+		}
+		if n := utf8.RuneCountInString(v); n > c.max {
+			rd.add(rd.line(c.name), c.name, "is %d characters long, at most %d", n, c.max)
+			cells[c.name] = true
+		} else if r, pos, found := printable.First(v); found {
+			rd.add(rd.line(c.name), c.name, "character %d is %s, a control character; remove it (a cell is one line of plain text)", pos, printable.Name(r))
+			cells[c.name] = true
+		}
+	}
+	return cells, true
 }
 
 func oneOf(v string, allowed []string, what string) string {

@@ -297,3 +297,16 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// TestReadIgnoresTheSerialColumn: the 序号 column offices' tables start
+// with is not data, wherever it stands.
+func TestReadIgnoresTheSerialColumn(t *testing.T) {
+	in := "序号,统一社会信用代码,名称,行业领域,规模\n1,91350582MA46NJB583,晋江市海韵国际旅行社有限公司,tourism,中等\n"
+	got, err := roster.Read("e.csv", strings.NewReader(in), rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].ID != "91350582MA46NJB583" || got[0].Size != "中等" {
+		t.Errorf("read %+v", got)
+	}
+}

@@ -15,11 +15,14 @@ type Status struct {
 	Enterprises []remindd.SectorOverdue `json:"enterprises"`
 }
 
-// SectionStatus splits a section's tasks into done, overdue and upcoming.
+// SectionStatus splits a section's tasks into done, reported (through its
+// link, awaiting the office's confirmation: neither overdue nor upcoming),
+// overdue and upcoming.
 type SectionStatus struct {
 	ID       string `json:"id"`
 	Name     string `json:"name"`
 	Done     []int  `json:"done"`
+	Reported []int  `json:"reported"`
 	Overdue  []int  `json:"overdue"`
 	Upcoming []int  `json:"upcoming"`
 }
@@ -36,18 +39,20 @@ type MilestoneStat struct {
 	Met      bool      `json:"met"`
 }
 
-// Status reports, at instant at, each accountable section's done, overdue
-// and upcoming tasks, every sector's standing against every milestone, and
+// Status reports, at instant at, each accountable section's done, reported,
+// overdue and upcoming tasks, every sector's standing against every milestone, and
 // the enterprises with overdue obligations by sector.
 func (e *Engine) Status(s *remindd.State, at time.Time) *Status {
 	ev := e.newEvaluation(e.newView(s), at)
 	st := &Status{At: ev.at}
 	for _, a := range ev.accountable() {
-		ss := SectionStatus{ID: a.who.ID, Name: a.name, Done: []int{}, Overdue: []int{}, Upcoming: []int{}}
+		ss := SectionStatus{ID: a.who.ID, Name: a.name, Done: []int{}, Reported: []int{}, Overdue: []int{}, Upcoming: []int{}}
 		for i := range e.Plan.Tasks {
 			t := &e.Plan.Tasks[i]
 			switch {
 			case !ev.owes(a, t):
+			case s.Reported.Has(t.N, a.who):
+				ss.Reported = append(ss.Reported, t.N)
 			case ev.view.isDone(t.N, a.who):
 				ss.Done = append(ss.Done, t.N)
 			case e.Plan.DueDate(t.Month).Before(ev.today):

@@ -9,8 +9,11 @@ import (
 	"github.com/remindd/remindd"
 )
 
-// Complete records that an obligation is done. Recording it again updates
-// when, by whom and the note: there is one row per obligation.
+// Complete records that an obligation is done, with status done unless c
+// says reported, and no event: it is how other systems' writes look.
+// Recording it again updates when, by whom, the note, the status and the
+// source: there is one row per obligation. Apply is the desk's and the
+// command line's way, with an event for each change.
 func (s *Store) Complete(ctx context.Context, planID string, c remindd.Completion) error {
 	if c.DoneAt.IsZero() {
 		return fmt.Errorf("store: complete task %d for %s: no time done", c.Task, c.Assignee)
@@ -19,12 +22,20 @@ func (s *Store) Complete(ctx context.Context, planID string, c remindd.Completio
 	if err != nil {
 		return fmt.Errorf("store: complete task %d for %s: done at: %w", c.Task, c.Assignee, err)
 	}
+	status := c.Status
+	switch status {
+	case "":
+		status = remindd.StatusDone
+	case remindd.StatusDone, remindd.StatusReported:
+	default:
+		return fmt.Errorf("store: complete task %d for %s: status %q: want %s or %s", c.Task, c.Assignee, c.Status, remindd.StatusDone, remindd.StatusReported)
+	}
 	d := s.dialect
-	q := `INSERT INTO completions (plan_id, task, assignee_kind, assignee_id, done_at, done_by, note, recorded_at)
-VALUES (` + placeholders(8) + `) ` +
-		d.doUpdate([]string{"plan_id", "task", "assignee_kind", "assignee_id"}, d.takeNew("done_at", "done_by", "note", "recorded_at")...)
+	q := `INSERT INTO completions (plan_id, task, assignee_kind, assignee_id, done_at, done_by, note, recorded_at, status, source)
+VALUES (` + placeholders(10) + `) ` +
+		d.doUpdate([]string{"plan_id", "task", "assignee_kind", "assignee_id"}, d.takeNew("done_at", "done_by", "note", "recorded_at", "status", "source")...)
 	if _, err := s.db.ExecContext(ctx, q, planID, c.Task, c.Assignee.Kind, c.Assignee.ID,
-		at[0], c.By, c.Note, at[1]); err != nil {
+		at[0], c.By, c.Note, at[1], status, c.Source); err != nil {
 		return fmt.Errorf("store: complete task %d for %s: %w", c.Task, c.Assignee, err)
 	}
 	return nil
@@ -45,7 +56,7 @@ WHERE plan_id = ? AND task = ? AND assignee_kind = ? AND assignee_id = ?`, planI
 }
 
 func completions(ctx context.Context, q dbtx, planID string) ([]remindd.Completion, error) {
-	rows, err := q.QueryContext(ctx, `SELECT task, assignee_kind, assignee_id, done_at, done_by, note
+	rows, err := q.QueryContext(ctx, `SELECT task, assignee_kind, assignee_id, done_at, done_by, note, status, source
 FROM completions WHERE plan_id = ? ORDER BY task, assignee_kind, assignee_id`, planID)
 	if err != nil {
 		return nil, err
@@ -57,7 +68,7 @@ FROM completions WHERE plan_id = ? ORDER BY task, assignee_kind, assignee_id`, p
 			c  remindd.Completion
 			at time.Time
 		)
-		if err := rows.Scan(&c.Task, &c.Assignee.Kind, &c.Assignee.ID, &at, &c.By, &c.Note); err != nil {
+		if err := rows.Scan(&c.Task, &c.Assignee.Kind, &c.Assignee.ID, &at, &c.By, &c.Note, &c.Status, &c.Source); err != nil {
 			return nil, err
 		}
 		c.DoneAt = at.UTC()
@@ -113,6 +124,32 @@ WHERE plan_id = ? AND done_at <= ?`, planID, by)
 		case remindd.KindEnterprise:
 			d.AddBytes(task, remindd.KindEnterprise, id)
 		}
+	}
+	return rows.Err()
+}
+
+// reported adds to d the obligations of a plan reported by at and not yet
+// confirmed, through the completions_status index (schema 4): they are few.
+func (s *Store) reported(ctx context.Context, q dbtx, planID string, at time.Time, d *remindd.Done) error {
+	by, err := s.instant(at)
+	if err != nil {
+		return err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT task, assignee_kind, assignee_id FROM completions
+WHERE plan_id = ? AND status = 'reported' AND done_at <= ?`, planID, by)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			task int
+			who  remindd.Recipient
+		)
+		if err := rows.Scan(&task, &who.Kind, &who.ID); err != nil {
+			return err
+		}
+		d.Add(task, who)
 	}
 	return rows.Err()
 }

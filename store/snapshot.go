@@ -36,6 +36,12 @@ func (s *Store) Snapshot(ctx context.Context, planID string, at time.Time) (*rem
 		if st.Failed, err = failed(ctx, tx, planID); err != nil {
 			return fmt.Errorf("notifications: %w", err)
 		}
+		if err = s.reported(ctx, tx, planID, at, &st.Reported); err != nil {
+			return fmt.Errorf("reported completions: %w", err)
+		}
+		if st.Returns, err = s.returns(ctx, tx, planID, at); err != nil {
+			return fmt.Errorf("returned reports: %w", err)
+		}
 		return nil
 	})
 	if err != nil {

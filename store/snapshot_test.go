@@ -14,9 +14,13 @@ import (
 
 // TestMigrateAgainAfterHalfApply: on MySQL a migration's DDL commits before
 // its version is recorded; the latest migration, its statements run but its
-// version lost, runs again without an error.
+// version lost, runs again without an error. (On SQLite a migration and its
+// version commit together: there is no half.)
 func TestMigrateAgainAfterHalfApply(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		if s.Driver() != "mysql" {
+			return
+		}
 		ctx := context.Background()
 		want, err := s.SchemaVersion()
 		if err != nil {

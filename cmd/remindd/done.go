@@ -3,39 +3,48 @@ package main
 import (
 	"context"
 	"fmt"
+	"os/user"
+	"strings"
 	"time"
 
 	"github.com/remindd/remindd"
+	"github.com/remindd/remindd/plan"
 )
 
-// done records a completion; undo removes one.
+// done records completions; undo removes them. Both take a list of tasks
+// (--task 1-43,45) for one assignee and write all of them, each with its
+// event (source cli), or none.
 func (a *app) done(args []string) error { return a.completion("done", args) }
 func (a *app) undo(args []string) error { return a.completion("undo", args) }
 
-// completion checks the task and the assignee against the plan and the store,
-// then records or removes the completion.
+// completion checks the tasks and the assignee against the plan and the
+// store, then records or removes the completions in one transaction.
 func (a *app) completion(name string, args []string) error {
 	fs := a.flags(name)
-	task := decimalFlag(fs, "task", "task `number`, in decimal")
-	section := fs.String("section", "", "section `id`")
+	var tasks taskList
+	fs.Var(&tasks, "task", "task `numbers`, in decimal: 44, or a list such as 1-43,45")
+	section := fs.String("section", "", "section `id or name` (industry-mgmt or 行业管理科)")
 	enterprise := fs.String("enterprise", "", "enterprise credit `code`")
 	at := fs.String("at", "", "when it was done, RFC 3339 (default now)")
-	by := fs.String("by", "", "who recorded it")
-	note := fs.String("note", "", "a note")
+	by := fs.String("by", "", "who recorded it (default the user running remindd)")
+	note := fs.String("note", "", "a note; for undo, why")
 	if err := noArgs(fs, args); err != nil {
 		return err
 	}
-	if !task.set {
-		return usageError{"give --task N"}
+	if len(tasks.ns) == 0 {
+		return usageError{"give --task N (or a list such as 1-43,45)"}
 	}
 	if (*section == "") == (*enterprise == "") {
 		return usageError{"give --section ID or --enterprise CODE"}
 	}
-	who := remindd.Recipient{Kind: remindd.KindSection, ID: *section}
-	if *enterprise != "" {
-		who = remindd.Recipient{Kind: remindd.KindEnterprise, ID: *enterprise}
+	if *by == "" {
+		*by = osUser()
 	}
+	who := remindd.Recipient{Kind: remindd.KindEnterprise, ID: *enterprise}
 	record := remindd.Completion{Assignee: who, By: *by, Note: *note}
+	if *enterprise == "" {
+		record.Assignee.Kind = remindd.KindSection
+	}
 	if err := record.Check(flagName); err != nil {
 		return usageError{err.Error()}
 	}
@@ -47,9 +56,12 @@ func (a *app) completion(name string, args []string) error {
 	if err != nil {
 		return err
 	}
-	t, ok := p.Task(task.n)
-	if !ok {
-		return usageError{fmt.Sprintf("--task %d: the plan has tasks 1–%d", task.n, len(p.Tasks))}
+	if *section != "" {
+		sec, err := findSection(p, *section)
+		if err != nil {
+			return err
+		}
+		who = remindd.Recipient{Kind: remindd.KindSection, ID: sec.ID}
 	}
 	ctx := context.Background()
 	s, err := a.openStore(ctx, c)
@@ -57,40 +69,93 @@ func (a *app) completion(name string, args []string) error {
 		return err
 	}
 	defer s.Close()
-	if *section != "" {
-		if _, ok := p.Section(*section); !ok {
-			return usageError{fmt.Sprintf("--section %q: unknown section", *section)}
-		}
-		if !p.SectionOwes(t, *section) {
-			return usageError{fmt.Sprintf("task %d is not an obligation of section %s", t.N, *section)}
-		}
-	} else {
-		ent, ok, err := s.Enterprise(ctx, *enterprise)
+	owes := func(t *plan.Task) bool { return p.SectionOwes(t, who.ID) }
+	if who.Kind == remindd.KindEnterprise {
+		ent, ok, err := s.Enterprise(ctx, who.ID)
 		if err != nil {
 			return err
 		}
 		if !ok {
-			return usageError{fmt.Sprintf("--enterprise %q: no such enterprise (import it first)", *enterprise)}
+			return usageError{fmt.Sprintf("--enterprise %q: no such enterprise (import it first)", who.ID)}
 		}
-		if !p.EnterpriseOwes(t, ent.Size, ent.Trades) {
-			return usageError{fmt.Sprintf("task %d is not an obligation of enterprise %s", t.N, *enterprise)}
-		}
+		owes = func(t *plan.Task) bool { return p.EnterpriseOwes(t, ent.Size, ent.Trades) }
 	}
+	action, verb := remindd.Recorded, "done by"
 	if name == "undo" {
-		removed, err := s.Undo(ctx, p.ID, t.N, who)
-		if err != nil {
-			return err
-		}
-		if !removed {
-			return fmt.Errorf("task %d has no completion recorded for %s", t.N, who)
-		}
-		fmt.Fprintf(a.stdout, "task %d: completion by %s removed\n", t.N, who)
-		return nil
+		action, verb = remindd.Undone, "completion removed for"
 	}
-	record.Task, record.DoneAt = t.N, when
-	if err := s.Complete(ctx, p.ID, record); err != nil {
+	var (
+		changes []remindd.Event
+		refused []string
+	)
+	for _, n := range tasks.ns {
+		t, ok := p.Task(n)
+		if !ok {
+			return usageError{fmt.Sprintf("--task %d: the plan has tasks 1–%d", n, len(p.Tasks))}
+		}
+		if !owes(t) {
+			refused = append(refused, fmt.Sprint(t.N))
+			continue
+		}
+		e := remindd.Event{Action: action, Task: t.N, Assignee: who, By: *by, Source: remindd.SourceCLI, Note: *note, At: time.Now()}
+		if action == remindd.Recorded {
+			e.DoneAt = when
+		}
+		changes = append(changes, e)
+	}
+	if len(refused) > 0 {
+		return usageError{fmt.Sprintf("task %s is not an obligation of %s %s: nothing recorded",
+			strings.Join(refused, ", "), who.Kind, who.ID)}
+	}
+	applied, err := s.Apply(ctx, p.ID, changes)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "task %d: done by %s at %s\n", t.N, who, when.In(p.Location).Format(time.RFC3339))
+	changed := map[int]bool{}
+	for _, e := range applied {
+		changed[e.Task] = true
+	}
+	if len(changes) == 1 && len(applied) == 0 && action == remindd.Undone {
+		return fmt.Errorf("task %d has no completion recorded for %s", changes[0].Task, who)
+	}
+	for _, e := range changes {
+		switch {
+		case !changed[e.Task] && action == remindd.Undone:
+			fmt.Fprintf(a.stdout, "task %d: not done by %s, nothing to undo\n", e.Task, who)
+		case !changed[e.Task]:
+			fmt.Fprintf(a.stdout, "task %d: already done by %s, nothing changed\n", e.Task, who)
+		case action == remindd.Undone:
+			fmt.Fprintf(a.stdout, "task %d: %s %s\n", e.Task, verb, who)
+		default:
+			fmt.Fprintf(a.stdout, "task %d: %s %s at %s\n", e.Task, verb, who, when.In(p.Location).Format(time.RFC3339))
+		}
+	}
 	return nil
+}
+
+// findSection finds a plan's section by its id or by its name as the bureau
+// writes it (行业管理科).
+func findSection(p *plan.Plan, arg string) (*plan.Section, error) {
+	if sec, ok := p.Section(arg); ok {
+		return sec, nil
+	}
+	var ids []string
+	for i := range p.Sections {
+		if p.Sections[i].Name == arg {
+			return &p.Sections[i], nil
+		}
+		if !p.Sections[i].External {
+			ids = append(ids, p.Sections[i].ID+" ("+p.Sections[i].Name+")")
+		}
+	}
+	return nil, usageError{fmt.Sprintf("--section %q: unknown section; the plan has %s", arg, strings.Join(ids, ", "))}
+}
+
+// osUser names who runs the command, for the history when --by is not given.
+func osUser() string {
+	u, err := user.Current()
+	if err != nil || u.Username == "" {
+		return "命令行"
+	}
+	return u.Username
 }

@@ -77,9 +77,9 @@ func (a *app) status(args []string) error {
 		return a.json(st)
 	}
 	w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(w, "status at %s\n\nSECTION\tDONE\tOVERDUE\tUPCOMING\n", st.At.Format(time.RFC3339))
+	fmt.Fprintf(w, "status at %s\n\nSECTION\tDONE\tREPORTED\tOVERDUE\tUPCOMING\n", st.At.Format(time.RFC3339))
 	for _, s := range st.Sections {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", s.ID, dash(ranges(s.Done)), dash(ranges(s.Overdue)), dash(ranges(s.Upcoming)))
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", s.ID, dash(ranges(s.Done)), dash(ranges(s.Reported)), dash(ranges(s.Overdue)), dash(ranges(s.Upcoming)))
 	}
 	fmt.Fprintln(w, "\nTASK\tSECTOR\tMETRIC\tDUE\tREQUIRED\tACHIEVED\tMET")
 	for _, m := range st.Milestones {

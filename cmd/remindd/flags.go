@@ -4,7 +4,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -75,3 +77,60 @@ func parseAt(s string) (time.Time, error) {
 
 // flagName is a field of a record as the command line names it: by its flag.
 func flagName(field string) string { return "--" + field }
+
+// taskList is a flag holding task numbers: a number, a range A-B, or a
+// comma-separated list of both (1-43,45), each number in decimal as
+// decimal reads it. The numbers come ascending, each once.
+type taskList struct {
+	ns []int
+}
+
+func (l *taskList) String() string {
+	if l == nil {
+		return ""
+	}
+	return ranges(l.ns)
+}
+
+// maxTaskRange bounds a range, so that a typo (1-4444444) is not a loop
+// over millions of numbers: no plan has more tasks.
+const maxTaskRange = 10000
+
+func (l *taskList) Set(s string) error {
+	seen := map[int]bool{}
+	var out []int
+	in := func(err error) error {
+		if strings.ContainsAny(s, ",-") {
+			return fmt.Errorf("%w, in %q (a list looks like 1-43,45)", err, s)
+		}
+		return err
+	}
+	for _, part := range strings.Split(s, ",") {
+		lo, hi, isRange := strings.Cut(part, "-")
+		var a, b decimal
+		if err := a.Set(lo); err != nil {
+			return in(err)
+		}
+		b = a
+		if isRange {
+			if err := b.Set(hi); err != nil {
+				return in(err)
+			}
+			if b.n < a.n {
+				return fmt.Errorf("%q: the range ends before it starts", part)
+			}
+			if b.n-a.n >= maxTaskRange {
+				return fmt.Errorf("%q: a range of more than %d tasks", part, maxTaskRange)
+			}
+		}
+		for n := a.n; n <= b.n; n++ {
+			if !seen[n] {
+				seen[n] = true
+				out = append(out, n)
+			}
+		}
+	}
+	slices.Sort(out)
+	l.ns = out
+	return nil
+}
