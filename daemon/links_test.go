@@ -15,6 +15,7 @@ import (
 	"github.com/remindd/remindd/internal/rendertest"
 	"github.com/remindd/remindd/internal/storetest"
 	"github.com/remindd/remindd/notify"
+	"github.com/remindd/remindd/schedule"
 	"github.com/remindd/remindd/store"
 )
 
@@ -186,4 +187,58 @@ func TestLinksAreTheGoldenOnes(t *testing.T) {
 	if l.BaseURL != g.BaseURL || !l.Expires.Equal(g.Expires) {
 		t.Errorf("daemon links %s until %s, golden ones %s until %s", l.BaseURL, l.Expires, g.BaseURL, g.Expires)
 	}
+}
+
+// TestReturnedReportIsToldWithItsLink is the 退办 flow as the daemon lives
+// it: a section reports task 44 through its link, the office returns it
+// with a reason, and the next morning's sweep tells the section, once, why,
+// with the link to report again.
+func TestReturnedReportIsToldWithItsLink(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		c, p := fixture(t)
+		d := newDaemon(t, c, p, s, "a")
+		ctx := context.Background()
+		industry := remindd.Recipient{Kind: remindd.KindSection, ID: "industry-mgmt"}
+		if _, err := s.Apply(ctx, p.ID, []remindd.Event{{Action: remindd.Reported, Task: 44, Assignee: industry, By: "王科长",
+			Source: remindd.SourceLink, Note: "已完成", At: at(6, 1, 10, 0)}}); err != nil {
+			t.Fatal(err)
+		}
+		const reason = "未附小微企业管理达标验收台账，请补充后重新报告。"
+		events, err := s.Apply(ctx, p.ID, []remindd.Event{{Action: remindd.Returned, Task: 44, Assignee: industry, By: "林主任",
+			Source: remindd.SourceDesk, Note: reason, At: at(6, 2, 15, 0)}})
+		if err != nil || len(events) != 1 {
+			t.Fatalf("return: %v, %v", events, err)
+		}
+		if _, err := d.Tick(ctx, at(6, 3, 9, 0)); err != nil {
+			t.Fatal(err)
+		}
+		returned := byRule(outbox(t, s), "returned")
+		wantKey := schedule.Key(remindd.Returns, industry, strconv.FormatInt(events[0].ID, 10), "outbox", "industry-mgmt@example.gov.cn")
+		if len(returned) != 1 || returned[0].Key != wantKey || returned[0].Status != store.StatusSent {
+			t.Fatalf("returned notices %+v, want one, %s, sent", returned, wantKey)
+		}
+		b, err := os.ReadFile(filepath.Join(outboxDir(t, c), notify.FileName(wantKey)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := daemon.Links(c, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		url, err := l.URL(industry)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"任务44", "退回（退办）", "退回原因：" + reason, "\n" + url + "\n"} {
+			if !strings.Contains(string(b), want) {
+				t.Errorf("the notice lacks %q:\n%s", want, b)
+			}
+		}
+		if _, err := d.Tick(ctx, at(6, 4, 9, 0)); err != nil {
+			t.Fatal(err)
+		}
+		if got := byRule(outbox(t, s), "returned"); len(got) != 1 {
+			t.Errorf("after the next sweep: %d returned notices, want 1", len(got))
+		}
+	})
 }
