@@ -181,7 +181,8 @@ func TestDefaultsInOnePlace(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, key := range []string{"catch_up:", "lead_days:", "overdue_every_days:", "sweep:", "agenda:", "digest:", "quarterly:", "deliver:",
-		"max_attempts:", "backoff_base:", "backoff_max:", "batch:", "drain_timeout:", "port: 587", "tls: starttls", "timeout: 15s", "/var/lib/remindd/remindd.db"} {
+		"max_attempts:", "backoff_base:", "backoff_max:", "batch:", "drain_timeout:", "port: 587", "tls: starttls", "timeout: 15s", "/var/lib/remindd/remindd.db",
+		"name: " + config.DefaultOfficeName, "require_confirmation: true", "session_ttl: 12h"} {
 		if !strings.Contains(string(src), key) {
 			t.Errorf("examples/config.yaml does not write %s out", key)
 		}

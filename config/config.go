@@ -42,7 +42,7 @@ type Config struct {
 	Rules             Rules       `yaml:"rules"`
 	Jobs              Jobs        `yaml:"jobs"`
 	Channels          []Channel   `yaml:"channels"`
-	Office            Recipient   `yaml:"office"`
+	Office            Office      `yaml:"office"`
 	Sections          []Section   `yaml:"sections"`
 	Enterprises       Enterprises `yaml:"enterprises"`
 	Delivery          Delivery    `yaml:"delivery"`
@@ -53,6 +53,9 @@ type Config struct {
 	// sweep of `remindd run`, so that an outside monitor (a dead man's
 	// switch such as healthchecks.io) notices when reminders stop.
 	HeartbeatURL string `yaml:"heartbeat_url"`
+	// Web is the desk and the personal links; nil (no web: block) means
+	// neither.
+	Web *Web `yaml:"web"`
 
 	// File is the path the config was read from; Dir its folder, against
 	// which relative paths in it are resolved.
@@ -126,9 +129,11 @@ type Contact struct {
 	Address string `yaml:"address"`
 }
 
-// Section gives a plan section's contacts.
+// Section gives a plan section's contacts and the telephone number its
+// enterprises are told to call.
 type Section struct {
 	ID        string `yaml:"id"`
+	Phone     string `yaml:"phone"`
 	Recipient `yaml:",inline"`
 }
 
@@ -232,6 +237,7 @@ func (c *Config) validate() error {
 		}
 	}
 	c.checkStore(r)
+	c.checkWeb(r)
 	if c.HeartbeatURL != "" {
 		if u, err := url.Parse(c.HeartbeatURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			r.Add("heartbeat_url", path("heartbeat_url"), "heartbeat URL must be an absolute http or https URL")
@@ -313,7 +319,7 @@ func (c *Config) validate() error {
 			}
 		}
 	}
-	checkContacts("office", path("office"), c.Office)
+	checkContacts("office", path("office"), c.Office.Recipient)
 	seen := map[string]bool{}
 	for i, s := range c.Sections {
 		field := fmt.Sprintf("sections[%d]", i)
@@ -404,9 +410,10 @@ func firesWithin(spec string, p *plan.Plan) bool {
 	return !n.IsZero() && n.Before(end)
 }
 
-// CheckFolders checks that every file channel can write its folder: it
-// creates and removes a file there or, when the folder does not exist yet
-// (the channel creates it), in the nearest folder above it that does.
+// CheckFolders checks that every file channel can write its folder, and
+// that the web desk's key, when it is not created yet, can be: it creates
+// and removes a file there or, when the folder does not exist yet (the
+// channel or the key creates it), in the nearest folder above it that does.
 func (c *Config) CheckFolders() error {
 	r := &yamlfile.Reporter{File: c.file}
 	for i, ch := range c.Channels {
@@ -415,6 +422,13 @@ func (c *Config) CheckFolders() error {
 		}
 		if err := writable(ch.Dir); err != nil {
 			r.Add(fmt.Sprintf("channels[%d].dir", i), yamlfile.Path("channels", i, "dir"), "file channel %s cannot write its folder: %v", ch.Name, err)
+		}
+	}
+	if w := c.Web; w != nil && w.SecretFile != "" {
+		if _, err := os.Stat(w.SecretFile); errors.Is(err, os.ErrNotExist) {
+			if err := writable(filepath.Dir(w.SecretFile)); err != nil {
+				r.Add("web.secret_file", yamlfile.Path("web", "secret_file"), "key %s does not exist yet and cannot be created: %v", w.SecretFile, err)
+			}
 		}
 	}
 	return r.Problems.Err()

@@ -90,4 +90,5 @@ func (c *Config) applyDefaults() {
 	for i := range c.Channels {
 		c.Channels[i].applyDefaults(func(key string) bool { return written("channels", i, key) })
 	}
+	c.applyWebDefaults()
 }

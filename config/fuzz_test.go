@@ -87,6 +87,20 @@ func FuzzLoad(f *testing.F) {
 		if config.StoreHasPassword(c.Store) {
 			t.Fatalf("accepted a password in the store's DSN")
 		}
+		if w := c.Web; w != nil {
+			if w.Listen == "" || w.SecretFile == "" || config.CheckBaseURL(w.BaseURL) != nil || strings.HasSuffix(w.BaseURL, "/") ||
+				w.SessionTTL < config.MinSessionTTL || w.SessionTTL > config.MaxSessionTTL {
+				t.Fatalf("accepted web block %+v", *w)
+			}
+			for _, o := range w.TrustedOrigins {
+				if config.CheckOrigin(o) != nil {
+					t.Fatalf("accepted trusted origin %q", o)
+				}
+			}
+		}
+		if strings.TrimSpace(c.Office.Name) == "" || config.CheckPhone(c.Office.Phone) != nil {
+			t.Fatalf("accepted office %q, phone %q", c.Office.Name, c.Office.Phone)
+		}
 		for _, ch := range c.Channels {
 			if ch.Password != "" || ch.URL != "" || ch.Secret != "" {
 				t.Fatalf("accepted an inline secret in channel %q", ch.Name)

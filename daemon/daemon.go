@@ -17,6 +17,7 @@ import (
 	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/config"
 	"github.com/remindd/remindd/deliver"
+	"github.com/remindd/remindd/link"
 	"github.com/remindd/remindd/notify"
 	"github.com/remindd/remindd/plan"
 	"github.com/remindd/remindd/render"
@@ -76,10 +77,12 @@ type Daemon struct {
 
 // setup is what a config and plan build; a reload swaps it whole.
 type setup struct {
-	config    *config.Config
-	plan      *plan.Plan
-	engine    *schedule.Engine
-	renderer  *render.Renderer
+	config   *config.Config
+	plan     *plan.Plan
+	engine   *schedule.Engine
+	renderer *render.Renderer
+	// links makes the personal links, nil without a web block.
+	links     *link.Linker
 	channels  map[string]notify.Channel
 	deliverer *deliver.Deliverer
 }
@@ -114,7 +117,15 @@ func New(o Options) (*Daemon, error) {
 }
 
 func (d *Daemon) build(c *config.Config, p *plan.Plan) (*setup, error) {
-	r, err := render.NewRenderer(p, c.TemplatesPath())
+	links, err := Links(c, p)
+	if err != nil {
+		return nil, err
+	}
+	var opts []render.Option
+	if links != nil {
+		opts = append(opts, render.WithLinks(links.URL))
+	}
+	r, err := render.NewRenderer(p, c.TemplatesPath(), opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +145,7 @@ func (d *Daemon) build(c *config.Config, p *plan.Plan) (*setup, error) {
 			d.metrics.delivered.WithLabelValues(o.Row.Rule, o.Row.Channel, o.Status()).Inc()
 		},
 	})
-	return &setup{config: c, plan: p, engine: schedule.New(p, c), renderer: r, channels: chans, deliverer: dl}, nil
+	return &setup{config: c, plan: p, engine: schedule.New(p, c), renderer: r, links: links, channels: chans, deliverer: dl}, nil
 }
 
 // deliveryPolicy is how the deliverer runs on a store of driver. On SQLite

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -37,8 +38,8 @@ func at(month time.Month, day, hour, min int) time.Time {
 	return time.Date(2024, month, day, hour, min, 0, 0, shanghai)
 }
 
-// fixture loads the example config with its file channel in a temporary
-// folder, and the shipped plan.
+// fixture loads the example config with its file channel and the web
+// desk's key in temporary folders, and the shipped plan.
 func fixture(t *testing.T) (*config.Config, *plan.Plan) {
 	t.Helper()
 	c, err := config.Load("../examples/config.yaml")
@@ -49,6 +50,9 @@ func fixture(t *testing.T) (*config.Config, *plan.Plan) {
 		if c.Channels[i].Type == "file" {
 			c.Channels[i].Dir = t.TempDir()
 		}
+	}
+	if c.Web != nil {
+		c.Web.SecretFile = filepath.Join(t.TempDir(), "web.key")
 	}
 	p, err := plan.Load(c.PlanPath())
 	if err != nil {

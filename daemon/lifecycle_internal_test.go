@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,8 +22,8 @@ import (
 // testBound bounds a hung test; nothing waits for it to pass.
 const testBound = 30 * time.Second
 
-// lifeFixture loads the example config, its file channel in a temporary
-// folder, and the shipped plan.
+// lifeFixture loads the example config, its file channel and the web
+// desk's key in temporary folders, and the shipped plan.
 func lifeFixture(t *testing.T) (*config.Config, *plan.Plan) {
 	t.Helper()
 	c, err := config.Load("../examples/config.yaml")
@@ -33,6 +34,9 @@ func lifeFixture(t *testing.T) (*config.Config, *plan.Plan) {
 		if c.Channels[i].Type == "file" {
 			c.Channels[i].Dir = t.TempDir()
 		}
+	}
+	if c.Web != nil {
+		c.Web.SecretFile = filepath.Join(t.TempDir(), "web.key")
 	}
 	p, err := plan.Load(c.PlanPath())
 	if err != nil {

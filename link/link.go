@@ -24,6 +24,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -73,8 +74,10 @@ func (k Key) ID() string { return hex.EncodeToString(k.id[:]) }
 
 // LoadKey reads the key at path: 64 hex digits (32 bytes), a line of their
 // own. When the file does not exist and create is set, a random key is
-// written there first, readable by its owner only (0600); an existing file is
-// never overwritten.
+// written there first (and its folder created), readable by its owner only
+// (0600); an existing file is never overwritten. Processes that create the
+// key at once (the daemon and a command, the tests of several packages)
+// all read the one that was written first, never a half-written file.
 func LoadKey(path string, create bool) (Key, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) && create {
@@ -93,26 +96,35 @@ func LoadKey(path string, create bool) (Key, error) {
 	return NewKey(secret)
 }
 
-// writeKey writes a new random key to path, failing if the file exists.
+// writeKey writes a new random key to path unless a file is there: it
+// writes a temporary file beside it and links it into place, which fails
+// when another process put its key there first (that one is then read).
 func writeKey(path string) error {
 	secret := make([]byte, 32)
 	if _, err := rand.Read(secret); err != nil {
 		return fmt.Errorf("link: new key: %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, os.ErrExist) {
-		return nil // another process wrote it first: read that one
-	}
-	if err != nil {
-		return fmt.Errorf("link: new key: %w", err)
-	}
-	if _, err := fmt.Fprintln(f, hex.EncodeToString(secret)); err != nil {
-		f.Close()
-		os.Remove(path)
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return fmt.Errorf("link: new key %s: %w", path, err)
 	}
-	if err := f.Close(); err != nil {
-		os.Remove(path)
+	f, err := os.CreateTemp(dir, ".remindd-key-*") // 0600
+	if err != nil {
+		return fmt.Errorf("link: new key %s: %w", path, err)
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	_, err = fmt.Fprintln(f, hex.EncodeToString(secret))
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("link: new key %s: %w", path, err)
+	}
+	if err := os.Link(tmp, path); err != nil && !errors.Is(err, os.ErrExist) {
 		return fmt.Errorf("link: new key %s: %w", path, err)
 	}
 	return nil

@@ -192,3 +192,44 @@ func TestLoadKey(t *testing.T) {
 		t.Error("a bad key file was overwritten")
 	}
 }
+
+// TestLoadKeyCreatesOnceUnderRace: processes starting at once (the daemon
+// and a command, several test binaries) each create the key if missing;
+// all of them read the same key, none a half-written file, and the folder
+// is created.
+func TestLoadKeyCreatesOnceUnderRace(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "var", "web.key")
+	const n = 16
+	ids := make(chan string, n)
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			k, err := LoadKey(path, true)
+			if err != nil {
+				errs <- err
+				return
+			}
+			ids <- k.ID()
+		}()
+	}
+	var first string
+	for range n {
+		select {
+		case err := <-errs:
+			t.Error(err)
+		case id := <-ids:
+			if first == "" {
+				first = id
+			} else if id != first {
+				t.Errorf("key %s, another load read %s", id, first)
+			}
+		}
+	}
+	entries, err := os.ReadDir(filepath.Dir(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 || entries[0].Name() != "web.key" {
+		t.Errorf("folder holds %v, want web.key alone (no temporary file left)", entries)
+	}
+}

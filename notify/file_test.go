@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/config"
 	"github.com/remindd/remindd/internal/rendertest"
 	"github.com/remindd/remindd/render"
@@ -63,6 +64,14 @@ func TestFileChannelWrites(t *testing.T) {
 	head := "Subject: 【安全生产标准化】5月31日到期任务提醒（还剩7天）：共11项\nTo: 行业管理科 <industry-mgmt@example.gov.cn>\n\n行业管理科：\n"
 	if !strings.HasPrefix(string(b), head) || !strings.HasSuffix(string(b), lead.Text) {
 		t.Errorf("file starts\n%s\nwant\n%s", string(b)[:min(len(b), 300)], head)
+	}
+	// The demo's reader finds the section's personal link in the file.
+	url, err := rendertest.Linker(t).URL(remindd.Recipient{Kind: remindd.KindSection, ID: "industry-mgmt"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "\n"+url+"\n") {
+		t.Errorf("file lacks the link %s on a line of its own:\n%s", url, b)
 	}
 	for _, p := range []string{dir, filepath.Join(dir, want[1])} {
 		fi, err := os.Stat(p)

@@ -18,9 +18,10 @@ var shanghai = rendertest.Shanghai
 // at9 is 09:00 in Shanghai on a day of 2024.
 func at9(month time.Month, day int) time.Time { return rendertest.At9(month, day) }
 
+// newRenderer renders as the example config does: with personal links.
 func newRenderer(t testing.TB) *render.Renderer {
 	t.Helper()
-	r, err := render.NewRenderer(rendertest.Load(t).Plan, "")
+	r, err := render.NewRenderer(rendertest.Load(t).Plan, "", render.WithLinks(rendertest.Linker(t).URL))
 	if err != nil {
 		t.Fatal(err)
 	}

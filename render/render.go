@@ -36,7 +36,7 @@ const MarkdownItems = 10
 // files hold definitions shared by the templates of that part.
 var (
 	rules = []remindd.Rule{remindd.Agenda, remindd.Lead, remindd.Overdue,
-		remindd.Milestone, remindd.Digest, remindd.Quarterly}
+		remindd.Milestone, remindd.Digest, remindd.Quarterly, remindd.Returns}
 	parts = []string{"subject", "text", "html", "markdown"}
 )
 
@@ -48,13 +48,29 @@ var embedded embed.FS
 
 // Renderer turns notifications into messages with the plan's words.
 type Renderer struct {
-	plan *plan.Plan
-	sets map[string]executor // "lead.subject" → its template set
+	plan  *plan.Plan
+	sets  map[string]executor // "lead.subject" → its template set
+	links Links
 }
+
+// Links returns a recipient's personal link, an http or https URL, or ""
+// for none.
+type Links func(remindd.Recipient) (string, error)
+
+// An Option changes how a Renderer renders.
+type Option func(*Renderer)
+
+// WithLinks puts each section's and enterprise's personal link, as links
+// returns it, in its messages: on a line of its own in the text, as a
+// button in the HTML, at the end of the robots' markdown. Without it (no
+// web desk) messages carry no link.
+func WithLinks(links Links) Option { return func(r *Renderer) { r.links = links } }
 
 // executor is a parsed text/template or html/template set.
 type executor interface {
 	ExecuteTemplate(w *bytes.Buffer, name string, data any) error
+	// defines reports whether the set has a template of that name.
+	defines(name string) bool
 }
 
 type textSet struct{ t *texttemplate.Template }
@@ -63,22 +79,34 @@ func (s textSet) ExecuteTemplate(w *bytes.Buffer, name string, data any) error {
 	return s.t.ExecuteTemplate(w, name, data)
 }
 
+func (s textSet) defines(name string) bool { return s.t.Lookup(name) != nil }
+
 type htmlSet struct{ t *htmltemplate.Template }
 
 func (s htmlSet) ExecuteTemplate(w *bytes.Buffer, name string, data any) error {
 	return s.t.ExecuteTemplate(w, name, data)
 }
 
+func (s htmlSet) defines(name string) bool { return s.t.Lookup(name) != nil }
+
+// linkTemplate is the template, defined in common.markdown.tmpl, of the line
+// that ends a robot message with the recipient's link.
+const linkTemplate = "link"
+
 // NewRenderer parses the embedded templates. When overrideDir is not empty,
 // a RULE.PART.tmpl or common.PART.tmpl file in it replaces the embedded file
 // of that name; any other .tmpl file there is refused, as a misspelt override
-// would otherwise be ignored silently.
-func NewRenderer(p *plan.Plan, overrideDir string) (*Renderer, error) {
+// would otherwise be ignored silently, and so is a common.markdown.tmpl that
+// does not define the link line.
+func NewRenderer(p *plan.Plan, overrideDir string, opts ...Option) (*Renderer, error) {
 	sources, err := templateSources(overrideDir)
 	if err != nil {
 		return nil, err
 	}
 	r := &Renderer{plan: p, sets: map[string]executor{}}
+	for _, o := range opts {
+		o(r)
+	}
 	for _, part := range parts {
 		for _, set := range setNames() {
 			name := set + "." + part + ".tmpl"
@@ -89,6 +117,10 @@ func NewRenderer(p *plan.Plan, overrideDir string) (*Renderer, error) {
 			parsed, err := parseSet(part, name, files, sources)
 			if err != nil {
 				return nil, err
+			}
+			if part == "markdown" && set != testSet && !parsed.defines(linkTemplate) {
+				return nil, fmt.Errorf("template %s: no {{define %q}}: robot messages end with the recipient's link line it writes; copy it from the embedded common.markdown.tmpl",
+					sources["common.markdown.tmpl"].path, linkTemplate)
 			}
 			r.sets[set+"."+part] = parsed
 		}
@@ -193,32 +225,76 @@ func (r *Renderer) Render(n remindd.Notification) (Message, error) {
 		return Message{}, fmt.Errorf("render %s: unknown rule %q", n.Key, n.Rule)
 	}
 	m := Message{Key: n.Key, To: n.Address, Name: OneLine(n.Name)}
+	link, err := r.link(n.Recipient)
+	if err != nil {
+		return Message{}, fmt.Errorf("render %s: %w", n.Key, err)
+	}
+	view := func(esc func(string) string) *view {
+		v := r.view(n, esc)
+		v.Link = link
+		return v
+	}
 
-	subject, err := r.execute(rule, "subject", r.view(n, OneLine))
+	subject, err := r.execute(rule, "subject", view(OneLine))
 	if err != nil {
 		return Message{}, fmt.Errorf("render %s: %w", n.Key, err)
 	}
 	m.Subject = OneLine(subject)
 
-	text := r.view(n, OneLine)
+	text := view(OneLine)
 	text.Subject = m.Subject
 	if m.Text, err = r.execute(rule, "text", text); err != nil {
 		return Message{}, fmt.Errorf("render %s: %w", n.Key, err)
 	}
 	m.Text = tidy(m.Text) + "\n"
-	html := r.view(n, OneLine) // html/template escapes
+	html := view(OneLine) // html/template escapes
 	html.Subject = m.Subject
 	if m.HTML, err = r.execute(rule, "html", html); err != nil {
 		return Message{}, fmt.Errorf("render %s: %w", n.Key, err)
 	}
-	md := r.view(n, MarkdownText)
+	md := view(MarkdownText)
 	md.Subject = MarkdownText(m.Subject)
 	if m.Markdown, err = r.execute(rule, "markdown", md); err != nil {
 		return Message{}, fmt.Errorf("render %s: %w", n.Key, err)
 	}
-	m.Markdown = FitMarkdown(tidy(m.Markdown), MarkdownLimit)
+	m.Markdown = tidy(m.Markdown)
+	if link == "" {
+		m.Markdown = FitMarkdown(m.Markdown, MarkdownLimit)
+	} else {
+		// The link ends the message: what comes before it is shortened
+		// to leave it room.
+		last, err := r.execute(rule, "markdown", md, linkTemplate)
+		if err != nil {
+			return Message{}, fmt.Errorf("render %s: %w", n.Key, err)
+		}
+		last = "\n" + strings.TrimSpace(last)
+		m.Markdown = FitMarkdown(m.Markdown, MarkdownLimit-len(last)) + last
+	}
 	m.Events = r.events(n)
 	return m, nil
+}
+
+// link is the personal link of a section or an enterprise, "" for the
+// office or without links. It is refused unless it is an http or https URL
+// in characters that every part shows as they are (a robot's markdown
+// link breaks at a space or a parenthesis).
+func (r *Renderer) link(to remindd.Recipient) (string, error) {
+	if r.links == nil || (to.Kind != remindd.KindSection && to.Kind != remindd.KindEnterprise) {
+		return "", nil
+	}
+	u, err := r.links(to)
+	if err != nil || u == "" {
+		return "", err
+	}
+	if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+		return "", fmt.Errorf("link of %s is not an http or https URL", to)
+	}
+	for _, c := range u {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("-._~/%:[]", c)) {
+			return "", fmt.Errorf("link of %s holds %q, which messages cannot show as it is", to, c)
+		}
+	}
+	return u, nil
 }
 
 // Test is what test-send's message says: to whom, through which channel,
@@ -268,9 +344,15 @@ func (r *Renderer) RenderTest(t Test) (Message, error) {
 	return m, nil
 }
 
-func (r *Renderer) execute(rule, part string, data *view) (string, error) {
+// execute runs the rule's template of part, or the template of that name
+// its set defines.
+func (r *Renderer) execute(rule, part string, data *view, name ...string) (string, error) {
+	tmpl := rule + "." + part + ".tmpl"
+	if len(name) > 0 {
+		tmpl = name[0]
+	}
 	var b bytes.Buffer
-	if err := r.sets[rule+"."+part].ExecuteTemplate(&b, rule+"."+part+".tmpl", data); err != nil {
+	if err := r.sets[rule+"."+part].ExecuteTemplate(&b, tmpl, data); err != nil {
 		return "", err
 	}
 	return b.String(), nil
@@ -377,11 +459,18 @@ type view struct {
 	UpcomingGroups []groupView
 	Milestones     []progressView
 	Digest         *digestView
-	Limit          int // how many rows a robot message lists
+	// Returned are the reports the office sent back that a returned
+	// message tells of, each with its task.
+	Returned []returnView
+	Limit    int // how many rows a robot message lists
 	// Channel and Sent are the test message's: the channel's name and
 	// when it was sent (2024-05-24 09:00).
 	Channel string
 	Sent    string
+	// Link is the recipient's personal link, "" for none (the office, no
+	// web desk, test-send). It is a URL in characters every part shows
+	// as they are: it is not escaped for markdown.
+	Link string
 }
 
 type documentView struct{ Number, Title, Issuer string }
@@ -403,6 +492,16 @@ type groupView struct {
 	DaysLeft int
 	Overdue  bool
 	Items    []itemView
+}
+
+// returnView is a report the office sent back (退办): which task, why, by
+// whom and when.
+type returnView struct {
+	Item   itemView
+	Reason string
+	By     string // who at the office returned it, "" when not known
+	Office string // the office's name, 局办公室
+	At     string // 2024年6月2日
 }
 
 type progressView struct {
@@ -498,6 +597,16 @@ func (r *Renderer) view(n remindd.Notification, esc func(string) string) *view {
 		}
 	}
 	v.Groups, v.OverdueGroups, v.UpcomingGroups = groups(v.Items), groups(v.Overdue), groups(v.Upcoming)
+	for _, ret := range n.Returned {
+		rv := returnView{Reason: esc(ret.Reason), By: esc(ret.By), Office: esc(r.officeName()),
+			At: longDate(plan.DateOf(ret.At.In(r.location())))}
+		for _, it := range v.Items {
+			if it.Task == ret.Task {
+				rv.Item = it
+			}
+		}
+		v.Returned = append(v.Returned, rv)
+	}
 	v.Count = len(v.Items)
 	today := plan.DateOf(n.At.In(r.location()))
 	for _, m := range n.Milestones {
@@ -587,9 +696,18 @@ func (r *Renderer) recipientName(rc remindd.Recipient) string {
 	return rc.String()
 }
 
+// officeName is the office's name from the plan, 局办公室 when it has none.
+func (r *Renderer) officeName() string {
+	if r.plan.Office.Name != "" {
+		return r.plan.Office.Name
+	}
+	return "局办公室"
+}
+
 var ruleNames = map[remindd.Rule]string{
 	remindd.Agenda: "月度工作安排", remindd.Lead: "到期提醒", remindd.Overdue: "逾期提醒",
 	remindd.Milestone: "目标进度预警", remindd.Digest: "逾期情况汇总", remindd.Quarterly: "季度工作事项",
+	remindd.Returns: "退办通知",
 }
 
 func ruleName(r remindd.Rule) string {
@@ -728,7 +846,9 @@ var funcs = map[string]any{
 // events are the message's deadlines as all-day calendar events: one per
 // distinct deadline among its items, or among its milestones.
 func (r *Renderer) events(n remindd.Notification) []Event {
-	if n.Rule == remindd.Digest {
+	// A returned message's one task would overwrite the calendar entry of
+	// its deadline, which lists every task due that day.
+	if n.Rule == remindd.Digest || n.Rule == remindd.Returns {
 		return nil
 	}
 	p := r.plan

@@ -25,9 +25,10 @@ func golden(t *testing.T, name, got string) {
 	rendertest.Golden(t, filepath.Join("testdata", "golden", name), got, *update)
 }
 
+// newRenderer renders as the example config does: with personal links.
 func newRenderer(t testing.TB) *Renderer {
 	t.Helper()
-	r, err := NewRenderer(rendertest.Load(t).Plan, "")
+	r, err := NewRenderer(rendertest.Load(t).Plan, "", WithLinks(rendertest.Linker(t).URL))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,14 +69,16 @@ func TestRenderGolden(t *testing.T) {
 func TestRenderSubjects(t *testing.T) {
 	r := newRenderer(t)
 	want := map[string]string{
-		"lead":               "【安全生产标准化】5月31日到期任务提醒（还剩7天）：共11项",
-		"lead-enterprise":    "【安全生产标准化】5月31日到期任务提醒（还剩7天）：共1项",
-		"overdue":            "【安全生产标准化】逾期任务提醒：共23项",
-		"overdue-enterprise": "【安全生产标准化】逾期任务提醒：共16项",
-		"milestone":          "【安全生产标准化】5月目标进度预警",
-		"agenda":             "【安全生产标准化】6月工作安排",
-		"digest":             "【安全生产标准化】5月逾期情况汇总（局办公室）",
-		"quarterly":          "【安全生产标准化】2024年第二季度企业工作事项",
+		"lead":                "【安全生产标准化】5月31日到期任务提醒（还剩7天）：共11项",
+		"lead-enterprise":     "【安全生产标准化】5月31日到期任务提醒（还剩7天）：共1项",
+		"overdue":             "【安全生产标准化】逾期任务提醒：共23项",
+		"overdue-enterprise":  "【安全生产标准化】逾期任务提醒：共16项",
+		"milestone":           "【安全生产标准化】5月目标进度预警",
+		"agenda":              "【安全生产标准化】6月工作安排",
+		"digest":              "【安全生产标准化】5月逾期情况汇总（局办公室）",
+		"quarterly":           "【安全生产标准化】2024年第二季度企业工作事项",
+		"returned":            "【安全生产标准化】退办通知：任务44的办结报告已被退回，请重新办理",
+		"returned-enterprise": "【安全生产标准化】退办通知：任务45的办结报告已被退回，请重新办理",
 	}
 	for _, tc := range rendertest.Cases {
 		t.Run(tc.Name, func(t *testing.T) {
@@ -137,6 +140,7 @@ func TestRenderEvents(t *testing.T) {
 		{"agenda", []string{"2024-03-31", "2024-04-30", "2024-05-31", "2024-06-30"}},
 		{"digest", nil},
 		{"quarterly", []string{"2024-04-30", "2024-06-30"}},
+		{"returned", nil}, // its one task would overwrite the entry of its deadline's day
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rc := rendertest.Find(t, tc.name)
@@ -270,6 +274,9 @@ func TestNewRendererOverrides(t *testing.T) {
 		{name: "a misspelt override is refused",
 			files: map[string]string{"lead.subjet.tmpl": "x"},
 			err:   "lead.subjet.tmpl: no template has that name"},
+		{name: "a common markdown without the link line is refused",
+			files: map[string]string{"common.markdown.tmpl": `{{define "items"}}{{end}}{{define "progress"}}{{end}}{{define "footer"}}{{end}}`},
+			err:   `common.markdown.tmpl: no {{define "link"}}: robot messages end with the recipient's link line`},
 		{name: "an unknown field fails at render, naming it",
 			files: map[string]string{"lead.subject.tmpl": "{{.Nmae}}"},
 			err:   "Nmae"},

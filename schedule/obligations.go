@@ -110,17 +110,34 @@ type EnterpriseBehind struct {
 // the sectors section is responsible for that have obligations overdue,
 // by credit code.
 func (e *Engine) Behind(s *remindd.State, at time.Time, section string) []EnterpriseBehind {
-	sectors := map[string]bool{}
+	sectors := map[string][]string{}
 	for _, sec := range e.Plan.SectorsOf(section) {
-		sectors[sec.ID] = true
+		sectors[sec.ID] = []string{section}
 	}
-	if len(sectors) == 0 {
-		return nil
+	return e.behind(s, at, sectors)[section]
+}
+
+// BehindBySection is Behind for every section at once, by section id, from
+// one pass over the enterprises: what a page that caches them needs.
+func (e *Engine) BehindBySection(s *remindd.State, at time.Time) map[string][]EnterpriseBehind {
+	sectors := map[string][]string{}
+	for _, sec := range e.Plan.Sectors {
+		sectors[sec.ID] = sec.Sections
+	}
+	return e.behind(s, at, sectors)
+}
+
+// behind lists the active enterprises with obligations overdue under each
+// section its sector is given to in sections (sector id → section ids).
+func (e *Engine) behind(s *remindd.State, at time.Time, sections map[string][]string) map[string][]EnterpriseBehind {
+	out := map[string][]EnterpriseBehind{}
+	if len(sections) == 0 {
+		return out
 	}
 	ev := e.newEvaluation(e.newView(s), at)
-	var out []EnterpriseBehind
 	for _, a := range ev.enterprises() {
-		if !sectors[a.enterprise.Sector] {
+		to := sections[a.enterprise.Sector]
+		if len(to) == 0 {
 			continue
 		}
 		items := ev.open(a, math.MinInt, -1)
@@ -131,7 +148,9 @@ func (e *Engine) Behind(s *remindd.State, at time.Time, section string) []Enterp
 		for i, it := range items {
 			b.Overdue[i] = it.task.N
 		}
-		out = append(out, b)
+		for _, sec := range to {
+			out[sec] = append(out[sec], b)
+		}
 	}
 	return out
 }

@@ -141,3 +141,25 @@ func TestBehind(t *testing.T) {
 		}
 	}
 }
+
+// TestBehindBySection gives each section what Behind gives it.
+func TestBehindBySection(t *testing.T) {
+	e := engine(t, false)
+	var st remindd.State
+	st.Enterprises = []remindd.Enterprise{
+		{ID: "91350582MA00000001", Name: "旅行社", Sector: "tourism", Size: "小微", Active: true},
+		{ID: "91350582MA00000002", Name: "剧院", Sector: "culture", Size: "中等", Active: true},
+		{ID: "91350582MA00000003", Name: "博物馆", Sector: "heritage-museums", Size: "规上", Active: true},
+		{ID: "91350582MA00000004", Name: "关停", Sector: "culture", Size: "中等"},
+	}
+	at := at9(time.June, 3)
+	all := e.BehindBySection(&st, at)
+	for _, sec := range e.Plan.Sections {
+		if diff := cmp.Diff(e.Behind(&st, at, sec.ID), all[sec.ID]); diff != "" {
+			t.Errorf("%s (-Behind +BehindBySection):\n%s", sec.ID, diff)
+		}
+	}
+	if n := len(all["market-mgmt"]); n != 1 {
+		t.Errorf("market-mgmt (culture) has %d enterprises behind, want 1 (the active theatre)", n)
+	}
+}

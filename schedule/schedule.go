@@ -22,7 +22,7 @@ import (
 	"github.com/remindd/remindd/workday"
 )
 
-var ruleOrder = map[remindd.Rule]int{remindd.Agenda: 0, remindd.Lead: 1, remindd.Overdue: 2, remindd.Milestone: 3, remindd.Digest: 4, remindd.Quarterly: 5}
+var ruleOrder = map[remindd.Rule]int{remindd.Agenda: 0, remindd.Lead: 1, remindd.Overdue: 2, remindd.Milestone: 3, remindd.Digest: 4, remindd.Quarterly: 5, remindd.Returns: 6}
 
 // Engine evaluates the rules of one plan under one configuration.
 type Engine struct {
@@ -72,6 +72,8 @@ func (e *Engine) evaluate(out []remindd.Notification, v *view, at time.Time, rul
 			out, err = ev.digest(out)
 		case remindd.Quarterly:
 			out, err = ev.quarterly(out)
+		case remindd.Returns:
+			out, err = ev.returned(out)
 		default:
 			err = fmt.Errorf("unknown rule %q", r)
 		}
@@ -187,6 +189,7 @@ type message struct {
 	items      []*taskDue
 	milestones []remindd.Progress
 	digest     *remindd.DigestBody
+	returned   []remindd.Return
 }
 
 // send fans a message out to the recipient's contacts, one notification
@@ -206,6 +209,7 @@ func (ev *evaluation) send(out []remindd.Notification, m message, contacts []con
 			Milestones: m.milestones,
 			Digest:     m.digest,
 			Period:     m.period,
+			Returned:   m.returned,
 		})
 	}
 	return out

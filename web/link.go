@@ -153,6 +153,9 @@ func (h *handler) report(w http.ResponseWriter, r *http.Request) {
 		for _, e := range evs {
 			written[e.Task] = true
 		}
+		if len(evs) > 0 {
+			h.recorded()
+		}
 	}
 	v := &reportView{Name: rec.Name, Confirm: h.RequireConfirmation, Back: "/r/" + r.PathValue("token"), Note: note, By: by, At: h.timeCN(now)}
 	for _, n := range tasks {

@@ -170,7 +170,8 @@ type recipientView struct {
 
 // behindView is a section's enterprises with obligations overdue.
 type behindView struct {
-	Total  int // enterprises behind
+	At     string // when they were counted
+	Total  int    // enterprises behind
 	Shown  []enterpriseBehind
 	More   int // behind but not shown
 	ByTask []taskCount
@@ -333,48 +334,22 @@ func (h *handler) behind(ctx context.Context, section string, now time.Time) (*b
 	if len(h.Plan.SectorsOf(section)) == 0 {
 		return nil, nil
 	}
-	state, err := h.Store.Snapshot(ctx, h.Plan.ID, now)
+	sum, at, err := h.behindOf(ctx, section, now)
 	if err != nil {
-		return nil, fmt.Errorf("snapshot: %w", err)
+		return nil, fmt.Errorf("enterprises behind: %w", err)
 	}
-	list := h.engine.Behind(state, now, section)
-	v := &behindView{Total: len(list)}
-	counts := map[int]int{}
-	for _, b := range list {
-		for _, n := range b.Overdue {
-			counts[n]++
-		}
+	v := &behindView{At: h.timeCN(at)}
+	if sum == nil {
+		return v, nil
 	}
-	for i := range h.Plan.Tasks {
-		t := &h.Plan.Tasks[i]
-		if counts[t.N] > 0 {
-			v.ByTask = append(v.ByTask, taskCount{N: t.N, Text: t.Text, Count: counts[t.N]})
-		}
-	}
-	// The furthest behind first, then by name.
-	slices.SortStableFunc(list, func(a, b schedule.EnterpriseBehind) int {
-		if c := len(b.Overdue) - len(a.Overdue); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Name, b.Name)
-	})
-	if len(list) > maxBehindShown {
-		v.More = len(list) - maxBehindShown
-		list = list[:maxBehindShown]
-	}
-	for _, b := range list {
+	v.Total, v.ByTask, v.More = sum.Total, sum.ByTask, sum.Total-len(sum.Top)
+	for _, b := range sum.Top {
 		eb := enterpriseBehind{Name: b.Name, ID: b.ID, Count: len(b.Overdue), Overdue: taskList(b.Overdue)}
 		if s, ok := h.Plan.Sector(b.Sector); ok {
 			eb.Sector = s.Name
 		}
-		// The snapshot leaves out contacts: read them for those shown.
-		e, ok, err := h.Store.Enterprise(ctx, b.ID)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			eb.Contact, eb.Mobile = e.Contact, e.Mobile
-		}
+		c := sum.Contacts[b.ID]
+		eb.Contact, eb.Mobile = c[0], c[1]
 		v.Shown = append(v.Shown, eb)
 	}
 	return v, nil

@@ -95,6 +95,8 @@ type handler struct {
 	engine *schedule.Engine
 	pages  pages
 	mux    *http.ServeMux
+	// behindCache keeps the sections' enterprises behind (behind.go).
+	behindCache behindCache
 }
 
 // New builds the handler of the desk and the personal links. It fails when

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/daemon"
 	"github.com/remindd/remindd/notify"
 	"github.com/remindd/remindd/render"
 	"github.com/remindd/remindd/store"
@@ -19,8 +20,9 @@ const storeCheckTimeout = 10 * time.Second
 
 // checkConfig validates the config and the plan it names and makes every
 // check `run` makes before it starts: the templates parse, every channel can
-// be built (its secrets are set), file channels can write their folders and
-// the store answers within a bound. It says which plan sections have no
+// be built (its secrets are set), file channels can write their folders,
+// the web desk's keys can be read (or the current one created) and the
+// store answers within a bound. It says which plan sections have no
 // contacts (they will get no reminders) and when the store is not migrated
 // yet. It never prints the store's password.
 func (a *app) checkConfig(args []string) error {
@@ -47,6 +49,9 @@ func (a *app) checkConfig(args []string) error {
 	if err := c.CheckFolders(); err != nil {
 		problems = append(problems, err)
 	}
+	if err := daemon.CheckKeys(c); err != nil {
+		problems = append(problems, err)
+	}
 	schema, warning, err := a.checkStore(c)
 	if err != nil {
 		problems = append(problems, err)
@@ -71,6 +76,11 @@ func (a *app) checkConfig(args []string) error {
 	}
 	if len(c.Office.Contacts) == 0 {
 		fmt.Fprintln(a.stdout, "warning: no contacts for the office: no digest will be sent")
+	}
+	if w := c.Web; w != nil {
+		fmt.Fprintf(a.stdout, "web desk on %s; messages carry links starting with %s/r/\n", w.Listen, w.BaseURL)
+	} else {
+		fmt.Fprintln(a.stdout, "no web block: no desk, and messages carry no link")
 	}
 	return nil
 }

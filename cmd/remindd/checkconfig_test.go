@@ -150,3 +150,49 @@ func TestCheckConfigLeavesANewSQLiteStoreUncreated(t *testing.T) {
 		t.Errorf("check-config created %s: %v", filepath.Dir(db), err)
 	}
 }
+
+// TestCheckConfigWebKeys: check-config reads the web desk's keys as run
+// does and creates none: a key not created yet is fine where it can be
+// created; a key that is not one, a missing previous key or a folder that
+// cannot hold the key is refused, naming the config's line and the file.
+func TestCheckConfigWebKeys(t *testing.T) {
+	store := "sqlite:" + filepath.Join(t.TempDir(), "remindd.db")
+	web := func(extra string) string {
+		return "web:\n  listen: 127.0.0.1:8080\n  base_url: http://127.0.0.1:8080\n" + extra
+	}
+	t.Run("a key not created yet is fine, and is not created", func(t *testing.T) {
+		key := filepath.Join(t.TempDir(), "var", "web.key")
+		cfg := checkConfigFile(t, store, web("  secret_file: "+key+"\n"))
+		code, out, errs := cli(t, "check-config", "--config", cfg)
+		if code != 0 || !strings.Contains(out, "web desk on 127.0.0.1:8080; messages carry links starting with http://127.0.0.1:8080/r/") {
+			t.Errorf("exit %d\n%s%s", code, out, errs)
+		}
+		if _, err := os.Stat(key); !os.IsNotExist(err) {
+			t.Errorf("check-config made the key: %v", err)
+		}
+	})
+	bad := filepath.Join(t.TempDir(), "bad.key")
+	if err := os.WriteFile(bad, []byte("0123\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	notDir := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(notDir, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(t.TempDir(), "old.key")
+	for _, tc := range []struct{ name, extra, want string }{
+		{"not a key", "  secret_file: " + bad + "\n", ":10: web.secret_file: link: key " + bad + ": want 64 hex digits (32 random bytes)"},
+		{"previous key missing", "  secret_file: " + filepath.Join(t.TempDir(), "web.key") + "\n  previous_secret_file: " + missing + "\n",
+			":11: web.previous_secret_file: link: key open " + missing + ": no such file or directory"},
+		{"no folder for the key", "  secret_file: " + filepath.Join(notDir, "web.key") + "\n",
+			":10: web.secret_file: link: key open " + filepath.Join(notDir, "web.key") + ": not a directory"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := checkConfigFile(t, store, web(tc.extra))
+			code, out, errs := cli(t, "check-config", "--config", cfg)
+			if code != 1 || !strings.Contains(errs, cfg+tc.want) || out != "" {
+				t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant exit 1 and %s%s", code, out, errs, cfg, tc.want)
+			}
+		})
+	}
+}

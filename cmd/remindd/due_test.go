@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +14,7 @@ import (
 	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/notify"
 	"github.com/remindd/remindd/plan"
+	"github.com/remindd/remindd/store"
 )
 
 // TestDueJSONContract: due --format json is one JSON array, a notification
@@ -75,5 +78,54 @@ func TestDueJSONContract(t *testing.T) {
 				t.Errorf("notification %d: recipient %s, want kind and id", i, r["recipient"])
 			}
 		}
+	}
+}
+
+// TestDueShowsReturned: a report the office sent back is in due's JSON as
+// any other rule, with its task and the return.
+func TestDueShowsReturned(t *testing.T) {
+	cfg := tempConfig(t)
+	if code, _, errs := cli(t, "migrate", "--config", cfg); code != 0 {
+		t.Fatalf("migrate: exit %d: %s", code, errs)
+	}
+	s, err := store.Open(context.Background(), "sqlite:"+filepath.Join(filepath.Dir(cfg), "remindd.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	industry := remindd.Recipient{Kind: remindd.KindSection, ID: "industry-mgmt"}
+	cst := time.FixedZone("CST", 8*3600)
+	for _, e := range []remindd.Event{
+		{Action: remindd.Reported, Task: 44, Assignee: industry, By: "王科长", Source: remindd.SourceLink, At: time.Date(2024, 6, 1, 10, 0, 0, 0, cst)},
+		{Action: remindd.Returned, Task: 44, Assignee: industry, By: "林主任", Source: remindd.SourceDesk, Note: "材料不全", At: time.Date(2024, 6, 2, 15, 0, 0, 0, cst)},
+	} {
+		if _, err := s.Apply(context.Background(), "jinjiang-2024", []remindd.Event{e}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	code, out, errs := cli(t, "due", "--at", "2024-06-03T09:00:00+08:00", "--format", "json", "--config", cfg)
+	if code != 0 {
+		t.Fatalf("due: exit %d: %s", code, errs)
+	}
+	var ns []remindd.Notification
+	if err := json.Unmarshal([]byte(out), &ns); err != nil {
+		t.Fatal(err)
+	}
+	var returned []remindd.Notification
+	for _, n := range ns {
+		if n.Rule == remindd.Returns {
+			returned = append(returned, n)
+		}
+	}
+	if len(returned) != 1 {
+		t.Fatalf("%d returned notifications, want 1:\n%s", len(returned), out)
+	}
+	n := returned[0]
+	if n.Recipient != industry || !cmp.Equal(n.Tasks, []int{44}) || len(n.Returned) != 1 || n.Returned[0].Reason != "材料不全" ||
+		!strings.HasPrefix(n.Key, "returned:section:industry-mgmt:") {
+		t.Errorf("returned notification %+v", n)
+	}
+	if !strings.Contains(out, `"rule":"returned"`) {
+		t.Errorf("due JSON lacks the rule:\n%s", out)
 	}
 }

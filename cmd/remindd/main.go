@@ -55,6 +55,7 @@ func commands() []command {
 		{"status", "status --at T [--format table|json]: per section done, overdue, upcoming; per sector and milestone", (*app).status},
 		{"done", "done --task N|1-43,45 (--section ID|NAME | --enterprise CODE) [--at T]: record completions", (*app).done},
 		{"undo", "undo --task N|1-43,45 (--section ID|NAME | --enterprise CODE) [--note WHY]: remove completions", (*app).undo},
+		{"link", "link (--section ID | --enterprise CODE): print a recipient's personal link, as its messages carry it", (*app).link},
 		{"baseline", "baseline --before DATE [--section ID|NAME] --by WHO --note WHY: at go-live, record everything due before DATE as done", (*app).baseline},
 		{"completions", "completions import FILE.csv: record completions (task, section or credit_code, done_at, by, note); a bad file is refused whole", (*app).completions},
 		{"achieve", "achieve --sector ID --metric benchmark|certified|demo_post --name X [--at DATE]: record an achievement", (*app).achieve},

@@ -123,7 +123,7 @@ func (p *daemonProcess) await(t *testing.T, re string, bound time.Duration) []st
 }
 
 // tempConfig copies the example config into a folder of its own, pointing
-// at the shipped plan, with its store and outbox inside the folder.
+// at the shipped plan, with its store, outbox and web key inside the folder.
 func tempConfig(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -135,6 +135,7 @@ func tempConfig(t *testing.T) string {
 	body = strings.Replace(body, "plan: ../plans/jinjiang-2024.yaml", "plan: "+abs, 1)
 	body = strings.Replace(body, "store: sqlite:../var/remindd.db", "store: sqlite:"+filepath.Join(dir, "remindd.db"), 1)
 	body = strings.Replace(body, "dir: ../var/outbox", "dir: "+filepath.Join(dir, "outbox"), 1)
+	body = strings.Replace(body, "secret_file: ../var/web.key", "secret_file: "+filepath.Join(dir, "web.key"), 1)
 	path := filepath.Join(dir, "config.yaml")
 	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
 		t.Fatal(err)

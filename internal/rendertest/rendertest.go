@@ -18,6 +18,7 @@ import (
 
 	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/link"
 	"github.com/remindd/remindd/plan"
 	"github.com/remindd/remindd/schedule"
 )
@@ -63,6 +64,23 @@ func Load(t testing.TB) Fixture {
 	return fixtureVal
 }
 
+// Linker makes the golden messages' personal links: a fixed key (bytes 0,
+// 1, …, 31), the example config's base URL, the plan's expiry; the same
+// token for a recipient on every run.
+func Linker(t testing.TB) *link.Linker {
+	t.Helper()
+	f := Load(t)
+	secret := make([]byte, 32)
+	for i := range secret {
+		secret[i] = byte(i)
+	}
+	k, err := link.NewKey(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return link.NewLinker(link.NewSigner(k), f.Config.Web.BaseURL, f.Plan)
+}
+
 // Shanghai is the plan's time zone.
 var Shanghai = func() *time.Location {
 	loc, err := time.LoadLocation("Asia/Shanghai")
@@ -85,7 +103,8 @@ const (
 )
 
 // State is a realistic snapshot: a few enterprises, some work done by the
-// sections and enterprises, some achievements, one failed delivery.
+// sections and enterprises, some achievements, one failed delivery, two
+// reports the office sent back.
 func State() *remindd.State {
 	s := &remindd.State{
 		Enterprises: []remindd.Enterprise{
@@ -107,6 +126,13 @@ func State() *remindd.State {
 			LastError: "[robot-key] channel wecom-robot: wecom https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=***: " +
 				"errcode 93000 (invalid webhook URL: wrong key, or the robot was removed)",
 		}},
+	}
+	// The office sent two reports back on 2 June (退办).
+	s.Returns = []remindd.Return{
+		{Event: 101, Task: 44, To: remindd.Recipient{Kind: remindd.KindSection, ID: "industry-mgmt"}, By: "林主任",
+			Reason: "未附小微企业管理达标验收台账和现场照片，请补充后重新报告。", At: time.Date(2024, 6, 2, 15, 30, 0, 0, Shanghai)},
+		{Event: 102, Task: 45, To: remindd.Recipient{Kind: remindd.KindEnterprise, ID: Haiyun}, By: "林主任",
+			Reason: "示范岗位创建材料不全：缺少岗位职责和考核记录。", At: time.Date(2024, 6, 2, 16, 0, 0, 0, Shanghai)},
 	}
 	// Done by March: the sections their January and February work, some more.
 	for n := 1; n <= 20; n++ {
@@ -170,6 +196,8 @@ var Cases = []Case{
 	{"agenda", At9(time.June, 1), []remindd.Rule{remindd.Agenda}, "agenda:section:industry-mgmt:2024-06:outbox"},
 	{"digest", At9(time.June, 2), []remindd.Rule{remindd.Digest}, "digest:office:office:2024-06:outbox"},
 	{"quarterly", At9(time.April, 1), []remindd.Rule{remindd.Quarterly}, "quarterly:enterprise:" + Rongxi + ":2024-Q2:outbox"},
+	{"returned", At9(time.June, 3), []remindd.Rule{remindd.Returns}, "returned:section:industry-mgmt:101:outbox"},
+	{"returned-enterprise", At9(time.June, 3), []remindd.Rule{remindd.Returns}, "returned:enterprise:" + Haiyun + ":102:outbox"},
 }
 
 // Find is the case of that name.
