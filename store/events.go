@@ -174,13 +174,18 @@ FROM completions WHERE plan_id = ? AND status = 'reported' ORDER BY recorded_at,
 	return out, nil
 }
 
-// EventFilter narrows Events: a task (0: any), assignees (none: any; a
-// section's history is its own events and those of its enterprises, which
-// the caller lists), and a limit (0: all).
+// EventFilter narrows Events: a task (0: any), assignees and sectors
+// (neither: any; a section's history is its own events, in Assignees, and
+// those of the enterprises of its sectors, in Sectors), and a limit (0:
+// all).
 type EventFilter struct {
 	Task      int
 	Assignees []remindd.Recipient
-	Limit     int
+	// Sectors adds the events of the enterprises the enterprises table
+	// puts in these sectors, without listing them one by one (a sector may
+	// have more than a query may have parameters).
+	Sectors []string
+	Limit   int
 }
 
 // Events lists a plan's history, newest first.
@@ -191,12 +196,19 @@ func (s *Store) Events(ctx context.Context, planID string, f EventFilter) ([]rem
 		q += ` AND task = ?`
 		args = append(args, f.Task)
 	}
-	if len(f.Assignees) > 0 {
-		var or []string
-		for _, a := range f.Assignees {
-			or = append(or, `(assignee_kind = ? AND assignee_id = ?)`)
-			args = append(args, a.Kind, a.ID)
+	var or []string
+	for _, a := range f.Assignees {
+		or = append(or, `(assignee_kind = ? AND assignee_id = ?)`)
+		args = append(args, a.Kind, a.ID)
+	}
+	if len(f.Sectors) > 0 {
+		or = append(or, `(assignee_kind = ? AND assignee_id IN (SELECT credit_code FROM enterprises WHERE sector IN (`+placeholders(len(f.Sectors))+`)))`)
+		args = append(args, remindd.KindEnterprise)
+		for _, sec := range f.Sectors {
+			args = append(args, sec)
 		}
+	}
+	if len(or) > 0 {
 		q += ` AND (` + strings.Join(or, " OR ") + `)`
 	}
 	q += ` ORDER BY id DESC`

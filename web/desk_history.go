@@ -63,17 +63,9 @@ func (h *handler) historyPage(w http.ResponseWriter, r *http.Request, u remindd.
 				fmt.Sprintf("科室“%s”不在工作方案中。请返回历史记录页重新选择。", clip(v.Section, 40)))
 			return
 		}
-		ents, err := h.Store.Enterprises(ctx)
-		if err != nil {
-			h.fail(w, r, err)
-			return
-		}
-		sectors := h.sectorsOf(v.Section)
 		f.Assignees = []remindd.Recipient{{Kind: remindd.KindSection, ID: v.Section}}
-		for _, e := range ents {
-			if sectors[e.Sector] {
-				f.Assignees = append(f.Assignees, remindd.Recipient{Kind: remindd.KindEnterprise, ID: e.ID})
-			}
+		for _, sec := range h.Plan.SectorsOf(v.Section) {
+			f.Sectors = append(f.Sectors, sec.ID)
 		}
 	}
 	v.Filtered = f.Task != 0 || (v.Section != "" && !v.Locked)

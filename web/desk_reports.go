@@ -277,6 +277,10 @@ func (h *handler) apply(w http.ResponseWriter, r *http.Request, u remindd.User, 
 		h.fail(w, r, err)
 		return
 	}
+	if len(written) > 0 {
+		h.recorded()
+		h.overviewChanged()
+	}
 	did := map[string]bool{}
 	pending := false
 	for _, e := range written {

@@ -443,3 +443,61 @@ func TestDeskGetChangesNothing(t *testing.T) {
 		t.Errorf("GET and HEAD changed the store:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
 }
+
+// TestOverviewFreshness: the overview's figures are shared for a minute;
+// a change made on the desk shows at once, one made elsewhere within the
+// minute.
+func TestOverviewFreshness(t *testing.T) {
+	s := storetest.Backends(t)[0].Open(t)
+	c := &clock{t: testNow}
+	srv := deskServer(t, s, web.Options{Now: c.Now})
+	report(t, s, industryWho, 44, reported)
+	b := loggedIn(t, srv, officeName, officePass)
+	row := func() string {
+		t.Helper()
+		_, body := b.get(t, "/desk")
+		i := strings.Index(body, `<a href="/desk/sections/industry-mgmt">行业管理科</a>`)
+		if i < 0 {
+			t.Fatalf("no row for 行业管理科:\n%s", body)
+		}
+		j := strings.Index(body[i:], "</tr>")
+		return strings.Join(strings.Fields(stripTags(body[i:i+j])), " ")
+	}
+	// 逾期, 待销号, 已完成, 未到期
+	if got := row(); !strings.HasSuffix(got, "43 1 0 89") {
+		t.Fatalf("row %q: want 1 awaiting 销号", got)
+	}
+	if res, _ := b.post(t, "/desk/reports", url.Values{"confirm1": {"section:industry-mgmt:44"}}); res.StatusCode != http.StatusOK {
+		t.Fatal(res.StatusCode)
+	}
+	if got := row(); !strings.HasSuffix(got, "43 0 1 89") {
+		t.Errorf("row after 销号 on the desk %q: want it done at once", got)
+	}
+	report(t, s, industryWho, 45, reported) // through the link, not the desk
+	c.Add(30 * time.Second)
+	if got := row(); !strings.HasSuffix(got, "43 0 1 89") {
+		t.Errorf("row 30 s after a report elsewhere %q: want the shared figures", got)
+	}
+	c.Add(31 * time.Second)
+	if got := row(); !strings.HasSuffix(got, "43 1 1 88") {
+		t.Errorf("row a minute after a report elsewhere %q: want it counted", got)
+	}
+}
+
+// stripTags leaves the text of an HTML fragment.
+func stripTags(s string) string {
+	var b strings.Builder
+	in := false
+	for _, r := range s {
+		switch {
+		case r == '<':
+			in = true
+			b.WriteByte(' ')
+		case r == '>':
+			in = false
+		case !in:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

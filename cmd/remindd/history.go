@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/remindd/remindd"
-	"github.com/remindd/remindd/plan"
 	"github.com/remindd/remindd/store"
 )
 
@@ -49,11 +48,10 @@ func (a *app) history(args []string) error {
 	}
 	defer s.Close()
 	if *section != "" {
-		ents, err := s.Enterprises(ctx)
-		if err != nil {
-			return err
+		f.Assignees = []remindd.Recipient{{Kind: remindd.KindSection, ID: *section}}
+		for _, sec := range p.SectorsOf(*section) {
+			f.Sectors = append(f.Sectors, sec.ID)
 		}
-		f.Assignees = sectionAssignees(p, *section, ents)
 	}
 	events, err := s.Events(ctx, p.ID, f)
 	if err != nil {
@@ -77,20 +75,4 @@ func (a *app) history(args []string) error {
 	}
 	fmt.Fprintf(w, "%d events\n", len(events))
 	return w.Flush()
-}
-
-// sectionAssignees is who a section answers for: itself and the enterprises
-// of the sectors it is responsible for.
-func sectionAssignees(p *plan.Plan, section string, ents []remindd.Enterprise) []remindd.Recipient {
-	sectors := map[string]bool{}
-	for _, s := range p.SectorsOf(section) {
-		sectors[s.ID] = true
-	}
-	out := []remindd.Recipient{{Kind: remindd.KindSection, ID: section}}
-	for _, e := range ents {
-		if sectors[e.Sector] {
-			out = append(out, remindd.Recipient{Kind: remindd.KindEnterprise, ID: e.ID})
-		}
-	}
-	return out
 }
