@@ -15,6 +15,10 @@ import (
 // maxQuery bounds a search box's text, in characters.
 const maxQuery = 100
 
+// maxReportsShown bounds the reports one page lists, oldest first; the
+// search box finds the others.
+const maxReportsShown = 200
+
 // reportRow is a report awaiting 销号, as the list shows it.
 type reportRow struct {
 	Key       string // kind:id:task, the form's value
@@ -37,6 +41,9 @@ type reportsView struct {
 	// Total counts the reports before the search.
 	Total int
 	Rows  []reportRow
+	// Hidden counts the reports that matched but are not listed; Matched
+	// all that matched.
+	Hidden, Matched int
 }
 
 // reportKey names an obligation in a form: kind:id:task.
@@ -44,18 +51,23 @@ func reportKey(who remindd.Recipient, task int) string {
 	return who.Kind + ":" + who.ID + ":" + strconv.Itoa(task)
 }
 
-// reportRows lists the reports u may see, those matching query.
-func (h *handler) reportRows(r *http.Request, u remindd.User, query string) (rows []reportRow, total int, err error) {
+// reportRows lists the reports u may see, those matching query, at most
+// limit of them (0: all); hidden counts the others that match.
+func (h *handler) reportRows(r *http.Request, u remindd.User, query string, limit int) (rows []reportRow, total, hidden int, err error) {
 	ctx := r.Context()
 	reports, err := h.visibleReports(ctx, u)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
 	today := plan.DateOf(h.Now().In(h.Plan.Location))
 	n := h.names(ctx)
 	for _, rep := range reports {
 		t, ok := h.Plan.Task(rep.Task)
 		if !ok {
+			continue
+		}
+		if query == "" && limit > 0 && len(rows) == limit {
+			hidden++ // not looked up: nothing to match
 			continue
 		}
 		row := reportRow{
@@ -65,24 +77,28 @@ func (h *handler) reportRows(r *http.Request, u remindd.User, query string) (row
 		}
 		row.ReturnURL = "/desk/reports/return?r=" + url.QueryEscape(row.Key)
 		if row.Name, err = n.of(rep.Assignee); err != nil {
-			return nil, 0, err
+			return nil, 0, 0, err
 		}
 		row.Kind = "科室"
 		if rep.Assignee.Kind == remindd.KindEnterprise {
 			row.Kind = "企业"
 			if e, err := n.enterprise(rep.Assignee.ID); err != nil {
-				return nil, 0, err
+				return nil, 0, 0, err
 			} else if e != nil {
 				if s, ok := h.Plan.Sector(e.Sector); ok {
 					row.Sector = s.Name
 				}
 			}
 		}
-		if matches(query, row) {
+		switch {
+		case !matches(query, row):
+		case limit > 0 && len(rows) == limit:
+			hidden++
+		default:
 			rows = append(rows, row)
 		}
 	}
-	return rows, len(reports), nil
+	return rows, len(reports), hidden, nil
 }
 
 // matches reports whether a report matches the search box's text: its
@@ -121,12 +137,12 @@ func (h *handler) reportsPage(w http.ResponseWriter, r *http.Request, u remindd.
 		return
 	}
 	q := readQuery(r)
-	rows, total, err := h.reportRows(r, u, q)
+	rows, total, hidden, err := h.reportRows(r, u, q, maxReportsShown)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	v := &reportsView{deskNav: nav, CanDecide: mayDecide(u), Query: q, Total: total, Rows: rows}
+	v := &reportsView{deskNav: nav, CanDecide: mayDecide(u), Query: q, Total: total, Rows: rows, Hidden: hidden, Matched: len(rows) + hidden}
 	h.render(w, r, http.StatusOK, "desk_reports", "待销号的报告", v)
 }
 
@@ -160,7 +176,7 @@ func (h *handler) returnPage(w http.ResponseWriter, r *http.Request, u remindd.U
 		return
 	}
 	key := r.URL.Query().Get("r")
-	rows, _, err := h.reportRows(r, u, "")
+	rows, _, _, err := h.reportRows(r, u, "", 0)
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -501,3 +501,28 @@ func stripTags(s string) string {
 	}
 	return b.String()
 }
+
+// TestReportsPageIsBounded: a page lists the oldest 200 reports and says
+// how many more there are.
+func TestReportsPageIsBounded(t *testing.T) {
+	s := storetest.Backends(t)[0].Open(t)
+	srv := deskServer(t, s, web.Options{})
+	var changes []remindd.Event
+	for _, id := range []string{"industry-mgmt", "market-mgmt"} {
+		for n := 1; n <= 103; n++ {
+			changes = append(changes, remindd.Event{Action: remindd.Reported, Task: n, Assignee: remindd.Recipient{Kind: remindd.KindSection, ID: id},
+				By: "王五", Source: remindd.SourceLink, At: reported})
+		}
+	}
+	if _, err := s.Apply(context.Background(), testPlanID, changes); err != nil {
+		t.Fatal(err)
+	}
+	b := loggedIn(t, srv, officeName, officePass)
+	_, body := b.get(t, "/desk/reports")
+	if n := strings.Count(body, `name="confirm1"`); n != 200 {
+		t.Errorf("%d reports listed, want 200", n)
+	}
+	wantContains(t, body, "只列出最早的 200 项，另有 6 项未列出", `<span class="pill">206</span>`)
+	_, body = b.get(t, "/desk/reports?q="+url.QueryEscape("市场管理科"))
+	wantContains(t, body, "“市场管理科”：共 103 项（全部 206 项）")
+}
