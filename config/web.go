@@ -128,7 +128,8 @@ func (c *Config) checkWeb(r *yamlfile.Reporter) {
 	}
 }
 
-// checkListen checks a host:port address to listen on.
+// checkListen checks a host:port address to listen on; port 0 takes any
+// free port (the log names it), as tests do.
 func checkListen(addr string) error {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
@@ -137,8 +138,8 @@ func checkListen(addr string) error {
 	if host == "" {
 		return fmt.Errorf("listen %q names no host: write 127.0.0.1:%s for this machine only, or 0.0.0.0:%s for every interface", addr, port, port)
 	}
-	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 || strconv.Itoa(n) != port {
-		return fmt.Errorf("listen %q: port %q is not a number in 1–65535", addr, port)
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 || strconv.Itoa(n) != port {
+		return fmt.Errorf("listen %q: port %q is not a number in 0–65535", addr, port)
 	}
 	return nil
 }

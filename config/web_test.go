@@ -90,7 +90,7 @@ func TestWebBlockRefused(t *testing.T) {
 		{"listen without host", "web:\n  listen: \":8080\"\n  base_url: http://127.0.0.1:8080\n  secret_file: k\n",
 			[]string{`3: web.listen: listen ":8080" names no host: write 127.0.0.1:8080 for this machine only, or 0.0.0.0:8080 for every interface`}},
 		{"listen port out of range", "web:\n  listen: 127.0.0.1:80800\n  base_url: http://127.0.0.1:8080\n  secret_file: k\n",
-			[]string{`3: web.listen: listen "127.0.0.1:80800": port "80800" is not a number in 1–65535`}},
+			[]string{`3: web.listen: listen "127.0.0.1:80800": port "80800" is not a number in 0–65535`}},
 		{"listen port by name", "web:\n  listen: localhost:http\n  base_url: http://127.0.0.1:8080\n  secret_file: k\n",
 			[]string{`3: web.listen: listen "localhost:http": port "http" is not a number`}},
 		{"base_url relative", "web:\n  listen: 127.0.0.1:8080\n  base_url: remindd.example.gov.cn\n  secret_file: k\n",

@@ -34,6 +34,17 @@ type WallClock struct{}
 // Now is time.Now.
 func (WallClock) Now() time.Time { return time.Now() }
 
+// ShiftedClock is the real clock moved by a fixed offset: run --at T lives
+// from T on, at the wall clock's pace, so that a past plan (a demo, an
+// acceptance check) can be run as a service, its links not yet expired.
+type ShiftedClock struct{ Offset time.Duration }
+
+// ShiftTo is the clock that reads at now.
+func ShiftTo(at time.Time) ShiftedClock { return ShiftedClock{Offset: time.Until(at)} }
+
+// Now is time.Now plus the offset.
+func (c ShiftedClock) Now() time.Time { return time.Now().Add(c.Offset) }
+
 // SetClock is a clock that says what it was last set to; Tick and Simulate
 // use it so that channels (rate limits) live in the simulated time.
 type SetClock struct {

@@ -87,12 +87,14 @@ func (h *health) run(done chan struct{}) {
 	}
 	h.last, h.probed, h.running = p, true, nil
 	h.mu.Unlock()
-	close(done)
+	// Logged before the waiters go on, so that what they do next (a test's
+	// look at the log) comes after it.
 	if p.err != nil {
 		h.faults.Error("store check failed", p.err)
 	} else {
 		h.faults.OK("store check failed")
 	}
+	close(done)
 }
 
 // wrote records the outcome of a write to the store; one cut short by its

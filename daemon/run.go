@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -31,8 +30,12 @@ type RunOptions struct {
 	// Ready, when not nil, receives the listener's address once serving.
 	Ready func(addr string)
 	// HTTP bounds the listener's clients; zero fields take the defaults
-	// (see ServerOptions).
+	// (see ServerOptions). The desk's listener has the same bounds.
 	HTTP ServerOptions
+	// Desk, when not nil, is served on DeskListen: the web desk and the
+	// personal links.
+	Desk       http.Handler
+	DeskListen string
 }
 
 // Run serves until ctx is done: it takes the leader lock (refusing to start
@@ -69,25 +72,37 @@ func (d *Daemon) Run(ctx context.Context, o RunOptions) error {
 	defer func() { lead.release(closeBy) }()
 
 	faults := newFaultLog(d.log, d.clock, time.Minute)
-	var srv *http.Server
-	if o.Listen != "" {
+	var servers []*http.Server
+	serve := func(addr string, h http.Handler, what string) (string, error) {
 		opts := o.HTTP
 		if opts.ErrorLog == nil {
-			opts.ErrorLog = faults.Logger("http server error")
+			opts.ErrorLog = faults.Logger(what + ": http server error")
 		}
-		var ln net.Listener
-		var err error
-		if srv, ln, err = ListenHTTP(o.Listen, d.Handler(), opts); err != nil {
-			return err
+		srv, ln, err := ListenHTTP(addr, h, opts)
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", what, err)
 		}
+		servers = append(servers, srv)
 		go func() {
 			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				d.log.WithError(err).Error("http server stopped")
+				d.log.WithError(err).WithField("serving", what).Error("http server stopped")
 			}
 		}()
-		d.log.WithField("listen", ln.Addr().String()).Info("serving /healthz and /metrics")
+		d.log.WithField("listen", ln.Addr().String()).Info("serving " + what)
+		return ln.Addr().String(), nil
+	}
+	if o.Desk != nil {
+		if _, err := serve(o.DeskListen, o.Desk, "the desk and personal links"); err != nil {
+			return err
+		}
+	}
+	if o.Listen != "" {
+		addr, err := serve(o.Listen, d.Handler(), "/healthz and /metrics")
+		if err != nil {
+			return err
+		}
 		if o.Ready != nil {
-			o.Ready(ln.Addr().String())
+			o.Ready(addr)
 		}
 	}
 
@@ -178,10 +193,12 @@ loop:
 	}
 	closeBy = time.Now().Add(closeGrace)
 	lead.release(closeBy)
-	if srv != nil {
+	if len(servers) > 0 {
 		shut, cancel := context.WithDeadline(context.Background(), closeBy)
 		defer cancel()
-		_ = srv.Shutdown(shut) // best effort: the process is ending
+		for _, srv := range servers {
+			_ = srv.Shutdown(shut) // best effort: the process is ending
+		}
 	}
 	d.log.Info("remindd stopped")
 	return nil

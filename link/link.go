@@ -180,7 +180,10 @@ func (s *Signer) Open(token string, now time.Time) (remindd.Recipient, error) {
 	if len(token) > base64.RawURLEncoding.EncodedLen(headerLen+maxID+macLen) {
 		return remindd.Recipient{}, ErrTampered
 	}
-	b, err := base64.RawURLEncoding.DecodeString(token)
+	// Strict: a token whose last character carries bits the encoding
+	// leaves zero is another spelling of the same bytes, and refused as
+	// any other change is.
+	b, err := base64.RawURLEncoding.Strict().DecodeString(token)
 	if err != nil || len(b) < headerLen+1+macLen || b[0] != Version {
 		return remindd.Recipient{}, ErrTampered
 	}

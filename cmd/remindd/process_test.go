@@ -136,6 +136,7 @@ func tempConfig(t *testing.T) string {
 	body = strings.Replace(body, "store: sqlite:../var/remindd.db", "store: sqlite:"+filepath.Join(dir, "remindd.db"), 1)
 	body = strings.Replace(body, "dir: ../var/outbox", "dir: "+filepath.Join(dir, "outbox"), 1)
 	body = strings.Replace(body, "secret_file: ../var/web.key", "secret_file: "+filepath.Join(dir, "web.key"), 1)
+	body = strings.Replace(body, "listen: 127.0.0.1:8080", "listen: 127.0.0.1:0", 1)
 	path := filepath.Join(dir, "config.yaml")
 	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
 		t.Fatal(err)

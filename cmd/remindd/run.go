@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/sirupsen/logrus"
 
@@ -13,6 +15,7 @@ import (
 	"github.com/remindd/remindd/daemon"
 	"github.com/remindd/remindd/plan"
 	"github.com/remindd/remindd/store"
+	"github.com/remindd/remindd/web"
 )
 
 // logger builds the process's logger: fields, not prose; no timestamps when
@@ -56,6 +59,7 @@ func (a *app) run(args []string) error {
 	fs := a.flags("run")
 	listen := fs.String("listen", "127.0.0.1:9464", "`address` of /healthz and /metrics (empty: none)")
 	level := fs.String("log-level", "info", "log `level`: debug, info, warn or error")
+	at := fs.String("at", "", "live from this RFC 3339 `instant` on instead of now, at the clock's pace: to run a past plan (a demo) as a service")
 	if err := noArgs(fs, args); err != nil {
 		return err
 	}
@@ -72,7 +76,16 @@ func (a *app) run(args []string) error {
 	}
 	ctx, cancel := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer cancel()
-	d, s, err := a.openDaemon(ctx, c, p, log, daemon.WallClock{})
+	var clock daemon.Clock = daemon.WallClock{}
+	if *at != "" {
+		t, err := time.Parse(time.RFC3339, *at)
+		if err != nil {
+			return usageError{fmt.Sprintf("--at %q is not an RFC 3339 time such as 2024-05-24T09:00:00+08:00", *at)}
+		}
+		clock = daemon.ShiftTo(t)
+		log.WithField("at", *at).Warn("living from --at on, not from now")
+	}
+	d, s, err := a.openDaemon(ctx, c, p, log, clock)
 	if err != nil {
 		return err
 	}
@@ -87,5 +100,44 @@ func (a *app) run(args []string) error {
 			reload <- struct{}{}
 		}
 	}()
-	return d.Run(ctx, daemon.RunOptions{Listen: *listen, Reload: reload, Load: a.load})
+	h, err := desk(c, p, s, log, clock)
+	if err != nil {
+		return err
+	}
+	o := daemon.RunOptions{Listen: *listen, Reload: reload, Load: a.load, Desk: h}
+	if c.Web != nil {
+		o.DeskListen = c.Web.Listen
+	}
+	return d.Run(ctx, o)
+}
+
+// desk builds the web desk and personal links from the config's web
+// block: nil without one. It is built once, at start: a reload (SIGHUP)
+// changes the rules and channels, not the desk.
+func desk(c *config.Config, p *plan.Plan, s *store.Store, log *logrus.Entry, clock daemon.Clock) (http.Handler, error) {
+	if c.Web == nil {
+		return nil, nil
+	}
+	signer, err := daemon.Signer(c, true)
+	if err != nil {
+		return nil, err
+	}
+	sections := map[string]web.Contact{}
+	for _, sec := range c.Sections {
+		name := sec.ID
+		if ps, ok := p.Section(sec.ID); ok {
+			name = ps.Name
+		}
+		sections[sec.ID] = web.Contact{Name: name, Phone: sec.Phone}
+	}
+	return web.New(web.Options{
+		Plan: p, Store: s, Config: c, Signer: signer, BaseURL: c.Web.BaseURL,
+		Office:              web.Contact{Name: c.Office.Name, Phone: c.Office.Phone},
+		Sections:            sections,
+		TrustedOrigins:      c.Web.TrustedOrigins,
+		RequireConfirmation: c.Web.RequireConfirmation,
+		SessionTTL:          time.Duration(c.Web.SessionTTL),
+		Now:                 clock.Now,
+		Log:                 log.WithField("component", "web"),
+	})
 }
