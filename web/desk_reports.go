@@ -295,7 +295,6 @@ func (h *handler) apply(w http.ResponseWriter, r *http.Request, u remindd.User, 
 	}
 	if len(written) > 0 {
 		h.recorded()
-		h.overviewChanged()
 	}
 	did := map[string]bool{}
 	pending := false
