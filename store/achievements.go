@@ -38,6 +38,16 @@ VALUES (`+placeholders(9)+`)`,
 	return id, nil
 }
 
+// Achievements lists the plan's achievements in the order they were
+// recorded.
+func (s *Store) Achievements(ctx context.Context, planID string) ([]remindd.Achievement, error) {
+	out, err := achievements(ctx, s.db, planID)
+	if err != nil {
+		return nil, fmt.Errorf("store: achievements of %s: %w", planID, err)
+	}
+	return out, nil
+}
+
 func achievements(ctx context.Context, q dbtx, planID string) ([]remindd.Achievement, error) {
 	rows, err := q.QueryContext(ctx, `SELECT sector, metric, name, enterprise, size_class, post_kind, achieved_on
 FROM achievements WHERE plan_id = ? ORDER BY id`, planID)

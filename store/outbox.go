@@ -548,3 +548,140 @@ func (s *Store) ReleaseClaims(ctx context.Context, now time.Time) (int, error) {
 	}
 	return int(n), nil
 }
+
+// Retry gives failed notifications another chance: each of ids that is
+// failed becomes pending again, its attempts counted from 0, due at now, so
+// that the next delivery sends it. Its last error is kept until an attempt
+// replaces it. A notification that is not failed (sent, pending, being
+// sent, or unknown) is left alone. All of ids are changed in one
+// transaction; it returns how many were failed and are pending now.
+func (s *Store) Retry(ctx context.Context, ids []int64, now time.Time) (int, error) {
+	due, err := s.instant(now)
+	if err != nil {
+		return 0, fmt.Errorf("store: retry: %w", err)
+	}
+	const chunk = 500
+	total := 0
+	err = s.inTx(ctx, nil, func(tx *sql.Tx) error {
+		total = 0
+		for start := 0; start < len(ids); start += chunk {
+			part := ids[start:min(start+chunk, len(ids))]
+			args := []any{StatusPending, due}
+			for _, id := range part {
+				args = append(args, id)
+			}
+			args = append(args, StatusFailed)
+			n, err := affected(tx.ExecContext(ctx, `UPDATE notifications SET status = ?, attempts = 0, next_attempt_at = ?
+WHERE id IN (`+placeholders(len(part))+`) AND status = ?`, args...))
+			if err != nil {
+				return err
+			}
+			total += int(n)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: retry: %w", err)
+	}
+	return total, nil
+}
+
+// FailedIDs lists the ids of every failed notification, of every plan,
+// oldest first.
+func (s *Store) FailedIDs(ctx context.Context) ([]int64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id FROM notifications WHERE status = ? ORDER BY id`, StatusFailed)
+	if err != nil {
+		return nil, fmt.Errorf("store: failed notifications: %w", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: failed notifications: %w", err)
+		}
+		out = append(out, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: failed notifications: %w", err)
+	}
+	return out, nil
+}
+
+// Notification returns the notification with dedup key key, without its
+// body.
+func (s *Store) Notification(ctx context.Context, key string) (OutboxRow, bool, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+outboxHeads+` FROM notifications WHERE dedup_key = ?`, key)
+	if err != nil {
+		return OutboxRow{}, false, fmt.Errorf("store: notification %q: %w", key, err)
+	}
+	out, err := scanOutbox(rows)
+	if err != nil {
+		return OutboxRow{}, false, fmt.Errorf("store: notification %q: %w", key, err)
+	}
+	if len(out) == 0 {
+		return OutboxRow{}, false, nil
+	}
+	return out[0], true, nil
+}
+
+// outboxHeads are outboxColumns with an empty body: what a list shows.
+const outboxHeads = `id, plan_id, dedup_key, rule, recipient_kind, recipient_id, channel, address, subject, '',
+tasks, status, attempts, next_attempt_at, sent_at, last_error, created_at`
+
+// Undelivered is the part of a plan's outbox that has not gone out
+// although it was tried.
+type Undelivered struct {
+	// Failed counts the notifications given up; Retrying those pending
+	// again after a failed attempt, or put back by Retry, which hold the
+	// error of their last attempt.
+	Failed, Retrying int
+	// Rows are the first of them, without their bodies: the failed ones,
+	// then the others, each kind newest first.
+	Rows []OutboxRow
+}
+
+// Undelivered lists the plan's notifications that failed or wait for
+// another attempt after one failed, at most limit of them, and counts them
+// all.
+func (s *Store) Undelivered(ctx context.Context, planID string, limit int) (Undelivered, error) {
+	var u Undelivered
+	if limit <= 0 {
+		return u, fmt.Errorf("store: undelivered: limit %d must be positive", limit)
+	}
+	err := s.inTx(ctx, s.readOnly(), func(tx *sql.Tx) error {
+		u = Undelivered{}
+		const retrying = `status = ? AND last_error <> ''`
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM notifications WHERE plan_id = ? AND status = ?`,
+			planID, StatusFailed).Scan(&u.Failed); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM notifications WHERE plan_id = ? AND `+retrying,
+			planID, StatusPending).Scan(&u.Retrying); err != nil {
+			return err
+		}
+		for _, q := range []struct {
+			where string
+			arg   string
+		}{{`status = ?`, StatusFailed}, {retrying, StatusPending}} {
+			if len(u.Rows) >= limit {
+				break
+			}
+			rows, err := tx.QueryContext(ctx, `SELECT `+outboxHeads+` FROM notifications
+WHERE plan_id = ? AND `+q.where+` ORDER BY id DESC LIMIT ?`, planID, q.arg, limit-len(u.Rows))
+			if err != nil {
+				return err
+			}
+			more, err := scanOutbox(rows)
+			if err != nil {
+				return err
+			}
+			u.Rows = append(u.Rows, more...)
+		}
+		return nil
+	})
+	if err != nil {
+		return Undelivered{}, fmt.Errorf("store: undelivered of %s: %w", planID, err)
+	}
+	return u, nil
+}
