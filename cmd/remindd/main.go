@@ -60,7 +60,7 @@ func commands() []command {
 		{"completions", "completions import FILE.csv: record completions (task, section or credit_code, done_at, by, note); a bad file is refused whole", (*app).completions},
 		{"achieve", "achieve --sector ID --metric benchmark|certified|demo_post --name X [--at DATE]: record an achievement", (*app).achieve},
 		{"enterprises", "enterprises import FILE.csv | enterprises list: add or update enterprises; list them", (*app).enterprises},
-		{"outbox", "outbox [--format table|json]: every notification and its delivery status", (*app).outbox},
+		{"outbox", "outbox [--format table|json] | outbox retry (--key K | --failed): every notification and its delivery status; send failed ones again", (*app).outbox},
 		{"migrate", "migrate: create or upgrade the store's schema", (*app).migrate},
 		{"check-config", "check-config: validate the config and the plan it names", (*app).checkConfig},
 		{"user", "user add NAME --role office|section [--section ID]: a desk account, its password read from standard input", (*app).user},
