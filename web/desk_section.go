@@ -29,10 +29,20 @@ type taskRow struct {
 	Returned  string
 	ReturnURL string
 	UndoURL   string
-	// State is open, reported or done; CanDecide lets the user confirm,
-	// return and undo.
+	// State is open, reported or done; CanDecide lets the user confirm
+	// and return, CanUndo undo.
 	State     string
 	CanDecide bool
+	CanUndo   bool
+}
+
+// taskGroups are a recipient's tasks by where they stand.
+type taskGroups struct {
+	Overdue  []taskRow
+	Reported []taskRow
+	Soon     []taskRow
+	Later    []taskRow
+	Done     []taskRow
 }
 
 // sectionView is a section's desk page: its tasks by where they stand.
@@ -43,11 +53,7 @@ type sectionView struct {
 	CanDecide bool
 	// Reports: a section user's record waits for the office's 销号.
 	RecordReports bool
-	Overdue       []taskRow
-	Reported      []taskRow
-	Soon          []taskRow
-	Later         []taskRow
-	Done          []taskRow
+	taskGroups
 }
 
 // deskSection finds the section of the request's {id} that u may see, or
@@ -89,21 +95,29 @@ func (h *handler) sectionPage(w http.ResponseWriter, r *http.Request, u remindd.
 	}
 	v := &sectionView{deskNav: nav, ID: rec.Who.ID, Name: rec.Name, Today: dateCN(h.today(now)),
 		CanDecide: mayDecide(u), RecordReports: !mayDecide(u) && h.RequireConfirmation}
-	base := "/desk/sections/" + url.PathEscape(rec.Who.ID) + "/reason?task="
+	v.taskGroups = h.taskGroups(st, "/desk/sections/"+url.PathEscape(rec.Who.ID)+"/reason?task=", v.CanDecide, v.CanDecide)
+	h.render(w, r, http.StatusOK, "desk_section", rec.Name, v)
+}
+
+// taskGroups sorts a recipient's tasks by where they stand, each row with
+// what the user may do to it: confirm and return (canDecide), undo
+// (canUndo). reason is the start of the address of a row's reason form.
+func (h *handler) taskGroups(st *standing, reason string, canDecide, canUndo bool) taskGroups {
+	var g taskGroups
 	for _, o := range st.Obligations {
 		row := taskRow{N: o.Task.N, Text: o.Task.Text, Due: dateCN(o.Due), Badge: badge(o.Left), Colour: colourName(o.Colour),
-			State: "open", CanDecide: v.CanDecide}
+			State: "open", CanDecide: canDecide, CanUndo: canUndo}
 		n := strconv.Itoa(o.Task.N)
-		row.ReturnURL = base + n + "&action=" + string(remindd.Returned)
-		row.UndoURL = base + n + "&action=" + string(remindd.Undone)
+		row.ReturnURL = reason + n + "&action=" + string(remindd.Returned)
+		row.UndoURL = reason + n + "&action=" + string(remindd.Undone)
 		if c, done := st.Completions[o.Task.N]; done {
 			row.By, row.At, row.Source, row.Note = c.By, h.timeCN(c.DoneAt), sourceCN(c.Source), c.Note
 			if c.Status == remindd.StatusReported {
 				row.Colour, row.State = "blue", "reported"
-				v.Reported = append(v.Reported, row)
+				g.Reported = append(g.Reported, row)
 			} else {
 				row.Colour, row.State = "green", "done"
-				v.Done = append(v.Done, row)
+				g.Done = append(g.Done, row)
 			}
 			continue
 		}
@@ -112,14 +126,36 @@ func (h *handler) sectionPage(w http.ResponseWriter, r *http.Request, u remindd.
 		}
 		switch {
 		case o.Left < 0:
-			v.Overdue = append(v.Overdue, row)
+			g.Overdue = append(g.Overdue, row)
 		case o.Left <= soonDays:
-			v.Soon = append(v.Soon, row)
+			g.Soon = append(g.Soon, row)
 		default:
-			v.Later = append(v.Later, row)
+			g.Later = append(g.Later, row)
 		}
 	}
-	h.render(w, r, http.StatusOK, "desk_section", rec.Name, v)
+	return g
+}
+
+// deskRecipient is the recipient of a desk page of obligations, a
+// section's or an enterprise's, with what the user may do there.
+type deskRecipient struct {
+	rec *recipient
+	// page is the page's address: where its forms go, and the results
+	// lead back.
+	page string
+	// active is the navigation's tab.
+	active string
+	// owes says whether the recipient owes a task.
+	owes func(*plan.Task) bool
+	// mayUndo lets the user undo (撤销); only the office confirms and
+	// returns.
+	mayUndo bool
+}
+
+// sectionOf is the desk page of section rec for u.
+func (h *handler) sectionOf(rec *recipient, u remindd.User) *deskRecipient {
+	return &deskRecipient{rec: rec, page: "/desk/sections/" + url.PathEscape(rec.Who.ID), active: rec.Who.ID,
+		owes: func(t *plan.Task) bool { return h.Plan.SectionOwes(t, rec.Who.ID) }, mayUndo: mayDecide(u)}
 }
 
 // sectionReasonPage asks why one of a section's tasks is returned (退办)
@@ -129,13 +165,19 @@ func (h *handler) sectionReasonPage(w http.ResponseWriter, r *http.Request, u re
 	if !ok {
 		return
 	}
-	if !mayDecide(u) {
-		h.forbidden(w, r)
-		return
-	}
+	h.reasonPage(w, r, u, h.sectionOf(rec, u))
+}
+
+// reasonPage asks why one of d's tasks is returned (退办) or undone
+// (撤销).
+func (h *handler) reasonPage(w http.ResponseWriter, r *http.Request, u remindd.User, d *deskRecipient) {
 	action := remindd.Action(r.URL.Query().Get("action"))
 	if action != remindd.Returned && action != remindd.Undone {
-		h.errorPage(w, r, http.StatusBadRequest, "请选择操作", "请从科室页面点击“退办”或“撤销”。")
+		h.errorPage(w, r, http.StatusBadRequest, "请选择操作", "请从事项列表点击“退办”或“撤销”。")
+		return
+	}
+	if (action == remindd.Returned && !mayDecide(u)) || (action == remindd.Undone && !d.mayUndo) {
+		h.forbidden(w, r)
 		return
 	}
 	n, msg := h.taskNumber(r.URL.Query().Get("task"))
@@ -144,12 +186,12 @@ func (h *handler) sectionReasonPage(w http.ResponseWriter, r *http.Request, u re
 		return
 	}
 	ctx := r.Context()
-	nav, err := h.nav(ctx, u, rec.Who.ID)
+	nav, err := h.nav(ctx, u, d.active)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	st, err := h.standingOf(ctx, rec, h.Now())
+	st, err := h.standingOf(ctx, d.rec, h.Now())
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -157,17 +199,16 @@ func (h *handler) sectionReasonPage(w http.ResponseWriter, r *http.Request, u re
 	c, done := st.Completions[n]
 	switch {
 	case action == remindd.Returned && (!done || c.Status != remindd.StatusReported):
-		h.errorPage(w, r, http.StatusNotFound, "这项任务没有待销号的报告", "它可能已由他人销号或退办。请返回科室页面查看。")
+		h.errorPage(w, r, http.StatusNotFound, "这项任务没有待销号的报告", "它可能已由他人销号或退办。请返回上一页查看。")
 		return
 	case action == remindd.Undone && !done:
-		h.errorPage(w, r, http.StatusNotFound, "这项任务没有完成记录", "没有可撤销的记录。请返回科室页面查看。")
+		h.errorPage(w, r, http.StatusNotFound, "这项任务没有完成记录", "没有可撤销的记录。请返回上一页查看。")
 		return
 	}
 	t, _ := h.Plan.Task(n)
-	back := "/desk/sections/" + url.PathEscape(rec.Who.ID)
 	h.render(w, r, http.StatusOK, "desk_reason", actionName(action), &reasonView{
-		deskNav: nav, Verb: actionName(action), Action: action, Post: back, Field: "task", Value: strconv.Itoa(n),
-		Task: n, Text: t.Text, Name: rec.Name, By: c.By, Note: c.Note, DoneAt: h.timeCN(c.DoneAt), Back: back,
+		deskNav: nav, Verb: actionName(action), Action: action, Post: d.page, Field: "task", Value: strconv.Itoa(n),
+		Task: n, Text: t.Text, Name: d.rec.Name, By: c.By, Note: c.Note, DoneAt: h.timeCN(c.DoneAt), Back: d.page,
 	})
 }
 
@@ -181,6 +222,16 @@ func (h *handler) changeSection(w http.ResponseWriter, r *http.Request, u remind
 	if !ok {
 		return
 	}
+	h.changeObligations(w, r, u, h.sectionOf(rec, u))
+}
+
+// changeObligations records (登记完成), confirms (销号), returns (退办) or
+// undoes (撤销) the tasks of d a form names: the one of a row's button, or
+// those selected, all in one Apply or, when one is wrong, none. Only the
+// office confirms and returns; a section user's record waits for the
+// office's 销号 when reports need confirmation.
+func (h *handler) changeObligations(w http.ResponseWriter, r *http.Request, u remindd.User, d *deskRecipient) {
+	rec := d.rec
 	r.Body = http.MaxBytesReader(w, r.Body, maxDeskForm)
 	if err := r.ParseForm(); err != nil {
 		h.errorPage(w, r, http.StatusBadRequest, "表单无法识别", "提交的内容无法识别或过长。请返回上一页重新操作。")
@@ -195,8 +246,13 @@ func (h *handler) changeSection(w http.ResponseWriter, r *http.Request, u remind
 	}
 	switch action {
 	case remindd.Recorded:
-	case remindd.Confirmed, remindd.Returned, remindd.Undone:
+	case remindd.Confirmed, remindd.Returned:
 		if !mayDecide(u) {
+			h.forbidden(w, r)
+			return
+		}
+	case remindd.Undone:
+		if !d.mayUndo {
 			h.forbidden(w, r)
 			return
 		}
@@ -236,7 +292,7 @@ func (h *handler) changeSection(w http.ResponseWriter, r *http.Request, u remind
 			return
 		}
 		t, _ := h.Plan.Task(n)
-		if !h.Plan.SectionOwes(t, rec.Who.ID) {
+		if !d.owes(t) {
 			bad(fmt.Sprintf("任务%d 不是%s的事项。", n, rec.Name))
 			return
 		}
@@ -258,7 +314,7 @@ func (h *handler) changeSection(w http.ResponseWriter, r *http.Request, u remind
 		}
 		changes = append(changes, e)
 	}
-	h.apply(w, r, u, changes, verb, reason, note, "/desk/sections/"+url.PathEscape(rec.Who.ID), "返回"+rec.Name)
+	h.apply(w, r, u, changes, verb, reason, note, d.page, "返回"+rec.Name)
 }
 
 // today is the plan's calendar day at now.
