@@ -17,6 +17,10 @@ type dialect struct {
 	transactionalDDL bool
 	// snapshot is the isolation of a read-only snapshot transaction.
 	snapshot sql.IsolationLevel
+	// forUpdate ends a SELECT whose answer decides a write in the same
+	// transaction, so that a concurrent one waits for it (SQLite's
+	// transactions hold the write lock from their start: none needed).
+	forUpdate string
 	// skipLocked ends a SELECT that claims rows so that concurrent claimers
 	// pass over each other's rows; SQLite's immediate transactions
 	// serialise claimers instead.
@@ -61,6 +65,7 @@ var mysqlDialect = &dialect{
 	name:       "mysql",
 	snapshot:   sql.LevelRepeatableRead,
 	skipLocked: " FOR UPDATE SKIP LOCKED",
+	forUpdate:  " FOR UPDATE",
 	claim:      sql.LevelReadCommitted,
 	migrationsTable: `CREATE TABLE IF NOT EXISTS schema_migrations (
     version    INT         NOT NULL PRIMARY KEY,

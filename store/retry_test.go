@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -222,6 +223,59 @@ func TestAchievements(t *testing.T) {
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("achievements (-want +got):\n%s", diff)
+		}
+	})
+}
+
+// TestAchieveOnce: the same achievement twice is recorded once, also when
+// both arrive at once; one that differs in anything is another.
+func TestAchieveOnce(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		a := remindd.Achievement{Sector: "tourism", Metric: "demo_post", Name: "某酒店党员模范岗", Size: "规上", PostKind: "党员模范岗", Date: date("2024-05-15")}
+		id, added, err := s.AchieveOnce(ctx, planID, a)
+		if err != nil || !added {
+			t.Fatalf("first: %d, %v, %v", id, added, err)
+		}
+		again, added, err := s.AchieveOnce(ctx, planID, a)
+		if err != nil || added || again != id {
+			t.Errorf("again: %d, %v, %v; want %d, not added", again, added, err, id)
+		}
+		for _, other := range []remindd.Achievement{
+			{Sector: a.Sector, Metric: a.Metric, Name: a.Name, Size: a.Size, PostKind: a.PostKind, Date: date("2024-05-16")},
+			{Sector: a.Sector, Metric: a.Metric, Name: a.Name, Size: a.Size, PostKind: "青年突击手", Date: a.Date},
+			{Sector: a.Sector, Metric: a.Metric, Name: a.Name, Size: a.Size, PostKind: a.PostKind, Date: a.Date, Enterprise: code(1)},
+		} {
+			if _, added, err := s.AchieveOnce(ctx, planID, other); err != nil || !added {
+				t.Errorf("%+v: added %v, %v", other, added, err)
+			}
+		}
+		if _, added, err := s.AchieveOnce(ctx, "another-plan", a); err != nil || !added {
+			t.Errorf("another plan's: added %v, %v", added, err)
+		}
+		// A double click: both at once, one row.
+		b := a
+		b.Name = "某景区青年突击队"
+		var wg sync.WaitGroup
+		errs := make([]error, 4)
+		for i := range errs {
+			wg.Go(func() { _, _, errs[i] = s.AchieveOnce(ctx, planID, b) })
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				t.Errorf("concurrent: %v", err)
+			}
+		}
+		got, err := s.Achievements(ctx, planID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 5 {
+			t.Errorf("%d achievements, want 5: %+v", len(got), got)
+		}
+		if _, _, err := s.AchieveOnce(ctx, planID, remindd.Achievement{Sector: "tourism", Metric: "benchmark", Name: "x"}); err == nil {
+			t.Error("no date: no error")
 		}
 	})
 }
