@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -10,11 +11,11 @@ import (
 	"github.com/remindd/remindd/schedule"
 )
 
-// behindTTL is how old the enterprises behind that a section's page shows
-// may be. Finding them reads a snapshot of every enterprise (half a second
-// with 100,000 of them), too slow for each page: the pages share one,
-// refreshed in the background once it is older than this or the handler
-// recorded something.
+// behindTTL is how old the enterprises behind that a section's page shows,
+// and the list of enterprises with their counts overdue, may be. Finding
+// them reads a snapshot of every enterprise (half a second with 100,000 of
+// them), too slow for each page: the pages share one, refreshed in the
+// background once it is older than this or the handler recorded something.
 const behindTTL = time.Minute
 
 // refreshTimeout bounds a background refresh.
@@ -33,10 +34,28 @@ type behindSummary struct {
 	Contacts map[string][2]string
 }
 
-// behindCache holds every section's enterprises behind, from one snapshot.
+// behindFigures are what one snapshot says of the enterprises: each
+// section's behind, and every enterprise with its count of obligations
+// overdue, for the list of enterprises.
+type behindFigures struct {
+	bySection map[string]*behindSummary
+	// firms are every enterprise, the furthest behind first, then by name.
+	firms []firmRow
+}
+
+// firmRow is an enterprise as the list of enterprises shows and filters
+// it: what the snapshot holds of it, and how many obligations it has
+// overdue.
+type firmRow struct {
+	ID, Name, Sector, Size string
+	Active                 bool
+	Overdue                int
+}
+
+// behindCache holds the figures of one snapshot.
 type behindCache struct {
 	mu         sync.Mutex
-	bySection  map[string]*behindSummary
+	figures    *behindFigures
 	at         time.Time // the snapshot's instant
 	stale      bool      // something was recorded since
 	refreshing bool
@@ -47,12 +66,22 @@ type behindCache struct {
 }
 
 // behindOf returns section's enterprises behind and the instant they were
-// found at: the cached list, refreshed in the background when old, or,
-// the first time, computed now.
+// found at.
 func (h *handler) behindOf(ctx context.Context, section string, now time.Time) (*behindSummary, time.Time, error) {
+	f, at, err := h.behindFigures(ctx, now)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	return f.bySection[section], at, nil
+}
+
+// behindFigures returns the figures and the instant they were found at:
+// the cached ones, refreshed in the background when old, or, the first
+// time, computed now.
+func (h *handler) behindFigures(ctx context.Context, now time.Time) (*behindFigures, time.Time, error) {
 	c := &h.behindCache
 	c.mu.Lock()
-	if c.bySection != nil {
+	if c.figures != nil {
 		if (c.stale || now.Sub(c.at) >= behindTTL || now.Before(c.at)) && !c.refreshing {
 			c.refreshing, c.stale = true, false
 			if c.spawn != nil {
@@ -61,37 +90,37 @@ func (h *handler) behindOf(ctx context.Context, section string, now time.Time) (
 				go h.refreshBehind(now)
 			}
 		}
-		list, at := c.bySection[section], c.at
+		f, at := c.figures, c.at
 		c.mu.Unlock()
-		return list, at, nil
+		return f, at, nil
 	}
 	c.mu.Unlock()
 
 	c.first.Lock()
 	defer c.first.Unlock()
 	c.mu.Lock()
-	if c.bySection != nil { // another page computed it meanwhile
-		list, at := c.bySection[section], c.at
+	if c.figures != nil { // another page computed them meanwhile
+		f, at := c.figures, c.at
 		c.mu.Unlock()
-		return list, at, nil
+		return f, at, nil
 	}
 	c.mu.Unlock()
-	m, err := h.computeBehind(ctx, now)
+	f, err := h.computeBehind(ctx, now)
 	if err != nil {
 		return nil, time.Time{}, err
 	}
 	c.mu.Lock()
-	c.bySection, c.at = m, now
+	c.figures, c.at = f, now
 	c.mu.Unlock()
-	return m[section], now, nil
+	return f, now, nil
 }
 
-// refreshBehind computes the lists again; a failure keeps the old ones,
+// refreshBehind computes the figures again; a failure keeps the old ones,
 // and the next page tries again.
 func (h *handler) refreshBehind(now time.Time) {
 	ctx, cancel := context.WithTimeout(context.Background(), refreshTimeout)
 	defer cancel()
-	m, err := h.computeBehind(ctx, now)
+	f, err := h.computeBehind(ctx, now)
 	c := &h.behindCache
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -100,17 +129,21 @@ func (h *handler) refreshBehind(now time.Time) {
 		h.Log.WithError(err).Warn("refresh the enterprises behind")
 		return
 	}
-	c.bySection, c.at = m, now
+	c.figures, c.at = f, now
 }
 
 // computeBehind reads a snapshot and asks the rules who is behind.
-func (h *handler) computeBehind(ctx context.Context, now time.Time) (map[string]*behindSummary, error) {
+func (h *handler) computeBehind(ctx context.Context, now time.Time) (*behindFigures, error) {
 	state, err := h.Store.Snapshot(ctx, h.Plan.ID, now)
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]*behindSummary{}
+	f := &behindFigures{bySection: map[string]*behindSummary{}}
+	overdue := map[string]int{}
 	for section, list := range h.engine.BehindBySection(state, now) {
+		for _, b := range list {
+			overdue[b.ID] = len(b.Overdue)
+		}
 		sum := h.summarise(list)
 		sum.Contacts = map[string][2]string{}
 		for _, b := range sum.Top {
@@ -122,9 +155,16 @@ func (h *handler) computeBehind(ctx context.Context, now time.Time) (map[string]
 				sum.Contacts[b.ID] = [2]string{e.Contact, e.Mobile}
 			}
 		}
-		out[section] = sum
+		f.bySection[section] = sum
 	}
-	return out, nil
+	f.firms = make([]firmRow, len(state.Enterprises))
+	for i, e := range state.Enterprises {
+		f.firms[i] = firmRow{ID: e.ID, Name: e.Name, Sector: e.Sector, Size: e.Size, Active: e.Active, Overdue: overdue[e.ID]}
+	}
+	slices.SortFunc(f.firms, func(a, b firmRow) int {
+		return cmp.Or(b.Overdue-a.Overdue, strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID))
+	})
+	return f, nil
 }
 
 // summarise counts a section's enterprises behind by task and picks the

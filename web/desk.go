@@ -21,8 +21,9 @@ import (
 
 // deskRoutes registers the desk's pages: login and logout (auth_session.go),
 // the overview (desk_overview.go), the reports awaiting 销号
-// (desk_reports.go), a section's tasks (desk_section.go) and the history
-// (desk_history.go).
+// (desk_reports.go), a section's tasks (desk_section.go), the history
+// (desk_history.go), the enterprises (desk_enterprises.go) and the
+// achievements (desk_achievements.go).
 func (h *handler) deskRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/desk", http.StatusSeeOther)
@@ -38,6 +39,12 @@ func (h *handler) deskRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /desk/sections/{id}", h.desk(h.changeSection))
 	mux.HandleFunc("GET /desk/sections/{id}/reason", h.desk(h.sectionReasonPage))
 	mux.HandleFunc("GET /desk/history", h.desk(h.historyPage))
+	mux.HandleFunc("GET /desk/enterprises", h.desk(h.enterprisesPage))
+	mux.HandleFunc("GET /desk/enterprises/{code}", h.desk(h.enterprisePage))
+	mux.HandleFunc("POST /desk/enterprises/{code}", h.desk(h.changeEnterprise))
+	mux.HandleFunc("GET /desk/enterprises/{code}/reason", h.desk(h.enterpriseReasonPage))
+	mux.HandleFunc("GET /desk/achievements", h.desk(h.achievementsPage))
+	mux.HandleFunc("POST /desk/achievements", h.desk(h.recordAchievement))
 }
 
 // maxDeskForm bounds a desk form: every task of a plan or a page of
@@ -53,7 +60,7 @@ type deskNav struct {
 	User   remindd.User
 	Who    string // 林主任（局办公室）
 	Office bool
-	Active string // overview, reports, section ID, history
+	Active string // overview, reports, section ID, history, enterprises, achievements, outbox, baseline
 	// Tabs are the sections the user may open.
 	Tabs []navLink
 	// Pending counts the reports the user may see that await 销号.

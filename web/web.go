@@ -46,6 +46,10 @@ type Store interface {
 	Events(ctx context.Context, planID string, f store.EventFilter) ([]remindd.Event, error)
 	Enterprise(ctx context.Context, code string) (remindd.Enterprise, bool, error)
 	Enterprises(ctx context.Context) ([]remindd.Enterprise, error)
+	AchieveOnce(ctx context.Context, planID string, a remindd.Achievement) (id int64, added bool, err error)
+	Achievements(ctx context.Context, planID string) ([]remindd.Achievement, error)
+	Undelivered(ctx context.Context, planID string, limit int) (store.Undelivered, error)
+	Retry(ctx context.Context, ids []int64, now time.Time) (int, error)
 
 	AddUser(ctx context.Context, u remindd.User, hash string) error
 	UserByName(ctx context.Context, name string) (u remindd.User, hash string, ok bool, err error)
@@ -75,6 +79,11 @@ type Options struct {
 	// Sections are the sections' contacts, by section id: an enterprise's
 	// page names the section that supervises it.
 	Sections map[string]Contact
+	// Redact is what the outbox page shows of a notification's address and
+	// last error: the daemon gives notify's masks, which hide a robot's
+	// key. Nil shows neither the address nor the error's text, only what
+	// the error's class means.
+	Redact func(address, lastError string) (shownAddress, shownError string)
 	// TrustedOrigins are origins (scheme://host[:port]) whose cross-origin
 	// POSTs pass, such as a reverse proxy's that rewrites Host.
 	TrustedOrigins []string
