@@ -7,6 +7,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/remindd/remindd/config"
+	"github.com/remindd/remindd/notify"
 	"github.com/remindd/remindd/plan"
 	"github.com/remindd/remindd/store"
 	"github.com/remindd/remindd/web"
@@ -35,10 +36,17 @@ func Desk(c *config.Config, p *plan.Plan, s *store.Store, log *logrus.Entry, clo
 		Plan: p, Store: s, Config: c, Signer: signer, BaseURL: c.Web.BaseURL,
 		Office:              web.Contact{Name: c.Office.Name, Phone: c.Office.Phone},
 		Sections:            sections,
+		Redact:              redact,
 		TrustedOrigins:      c.Web.TrustedOrigins,
 		RequireConfirmation: c.Web.RequireConfirmation,
 		SessionTTL:          time.Duration(c.Web.SessionTTL),
 		Now:                 clock.Now,
 		Log:                 log,
 	})
+}
+
+// redact is what the desk's outbox shows of a notification's address and
+// last error: a robot's key masked in both, as remindd outbox prints them.
+func redact(address, lastError string) (string, string) {
+	return notify.MaskAddress(address), notify.MaskSecretsOf(address, lastError)
 }

@@ -627,7 +627,7 @@ func (r *Renderer) view(n remindd.Notification, esc func(string) string) *view {
 				Overdue: s.Overdue, Enterprises: s.Enterprises})
 		}
 		for _, f := range d.Failed {
-			dv.Failed = append(dv.Failed, failedRow{Key: esc(f.Key), Rule: ruleName(f.Rule),
+			dv.Failed = append(dv.Failed, failedRow{Key: esc(f.Key), Rule: RuleName(f.Rule),
 				Recipient: esc(r.recipientName(f.Recipient)), Channel: esc(f.Channel), Reason: esc(Explain(f.LastError)), Error: esc(Explain(f.LastError))})
 		}
 		for _, rep := range d.Reports {
@@ -710,7 +710,9 @@ var ruleNames = map[remindd.Rule]string{
 	remindd.Returns: "退办通知",
 }
 
-func ruleName(r remindd.Rule) string {
+// RuleName is what a rule's messages are called, as the office reads it:
+// 到期提醒, 逾期情况汇总; an unknown rule is its id.
+func RuleName(r remindd.Rule) string {
 	if s, ok := ruleNames[r]; ok {
 		return s
 	}

@@ -22,8 +22,8 @@ import (
 // deskRoutes registers the desk's pages: login and logout (auth_session.go),
 // the overview (desk_overview.go), the reports awaiting 销号
 // (desk_reports.go), a section's tasks (desk_section.go), the history
-// (desk_history.go), the enterprises (desk_enterprises.go) and the
-// achievements (desk_achievements.go).
+// (desk_history.go), the enterprises (desk_enterprises.go), the
+// achievements (desk_achievements.go) and the outbox (desk_outbox.go).
 func (h *handler) deskRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/desk", http.StatusSeeOther)
@@ -45,6 +45,8 @@ func (h *handler) deskRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /desk/enterprises/{code}/reason", h.desk(h.enterpriseReasonPage))
 	mux.HandleFunc("GET /desk/achievements", h.desk(h.achievementsPage))
 	mux.HandleFunc("POST /desk/achievements", h.desk(h.recordAchievement))
+	mux.HandleFunc("GET /desk/outbox", h.desk(h.outboxPage))
+	mux.HandleFunc("POST /desk/outbox", h.desk(h.resend))
 }
 
 // maxDeskForm bounds a desk form: every task of a plan or a page of
