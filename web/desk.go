@@ -23,7 +23,8 @@ import (
 // the overview (desk_overview.go), the reports awaiting 销号
 // (desk_reports.go), a section's tasks (desk_section.go), the history
 // (desk_history.go), the enterprises (desk_enterprises.go), the
-// achievements (desk_achievements.go) and the outbox (desk_outbox.go).
+// achievements (desk_achievements.go), the outbox (desk_outbox.go) and the
+// go-live baseline (desk_baseline.go).
 func (h *handler) deskRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/desk", http.StatusSeeOther)
@@ -47,6 +48,8 @@ func (h *handler) deskRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /desk/achievements", h.desk(h.recordAchievement))
 	mux.HandleFunc("GET /desk/outbox", h.desk(h.outboxPage))
 	mux.HandleFunc("POST /desk/outbox", h.desk(h.resend))
+	mux.HandleFunc("GET /desk/baseline", h.desk(h.baselinePage))
+	mux.HandleFunc("POST /desk/baseline", h.desk(h.recordBaseline))
 }
 
 // maxDeskForm bounds a desk form: every task of a plan or a page of

@@ -430,7 +430,10 @@ func TestDeskGetChangesNothing(t *testing.T) {
 	before := dump(t, s)
 	for _, path := range []string{"/desk", "/desk/reports", "/desk/reports?q=44", "/desk/reports/return?r=section%3Aindustry-mgmt%3A44",
 		"/desk/sections/industry-mgmt", "/desk/sections/industry-mgmt/reason?action=returned&task=44",
-		"/desk/sections/industry-mgmt/reason?action=undone&task=44", "/desk/history", "/desk/history?task=44", "/login", "/logout"} {
+		"/desk/sections/industry-mgmt/reason?action=undone&task=44", "/desk/history", "/desk/history?task=44", "/login", "/logout",
+		"/desk/enterprises", "/desk/enterprises?q=%E5%AE%89%E5%B9%B3&behind=1", "/desk/enterprises/" + smallHotel,
+		"/desk/enterprises/" + smallHotel + "/reason?action=undone&task=44", "/desk/achievements", "/desk/achievements?sector=tourism",
+		"/desk/outbox", "/desk/baseline", "/desk/baseline?before=2024-05-01&note=x"} {
 		for _, method := range []string{http.MethodGet, http.MethodHead} {
 			req, _ := http.NewRequest(method, srv.URL+path, nil)
 			res, _ := b.do(t, req)
