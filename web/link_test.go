@@ -278,6 +278,8 @@ func TestReportRefused(t *testing.T) {
 			{"not a number", section, url.Values{"task": {"44; DROP TABLE events"}}, "任务编号"},
 			{"not in the plan", section, url.Values{"task": {"44", "999"}}, "任务999 不在工作方案中"},
 			{"zero", section, url.Values{"task": {"0"}}, "任务编号"},
+			{"signed", section, url.Values{"task": {"+45"}}, "任务编号“&#43;45”无效"},
+			{"hexadecimal", section, url.Values{"task": {"0x2d"}}, "任务编号“0x2d”无效"},
 			{"not owed by an enterprise", firm, url.Values{"task": {"44", "1"}}, "任务1 不是您需要办理的事项"},
 			{"note too long", section, url.Values{"task": {"44"}, "note": {strings.Repeat("长", remindd.MaxNote+1)}}, "备注最多 2000 个字"},
 			{"control in by", section, url.Values{"task": {"44"}, "by": {"张\x1b[2J"}}, "填报人的第 2 个字符是控制字符"},
