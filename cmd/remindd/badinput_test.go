@@ -102,8 +102,9 @@ func TestBadInputCorpus(t *testing.T) {
 }
 
 // TestBadInputCorpusBase checks the corpus' base files are valid and its
-// size: each plan case is the base plan with one thing broken, and CLI and
-// CSV cases run with the base config.
+// size: each plan case is the base plan with one thing broken, CLI and CSV
+// cases run with the base config, and the http cases (which the web
+// package runs) are counted with the others.
 func TestBadInputCorpusBase(t *testing.T) {
 	_, corpus, baseConfig := badInputPaths(t)
 	if code, _, errs := cli(t, "plan", "validate", filepath.Join(corpus, "base", "plan.yaml")); code != 0 {
@@ -118,7 +119,14 @@ func TestBadInputCorpusBase(t *testing.T) {
 	for _, c := range readBadInputs(t) {
 		kinds[strings.Split(c.name, "/")[0]]++
 	}
-	want := map[string]int{"plan": 18, "config": 16, "csv": 14, "cli": 12}
+	// The web package runs the http cases; each is a folder with its
+	// case.txt.
+	https, err := filepath.Glob(filepath.Join(corpus, "http", "*", "case.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds["http"] = len(https)
+	want := map[string]int{"plan": 18, "config": 16, "csv": 14, "cli": 12, "http": 40}
 	total := 0
 	for kind, n := range kinds {
 		if n < want[kind] {
@@ -126,8 +134,8 @@ func TestBadInputCorpusBase(t *testing.T) {
 		}
 		total += n
 	}
-	if len(kinds) != len(want) || total < 60 {
-		t.Errorf("cases per kind %v (%d in all), want kinds %v and at least 60", kinds, total, want)
+	if len(kinds) != len(want) || total < 100 {
+		t.Errorf("cases per kind %v (%d in all), want kinds %v and at least 100", kinds, total, want)
 	}
 }
 
@@ -173,7 +181,8 @@ func readBadInputs(t *testing.T) []badCase {
 	}
 	var cases []badCase
 	for _, kind := range kinds {
-		if !kind.IsDir() || kind.Name() == "base" {
+		// The web package runs the http cases (web/badinput_http_test.go).
+		if !kind.IsDir() || kind.Name() == "base" || kind.Name() == "http" {
 			continue
 		}
 		names, err := os.ReadDir(filepath.Join(corpus, kind.Name()))
