@@ -254,25 +254,9 @@ func scanEvent(rows *sql.Rows) (remindd.Event, error) {
 
 // CompletionsOf lists one assignee's completions (done and reported), by task.
 func (s *Store) CompletionsOf(ctx context.Context, planID string, who remindd.Recipient) ([]remindd.Completion, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT task, assignee_kind, assignee_id, done_at, done_by, note, status, source
-FROM completions WHERE plan_id = ? AND assignee_kind = ? AND assignee_id = ? ORDER BY task`, planID, who.Kind, who.ID)
+	out, err := scanCompletions(s.db.QueryContext(ctx, `SELECT `+completionColumns+`
+FROM completions WHERE plan_id = ? AND assignee_kind = ? AND assignee_id = ? ORDER BY task`, planID, who.Kind, who.ID))
 	if err != nil {
-		return nil, fmt.Errorf("store: completions of %s: %w", who, err)
-	}
-	defer rows.Close()
-	var out []remindd.Completion
-	for rows.Next() {
-		var (
-			c  remindd.Completion
-			at time.Time
-		)
-		if err := rows.Scan(&c.Task, &c.Assignee.Kind, &c.Assignee.ID, &at, &c.By, &c.Note, &c.Status, &c.Source); err != nil {
-			return nil, fmt.Errorf("store: completions of %s: %w", who, err)
-		}
-		c.DoneAt = at.UTC()
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: completions of %s: %w", who, err)
 	}
 	return out, nil

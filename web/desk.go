@@ -277,11 +277,23 @@ func first(vs []string) string {
 	return vs[0]
 }
 
+// parseTask reads a task number as a form holds it: 1 to 9 decimal digits,
+// spaces around them trimmed; no sign, prefix or separator, as the command
+// line's --task. false when s is not one, or is 0.
+func parseTask(s string) (int, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > 9 || strings.Trim(s, "0123456789") != "" {
+		return 0, false
+	}
+	n, err := strconv.Atoi(s)
+	return n, err == nil && n > 0
+}
+
 // taskNumber reads a task number of the plan from a form or a query.
 func (h *handler) taskNumber(s string) (int, string) {
 	s = strings.TrimSpace(s)
-	n, err := strconv.Atoi(s)
-	if err != nil || n <= 0 || len(s) > 9 {
+	n, ok := parseTask(s)
+	if !ok {
 		return 0, fmt.Sprintf("任务编号“%s”无效，应为 1–%d 的数字。", clip(s, 20), len(h.Plan.Tasks))
 	}
 	if _, ok := h.Plan.Task(n); !ok {

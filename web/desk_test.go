@@ -427,7 +427,7 @@ func TestDeskGetChangesNothing(t *testing.T) {
 	srv := deskServer(t, s, web.Options{})
 	report(t, s, industryWho, 44, reported)
 	b := loggedIn(t, srv, officeName, officePass)
-	before := dump(t, s)
+	before := storetest.Dump(t, s)
 	for _, path := range []string{"/desk", "/desk/reports", "/desk/reports?q=44", "/desk/reports/return?r=section%3Aindustry-mgmt%3A44",
 		"/desk/sections/industry-mgmt", "/desk/sections/industry-mgmt/reason?action=returned&task=44",
 		"/desk/sections/industry-mgmt/reason?action=undone&task=44", "/desk/history", "/desk/history?task=44", "/login", "/logout",
@@ -442,8 +442,8 @@ func TestDeskGetChangesNothing(t *testing.T) {
 			}
 		}
 	}
-	if after := dump(t, s); after != before {
-		t.Errorf("GET and HEAD changed the store:\nbefore:\n%s\nafter:\n%s", before, after)
+	if diff := cmp.Diff(before, storetest.Dump(t, s)); diff != "" {
+		t.Errorf("GET and HEAD changed the store (-before +after):\n%s", diff)
 	}
 }
 

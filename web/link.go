@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -189,8 +188,8 @@ func (h *handler) reportedTasks(values []string, st *standing) ([]int, string) {
 	}
 	var tasks []int
 	for _, s := range values {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n <= 0 {
+		n, ok := parseTask(s)
+		if !ok {
 			return nil, fmt.Sprintf("任务编号“%s”无效。", clip(s, 20))
 		}
 		if _, ok := h.Plan.Task(n); !ok {

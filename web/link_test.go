@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/internal/storetest"
 	"github.com/remindd/remindd/link"
@@ -160,7 +162,7 @@ func TestBadTokens(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		before := dump(t, s)
+		before := storetest.Dump(t, s)
 		for _, tc := range []struct {
 			name, token string
 			status      int
@@ -181,8 +183,8 @@ func TestBadTokens(t *testing.T) {
 			wantStatus(t, tc.name+" POST", res, tc.status)
 			wantContains(t, body, tc.text)
 		}
-		if after := dump(t, s); after != before {
-			t.Errorf("bad tokens changed the store:\nbefore\n%s\nafter\n%s", before, after)
+		if diff := cmp.Diff(before, storetest.Dump(t, s)); diff != "" {
+			t.Errorf("bad tokens changed the store (-before +after):\n%s", diff)
 		}
 	})
 }
@@ -222,12 +224,12 @@ func TestReport(t *testing.T) {
 			t.Fatalf("events %+v, want one report of task 44 by industry-mgmt through the link", evs)
 		}
 		// A double click, a replay: answered, recorded once.
-		before := dump(t, s)
+		before := storetest.Dump(t, s)
 		res, body = srv.post(t, path, form)
 		wantStatus(t, "replayed POST", res, http.StatusOK)
 		wantContains(t, body, "此前已报告", "任务44")
-		if after := dump(t, s); after != before {
-			t.Errorf("a replay changed the store:\nbefore\n%s\nafter\n%s", before, after)
+		if diff := cmp.Diff(before, storetest.Dump(t, s)); diff != "" {
+			t.Errorf("a replay changed the store (-before +after):\n%s", diff)
 		}
 		// The page now lists 44 as awaiting 销号, without a form.
 		_, body = srv.get(t, path)
@@ -266,7 +268,7 @@ func TestReportRefused(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
 		srv := linkServer(t, s, web.Options{RequireConfirmation: true})
 		section, firm := "/r/"+srv.token(t, industry), "/r/"+srv.token(t, enterpriseOf(smallTravel))
-		before := dump(t, s)
+		before := storetest.Dump(t, s)
 		for _, tc := range []struct {
 			name, path string
 			form       url.Values
@@ -276,6 +278,8 @@ func TestReportRefused(t *testing.T) {
 			{"not a number", section, url.Values{"task": {"44; DROP TABLE events"}}, "任务编号"},
 			{"not in the plan", section, url.Values{"task": {"44", "999"}}, "任务999 不在工作方案中"},
 			{"zero", section, url.Values{"task": {"0"}}, "任务编号"},
+			{"signed", section, url.Values{"task": {"+45"}}, "任务编号“&#43;45”无效"},
+			{"hexadecimal", section, url.Values{"task": {"0x2d"}}, "任务编号“0x2d”无效"},
 			{"not owed by an enterprise", firm, url.Values{"task": {"44", "1"}}, "任务1 不是您需要办理的事项"},
 			{"note too long", section, url.Values{"task": {"44"}, "note": {strings.Repeat("长", remindd.MaxNote+1)}}, "备注最多 2000 个字"},
 			{"control in by", section, url.Values{"task": {"44"}, "by": {"张\x1b[2J"}}, "填报人的第 2 个字符是控制字符"},
@@ -288,8 +292,8 @@ func TestReportRefused(t *testing.T) {
 		// A form too big to read.
 		res, _ := srv.post(t, section, url.Values{"task": {"44"}, "note": {strings.Repeat("x", 70<<10)}})
 		wantStatus(t, "form too big", res, http.StatusBadRequest)
-		if after := dump(t, s); after != before {
-			t.Errorf("refused forms changed the store:\nbefore\n%s\nafter\n%s", before, after)
+		if diff := cmp.Diff(before, storetest.Dump(t, s)); diff != "" {
+			t.Errorf("refused forms changed the store (-before +after):\n%s", diff)
 		}
 	})
 }
@@ -299,7 +303,7 @@ func TestReportRefused(t *testing.T) {
 func TestCrossOriginReport(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
 		srv := linkServer(t, s, web.Options{})
-		before := dump(t, s)
+		before := storetest.Dump(t, s)
 		for _, h := range []map[string]string{
 			{"Origin": "http://evil.example"},
 			{"Sec-Fetch-Site": "cross-site"},
@@ -316,8 +320,8 @@ func TestCrossOriginReport(t *testing.T) {
 			wantStatus(t, "cross-origin POST", res, http.StatusForbidden)
 			wantContains(t, body, "请求来自其他网站")
 		}
-		if after := dump(t, s); after != before {
-			t.Errorf("a cross-origin POST changed the store:\nbefore\n%s\nafter\n%s", before, after)
+		if diff := cmp.Diff(before, storetest.Dump(t, s)); diff != "" {
+			t.Errorf("a cross-origin POST changed the store (-before +after):\n%s", diff)
 		}
 	})
 }
@@ -349,7 +353,7 @@ func TestReadsChangeNothing(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		before := dump(t, s)
+		before := storetest.Dump(t, s)
 		for _, who := range []remindd.Recipient{industry, enterpriseOf(smallTravel)} {
 			tok := srv.token(t, who)
 			for _, p := range []string{"/r/" + tok, "/r/" + tok + "/calendar.ics", "/r/" + tok + "?task=44&note=x"} {
@@ -363,8 +367,8 @@ func TestReadsChangeNothing(t *testing.T) {
 				}
 			}
 		}
-		if after := dump(t, s); after != before {
-			t.Errorf("GET and HEAD changed the store:\nbefore\n%s\nafter\n%s", before, after)
+		if diff := cmp.Diff(before, storetest.Dump(t, s)); diff != "" {
+			t.Errorf("GET and HEAD changed the store (-before +after):\n%s", diff)
 		}
 	})
 }

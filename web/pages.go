@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"path"
 	"strings"
 )
 
@@ -116,11 +117,22 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
-// staticHandler serves the embedded CSS under /static/.
-func staticHandler() http.Handler {
+// static serves the embedded files under /static/: a file, never a
+// folder's listing; anything else is the Chinese 404, not the file
+// server's English one.
+func (h *handler) static() http.Handler {
 	sub, err := fs.Sub(staticFS, "static")
 	if err != nil {
 		panic(err) // the embed pattern names the folder: it is there
 	}
-	return http.StripPrefix("/static/", http.FileServerFS(sub))
+	files := http.StripPrefix("/static/", http.FileServerFS(sub))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// As the file server reads the path: cleaned, from the root.
+		name := strings.TrimPrefix(path.Clean("/"+strings.TrimPrefix(r.URL.Path, "/static/")), "/")
+		if fi, err := fs.Stat(sub, name); err != nil || !fi.Mode().IsRegular() {
+			h.notFound(w, r)
+			return
+		}
+		files.ServeHTTP(w, r)
+	})
 }

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -155,12 +156,42 @@ func New(o Options) (http.Handler, error) {
 }
 
 // routes registers every page: the personal links' (link.go), the desk's
-// (desk.go), the static files and a Chinese 404 for anything else.
+// (desk.go), the static files, and for anything else a Chinese 405 (a page
+// asked with a method it does not take) or 404.
 func (h *handler) routes(mux *http.ServeMux) {
-	mux.Handle("GET /static/", staticHandler())
+	mux.Handle("GET /static/", h.static())
 	h.linkRoutes(mux)
 	h.deskRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		h.errorPage(w, r, http.StatusNotFound, "页面不存在", "请检查网址是否完整，或使用通知中的链接重新打开。")
+		if allow := h.allowed(r); allow != "" {
+			w.Header().Set("Allow", allow)
+			h.errorPage(w, r, http.StatusMethodNotAllowed, "不支持这种请求方式",
+				"这个页面只能在浏览器中打开，或通过页面上的按钮提交。请使用通知中的链接或工作台重新打开。")
+			return
+		}
+		h.notFound(w, r)
 	})
+}
+
+// allowed lists the methods r's path is served with, when it is a page but
+// not one of r's method; "" when the path is no page. The catch-all "/"
+// matches every method, so the mux's own 405 never comes.
+func (h *handler) allowed(r *http.Request) string {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := h.mux.Handler(probe); pattern != "/" && pattern != "" {
+			allow = append(allow, m)
+			if m == http.MethodGet {
+				allow = append(allow, http.MethodHead)
+			}
+		}
+	}
+	return strings.Join(allow, ", ")
+}
+
+// notFound answers 404 with a Chinese page.
+func (h *handler) notFound(w http.ResponseWriter, r *http.Request) {
+	h.errorPage(w, r, http.StatusNotFound, "页面不存在", "请检查网址是否完整，或使用通知中的链接重新打开。")
 }

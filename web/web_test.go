@@ -109,3 +109,52 @@ func TestAccessLogRedactsTokens(t *testing.T) {
 		}
 	}
 }
+
+// TestWrongMethod: a page asked with a method it does not take is answered
+// 405 with the methods it takes and a Chinese page, not 404 as if it were
+// not there; a path that is no page stays 404.
+func TestWrongMethod(t *testing.T) {
+	s := storetest.Backends(t)[0].Open(t)
+	srv := newTestServer(t, web.Options{Store: s})
+	for _, tc := range []struct {
+		method, path, allow string
+		status              int
+	}{
+		{http.MethodPut, "/login", "GET, HEAD, POST", http.StatusMethodNotAllowed},
+		{http.MethodDelete, "/r/some-token", "GET, HEAD, POST", http.StatusMethodNotAllowed},
+		{http.MethodGet, "/logout", "POST", http.StatusMethodNotAllowed},
+		{http.MethodPatch, "/desk/history", "GET, HEAD", http.StatusMethodNotAllowed},
+		{http.MethodPut, "/no/such/page", "", http.StatusNotFound},
+	} {
+		req, err := http.NewRequest(tc.method, srv.URL+tc.path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, body := srv.do(t, req)
+		if res.StatusCode != tc.status || res.Header.Get("Allow") != tc.allow {
+			t.Errorf("%s %s: %d, Allow %q; want %d, Allow %q", tc.method, tc.path, res.StatusCode, res.Header.Get("Allow"), tc.status, tc.allow)
+		}
+		wantContains(t, body, `<html lang="zh-CN">`, "局办公室")
+	}
+}
+
+// TestStaticFilesOnly: /static/ serves its files, and answers anything
+// else (the folder's listing, a missing file, a way out of the folder)
+// with the Chinese 404.
+func TestStaticFilesOnly(t *testing.T) {
+	s := storetest.Backends(t)[0].Open(t)
+	srv := newTestServer(t, web.Options{Store: s})
+	if res, _ := srv.get(t, "/static/style.css"); res.StatusCode != http.StatusOK {
+		t.Errorf("GET /static/style.css: %d", res.StatusCode)
+	}
+	for _, p := range []string{"/static/", "/static/app.js", "/static/%2e%2e/%2e%2e/go.mod", "/static/..%2fpages.go"} {
+		res, body := srv.get(t, p)
+		if res.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", p, res.StatusCode)
+		}
+		wantContains(t, body, `<html lang="zh-CN">`, "页面不存在")
+		if strings.Contains(body, `<a href="style.css">`) {
+			t.Errorf("GET %s lists the folder:\n%s", p, body)
+		}
+	}
+}

@@ -47,12 +47,12 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"run", "run [--listen ADDR]: the daemon", (*app).run},
+		{"run", "run [--listen ADDR] [--at T]: the daemon, serving the web desk when the config has a web block", (*app).run},
 		{"tick", "tick --at T: wake once at T, catch up, enqueue and deliver, exit", (*app).tick},
 		{"simulate", "simulate --from A --to B: replay every scheduled job time from A to B", (*app).simulate},
 		{"plan", "plan validate | plan show [--format json|table]: check or print the plan", (*app).plan},
 		{"due", "due --at T [--format table|json]: what a tick at T would decide (keys already in the outbox included); writes nothing", (*app).due},
-		{"status", "status --at T [--format table|json]: per section done, overdue, upcoming; per sector and milestone", (*app).status},
+		{"status", "status --at T [--format table|json]: per section done, reported, overdue, upcoming; per sector and milestone", (*app).status},
 		{"done", "done --task N|1-43,45 (--section ID|NAME | --enterprise CODE) [--at T]: record completions", (*app).done},
 		{"undo", "undo --task N|1-43,45 (--section ID|NAME | --enterprise CODE) [--note WHY]: remove completions", (*app).undo},
 		{"link", "link (--section ID | --enterprise CODE): print a recipient's personal link, as its messages carry it", (*app).link},

@@ -36,7 +36,7 @@ func TestTickOutsidePlanSpan(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer s.Close()
-			before := dumpTables(t, s.DB())
+			before := storetest.Dump(t, s)
 
 			for _, c := range []struct {
 				args []string
@@ -55,7 +55,7 @@ func TestTickOutsidePlanSpan(t *testing.T) {
 					t.Errorf("remindd %s printed %q", strings.Join(c.args, " "), out)
 				}
 			}
-			if diff := cmp.Diff(before, dumpTables(t, s.DB())); diff != "" {
+			if diff := cmp.Diff(before, storetest.Dump(t, s)); diff != "" {
 				t.Fatalf("a refused tick changed the store (-before +after):\n%s", diff)
 			}
 
