@@ -30,7 +30,7 @@ func TestDeskBaseline(t *testing.T) {
 
 		sb := loggedIn(t, srv, sectionName, sectionPass)
 		// The preview reads and writes nothing.
-		before := dump(t, s)
+		before := storetest.Dump(t, s)
 		preview := url.Values{"before": {"2024-05-01"}, "section": {industryID}, "note": {baselineNote}}
 		res, body = b.get(t, "/desk/baseline?"+preview.Encode())
 		if res.StatusCode != http.StatusOK {
@@ -63,8 +63,8 @@ func TestDeskBaseline(t *testing.T) {
 				t.Errorf("?%s: %d, want 400 saying %q\n%s", tc.query.Encode(), res.StatusCode, tc.want, body)
 			}
 		}
-		if after := dump(t, s); after != before {
-			t.Fatalf("the baseline's form and preview changed the store")
+		if diff := cmp.Diff(before, storetest.Dump(t, s)); diff != "" {
+			t.Fatalf("the baseline's form and preview changed the store (-before +after):\n%s", diff)
 		}
 
 		// A section's user may neither see nor record it.
@@ -77,8 +77,8 @@ func TestDeskBaseline(t *testing.T) {
 		if res, _ := b.post(t, "/desk/baseline", url.Values{"before": {"2024-05-01"}, "section": {industryID}}); res.StatusCode != http.StatusBadRequest {
 			t.Errorf("POST without a note: %d, want 400", res.StatusCode)
 		}
-		if after := dump(t, s); after != before {
-			t.Fatalf("refused baselines changed the store")
+		if diff := cmp.Diff(before, storetest.Dump(t, s)); diff != "" {
+			t.Fatalf("refused baselines changed the store (-before +after):\n%s", diff)
 		}
 
 		res, body = b.post(t, "/desk/baseline", preview)

@@ -114,7 +114,7 @@ func (h *handler) enterprisesPage(w http.ResponseWriter, r *http.Request, u remi
 	}
 	if p := strings.TrimSpace(q.Get("page")); p != "" {
 		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 || len(p) > 6 {
+		if err != nil || n < 1 || len(p) > 6 || strings.Trim(p, "0123456789") != "" {
 			h.errorPage(w, r, http.StatusBadRequest, "页码有误", fmt.Sprintf("页码“%s”无效，应为 1 或更大的数字。请返回企业列表。", clip(p, 20)))
 			return
 		}
@@ -251,7 +251,7 @@ func (h *handler) deskEnterprise(w http.ResponseWriter, r *http.Request, u remin
 			"您的账号属于"+h.roleName(u)+"，这家企业不在本科室所管的行业中。")
 		return nil, false
 	}
-	return &deskRecipient{rec: rec, page: "/desk/enterprises/" + url.PathEscape(code), active: "enterprises",
+	return &deskRecipient{rec: rec, page: "/desk/enterprises/" + url.PathEscape(code), pageName: "企业页面", active: "enterprises",
 		owes: func(t *plan.Task) bool { return e.Active && h.Plan.EnterpriseOwes(t, e.Size, e.Trades) }, mayUndo: true}, true
 }
 

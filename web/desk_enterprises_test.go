@@ -105,7 +105,7 @@ func TestDeskEnterprisesPage(t *testing.T) {
 				t.Errorf("?%s: no word that nothing matched", tc.query)
 			}
 		}
-		for _, q := range []string{"sector=" + url.QueryEscape(sqlMetachars), "sector=hotels", "page=abc", "page=0", "page=-1"} {
+		for _, q := range []string{"sector=" + url.QueryEscape(sqlMetachars), "sector=hotels", "page=abc", "page=0", "page=-1", "page=%2B2", "page=0x2"} {
 			res, body := b.get(t, "/desk/enterprises?"+q)
 			if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "有误") {
 				t.Errorf("?%s: %d, want 400 with a Chinese page", q, res.StatusCode)

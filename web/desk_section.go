@@ -141,8 +141,8 @@ func (h *handler) taskGroups(st *standing, reason string, canDecide, canUndo boo
 type deskRecipient struct {
 	rec *recipient
 	// page is the page's address: where its forms go, and the results
-	// lead back.
-	page string
+	// lead back; pageName what its messages call it (科室页面).
+	page, pageName string
 	// active is the navigation's tab.
 	active string
 	// owes says whether the recipient owes a task.
@@ -154,7 +154,7 @@ type deskRecipient struct {
 
 // sectionOf is the desk page of section rec for u.
 func (h *handler) sectionOf(rec *recipient, u remindd.User) *deskRecipient {
-	return &deskRecipient{rec: rec, page: "/desk/sections/" + url.PathEscape(rec.Who.ID), active: rec.Who.ID,
+	return &deskRecipient{rec: rec, page: "/desk/sections/" + url.PathEscape(rec.Who.ID), pageName: "科室页面", active: rec.Who.ID,
 		owes: func(t *plan.Task) bool { return h.Plan.SectionOwes(t, rec.Who.ID) }, mayUndo: mayDecide(u)}
 }
 
@@ -173,7 +173,7 @@ func (h *handler) sectionReasonPage(w http.ResponseWriter, r *http.Request, u re
 func (h *handler) reasonPage(w http.ResponseWriter, r *http.Request, u remindd.User, d *deskRecipient) {
 	action := remindd.Action(r.URL.Query().Get("action"))
 	if action != remindd.Returned && action != remindd.Undone {
-		h.errorPage(w, r, http.StatusBadRequest, "请选择操作", "请从事项列表点击“退办”或“撤销”。")
+		h.errorPage(w, r, http.StatusBadRequest, "请选择操作", "请从"+d.pageName+"点击“退办”或“撤销”。")
 		return
 	}
 	if (action == remindd.Returned && !mayDecide(u)) || (action == remindd.Undone && !d.mayUndo) {
@@ -199,10 +199,10 @@ func (h *handler) reasonPage(w http.ResponseWriter, r *http.Request, u remindd.U
 	c, done := st.Completions[n]
 	switch {
 	case action == remindd.Returned && (!done || c.Status != remindd.StatusReported):
-		h.errorPage(w, r, http.StatusNotFound, "这项任务没有待销号的报告", "它可能已由他人销号或退办。请返回上一页查看。")
+		h.errorPage(w, r, http.StatusNotFound, "这项任务没有待销号的报告", "它可能已由他人销号或退办。请返回"+d.pageName+"查看。")
 		return
 	case action == remindd.Undone && !done:
-		h.errorPage(w, r, http.StatusNotFound, "这项任务没有完成记录", "没有可撤销的记录。请返回上一页查看。")
+		h.errorPage(w, r, http.StatusNotFound, "这项任务没有完成记录", "没有可撤销的记录。请返回"+d.pageName+"查看。")
 		return
 	}
 	t, _ := h.Plan.Task(n)
