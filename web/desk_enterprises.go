@@ -90,11 +90,37 @@ func (h *handler) sectorName(id string) string {
 	return id
 }
 
-// matchesFirm reports whether the search box's text is part of an
-// enterprise's name or credit code. The text is compared, never put in
-// SQL.
-func matchesFirm(q string, f *firmRow) bool {
-	return strings.Contains(f.Name, q) || strings.Contains(f.ID, strings.ToUpper(q))
+// firmFilter is the list's filter, read once per request: it keeps the
+// enterprises of the sectors the user may see (all, for the office), of
+// the sector chosen, behind if asked, whose name or credit code holds the
+// search box's text. The text is compared, never put in SQL.
+type firmFilter struct {
+	all     bool            // the office: every sector
+	sectors map[string]bool // a section's sectors
+	sector  string
+	behind  bool
+	query   string
+	code    string // query in capitals, as credit codes are written
+}
+
+func (h *handler) firmFilter(u remindd.User, v *enterprisesView) *firmFilter {
+	f := &firmFilter{all: u.Role == remindd.RoleOffice, sector: v.Sector, behind: v.Behind, query: v.Query, code: strings.ToUpper(v.Query)}
+	if !f.all {
+		f.sectors = map[string]bool{}
+		if u.Role == remindd.RoleSection {
+			f.sectors = h.sectorsOf(u.Section)
+		}
+	}
+	return f
+}
+
+// visible reports whether the user may see an enterprise of sector.
+func (f *firmFilter) visible(sector string) bool { return f.all || f.sectors[sector] }
+
+// keeps reports whether the filter keeps firm, one the user may see.
+func (f *firmFilter) keeps(firm *firmRow) bool {
+	return (f.sector == "" || firm.Sector == f.sector) && (!f.behind || firm.Overdue > 0) &&
+		(f.query == "" || strings.Contains(firm.Name, f.query) || strings.Contains(firm.ID, f.code))
 }
 
 // enterprisesPage lists the enterprises the user may see, the furthest
@@ -134,17 +160,17 @@ func (h *handler) enterprisesPage(w http.ResponseWriter, r *http.Request, u remi
 		return
 	}
 	v.At = h.timeCN(at)
+	filter := h.firmFilter(u, v)
 	var kept []*firmRow
 	for i := range f.firms {
 		firm := &f.firms[i]
-		if !h.mayDesk(u, firm.Sector) {
+		if !filter.visible(firm.Sector) {
 			continue
 		}
 		v.Total++
-		if (v.Sector != "" && firm.Sector != v.Sector) || (v.Behind && firm.Overdue == 0) || (v.Query != "" && !matchesFirm(v.Query, firm)) {
-			continue
+		if filter.keeps(firm) {
+			kept = append(kept, firm)
 		}
-		kept = append(kept, firm)
 	}
 	if len(kept) == 0 && len(v.Query) == remindd.MaxCreditCode && !v.Behind {
 		// A credit code typed whole finds an enterprise imported since
@@ -152,7 +178,7 @@ func (h *handler) enterprisesPage(w http.ResponseWriter, r *http.Request, u remi
 		if firm, err := h.firmNow(r, u, strings.ToUpper(v.Query)); err != nil {
 			h.fail(w, r, err)
 			return
-		} else if firm != nil && (v.Sector == "" || firm.Sector == v.Sector) {
+		} else if firm != nil && filter.keeps(firm) {
 			kept = append(kept, firm)
 		}
 	}
