@@ -55,9 +55,17 @@ WHERE plan_id = ? AND task = ? AND assignee_kind = ? AND assignee_id = ?`, planI
 	return n > 0, nil
 }
 
+// completionColumns are what completions and CompletionsOf read, in the
+// order scanCompletions scans them.
+const completionColumns = `task, assignee_kind, assignee_id, done_at, done_by, note, status, source`
+
 func completions(ctx context.Context, q dbtx, planID string) ([]remindd.Completion, error) {
-	rows, err := q.QueryContext(ctx, `SELECT task, assignee_kind, assignee_id, done_at, done_by, note, status, source
-FROM completions WHERE plan_id = ? ORDER BY task, assignee_kind, assignee_id`, planID)
+	return scanCompletions(q.QueryContext(ctx, `SELECT `+completionColumns+`
+FROM completions WHERE plan_id = ? ORDER BY task, assignee_kind, assignee_id`, planID))
+}
+
+// scanCompletions reads the rows of a query of completionColumns.
+func scanCompletions(rows *sql.Rows, err error) ([]remindd.Completion, error) {
 	if err != nil {
 		return nil, err
 	}

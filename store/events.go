@@ -174,13 +174,18 @@ FROM completions WHERE plan_id = ? AND status = 'reported' ORDER BY recorded_at,
 	return out, nil
 }
 
-// EventFilter narrows Events: a task (0: any), assignees (none: any; a
-// section's history is its own events and those of its enterprises, which
-// the caller lists), and a limit (0: all).
+// EventFilter narrows Events: a task (0: any), assignees and sectors
+// (neither: any; a section's history is its own events, in Assignees, and
+// those of the enterprises of its sectors, in Sectors), and a limit (0:
+// all).
 type EventFilter struct {
 	Task      int
 	Assignees []remindd.Recipient
-	Limit     int
+	// Sectors adds the events of the enterprises the enterprises table
+	// puts in these sectors, without listing them one by one (a sector may
+	// have more than a query may have parameters).
+	Sectors []string
+	Limit   int
 }
 
 // Events lists a plan's history, newest first.
@@ -191,12 +196,19 @@ func (s *Store) Events(ctx context.Context, planID string, f EventFilter) ([]rem
 		q += ` AND task = ?`
 		args = append(args, f.Task)
 	}
-	if len(f.Assignees) > 0 {
-		var or []string
-		for _, a := range f.Assignees {
-			or = append(or, `(assignee_kind = ? AND assignee_id = ?)`)
-			args = append(args, a.Kind, a.ID)
+	var or []string
+	for _, a := range f.Assignees {
+		or = append(or, `(assignee_kind = ? AND assignee_id = ?)`)
+		args = append(args, a.Kind, a.ID)
+	}
+	if len(f.Sectors) > 0 {
+		or = append(or, `(assignee_kind = ? AND assignee_id IN (SELECT credit_code FROM enterprises WHERE sector IN (`+placeholders(len(f.Sectors))+`)))`)
+		args = append(args, remindd.KindEnterprise)
+		for _, sec := range f.Sectors {
+			args = append(args, sec)
 		}
+	}
+	if len(or) > 0 {
 		q += ` AND (` + strings.Join(or, " OR ") + `)`
 	}
 	q += ` ORDER BY id DESC`
@@ -242,25 +254,9 @@ func scanEvent(rows *sql.Rows) (remindd.Event, error) {
 
 // CompletionsOf lists one assignee's completions (done and reported), by task.
 func (s *Store) CompletionsOf(ctx context.Context, planID string, who remindd.Recipient) ([]remindd.Completion, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT task, assignee_kind, assignee_id, done_at, done_by, note, status, source
-FROM completions WHERE plan_id = ? AND assignee_kind = ? AND assignee_id = ? ORDER BY task`, planID, who.Kind, who.ID)
+	out, err := scanCompletions(s.db.QueryContext(ctx, `SELECT `+completionColumns+`
+FROM completions WHERE plan_id = ? AND assignee_kind = ? AND assignee_id = ? ORDER BY task`, planID, who.Kind, who.ID))
 	if err != nil {
-		return nil, fmt.Errorf("store: completions of %s: %w", who, err)
-	}
-	defer rows.Close()
-	var out []remindd.Completion
-	for rows.Next() {
-		var (
-			c  remindd.Completion
-			at time.Time
-		)
-		if err := rows.Scan(&c.Task, &c.Assignee.Kind, &c.Assignee.ID, &at, &c.By, &c.Note, &c.Status, &c.Source); err != nil {
-			return nil, fmt.Errorf("store: completions of %s: %w", who, err)
-		}
-		c.DoneAt = at.UTC()
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: completions of %s: %w", who, err)
 	}
 	return out, nil

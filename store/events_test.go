@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/remindd/remindd"
+	"github.com/remindd/remindd/creditcode"
 	"github.com/remindd/remindd/internal/storetest"
 	"github.com/remindd/remindd/store"
 )
@@ -220,6 +222,66 @@ func TestUsersAndSessions(t *testing.T) {
 		}
 		if n, _ := s.LoginFailures(ctx, "li", now); n != 0 {
 			t.Errorf("li's failures: %d", n)
+		}
+	})
+}
+
+// TestEventsOfSectors: a section's history names its sectors, not each of
+// their enterprises, which may be more than a query may have parameters
+// (SQLite allows 32,766, MySQL 65,535).
+func TestEventsOfSectors(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		const n = 200
+		ents := make([]remindd.Enterprise, n)
+		for i := range ents {
+			first := fmt.Sprintf("91350582MA%07d", i)
+			c, err := creditcode.CheckChar(first)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ents[i] = remindd.Enterprise{ID: first + string(c), Name: fmt.Sprintf("企业%d", i), Sector: []string{"tourism", "culture"}[i%2], Active: true}
+		}
+		if _, _, err := s.UpsertEnterprises(ctx, ents); err != nil {
+			t.Fatal(err)
+		}
+		at := time.Date(2024, 5, 24, 1, 0, 0, 0, time.UTC)
+		section := remindd.Recipient{Kind: remindd.KindSection, ID: "industry-mgmt"}
+		var changes []remindd.Event
+		for i, who := range []remindd.Recipient{
+			section,
+			{Kind: remindd.KindSection, ID: "market-mgmt"},
+			{Kind: remindd.KindEnterprise, ID: ents[0].ID},   // tourism
+			{Kind: remindd.KindEnterprise, ID: ents[1].ID},   // culture
+			{Kind: remindd.KindEnterprise, ID: ents[n-2].ID}, // tourism
+			{Kind: remindd.KindEnterprise, ID: "91350582MA99999999"},
+		} {
+			changes = append(changes, remindd.Event{Action: remindd.Recorded, Task: 44, Assignee: who, By: "x", Source: remindd.SourceDesk, At: at.Add(time.Duration(i) * time.Minute)})
+		}
+		if _, err := s.Apply(ctx, "jinjiang-2024", changes); err != nil {
+			t.Fatal(err)
+		}
+		got := func(f store.EventFilter) []string {
+			t.Helper()
+			evs, err := s.Events(ctx, "jinjiang-2024", f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := []string{}
+			for _, e := range evs {
+				out = append(out, e.Assignee.ID)
+			}
+			return out
+		}
+		want := []string{ents[n-2].ID, ents[0].ID, "industry-mgmt"}
+		if diff := cmp.Diff(want, got(store.EventFilter{Assignees: []remindd.Recipient{section}, Sectors: []string{"tourism"}})); diff != "" {
+			t.Errorf("industry-mgmt and tourism's enterprises (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(want[:2], got(store.EventFilter{Sectors: []string{"tourism"}, Limit: 2})); diff != "" {
+			t.Errorf("tourism's enterprises, two (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff([]string{}, got(store.EventFilter{Sectors: []string{"' OR 1=1 --"}})); diff != "" {
+			t.Errorf("a sector no enterprise has (-want +got):\n%s", diff)
 		}
 	})
 }

@@ -153,10 +153,12 @@ func (h *handler) summarise(list []schedule.EnterpriseBehind) *behindSummary {
 	return sum
 }
 
-// recorded marks the lists stale: the handler changed what is done.
+// recorded marks the lists and the overview stale: the handler changed
+// what is done.
 func (h *handler) recorded() {
 	c := &h.behindCache
 	c.mu.Lock()
 	c.stale = true
 	c.mu.Unlock()
+	h.overviewChanged()
 }

@@ -30,6 +30,12 @@ func parsePages() (pages, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: templates: %w", err)
 	}
+	// Partials (templates/_*.tmpl) define templates that pages share.
+	if partials, _ := fs.Glob(templateFS, "templates/_*.tmpl"); len(partials) > 0 {
+		if base, err = base.ParseFS(templateFS, partials...); err != nil {
+			return nil, fmt.Errorf("web: templates: %w", err)
+		}
+	}
 	files, err := fs.Glob(templateFS, "templates/*.tmpl")
 	if err != nil {
 		return nil, fmt.Errorf("web: templates: %w", err)
@@ -37,7 +43,7 @@ func parsePages() (pages, error) {
 	p := pages{}
 	for _, f := range files {
 		name := strings.TrimSuffix(strings.TrimPrefix(f, "templates/"), ".tmpl")
-		if name+".tmpl" == layout {
+		if name+".tmpl" == layout || strings.HasPrefix(name, "_") {
 			continue
 		}
 		t, err := template.Must(base.Clone()).ParseFS(templateFS, f)

@@ -97,6 +97,8 @@ type handler struct {
 	mux    *http.ServeMux
 	// behindCache keeps the sections' enterprises behind (behind.go).
 	behindCache behindCache
+	// overview keeps the desk overview's figures (desk_overview.go).
+	overviewCache overviewCache
 }
 
 // New builds the handler of the desk and the personal links. It fails when

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -19,16 +18,10 @@ import (
 func TestBaseline(t *testing.T) {
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
-			addr := b.Addr(t)
-			st := []string{"--config", exampleConfig, "--store", addr}
+			addr, st := exampleStore(t, b)
 			run := func(args ...string) (int, string, string) {
 				t.Helper()
 				return cli(t, append(args, st...)...)
-			}
-			for _, args := range [][]string{{"migrate"}, {"enterprises", "import", "../../examples/enterprises.csv"}} {
-				if code, _, errs := run(args...); code != 0 {
-					t.Fatalf("%v: exit %d: %s", args, code, errs)
-				}
 			}
 			if code, _, errs := run("baseline", "--before", "2024-05-01", "--section", "industry-mgmt"); code != 2 || !strings.Contains(errs, "--by WHO and --note WHY") {
 				t.Errorf("baseline without --by and --note: exit %d, %s", code, errs)
@@ -63,15 +56,7 @@ func TestBaseline(t *testing.T) {
 					t.Errorf("industry-mgmt is still reminded of %v (%s)", n.Tasks, n.Rule)
 				}
 			}
-			s, err := store.Open(context.Background(), addr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			evs, err := s.Events(context.Background(), "jinjiang-2024", store.EventFilter{Assignees: []remindd.Recipient{{Kind: remindd.KindSection, ID: "industry-mgmt"}}})
-			if err != nil {
-				t.Fatal(err)
-			}
+			evs := eventsOf(t, addr, store.EventFilter{Assignees: []remindd.Recipient{{Kind: remindd.KindSection, ID: "industry-mgmt"}}})
 			if len(evs) != 43 || evs[0].Source != remindd.SourceBaseline || evs[0].By != "局办公室" || evs[0].Note != "上线前已完成" {
 				t.Errorf("%d events, the first %+v", len(evs), evs[0])
 			}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -20,13 +19,7 @@ import (
 func TestCompletionsImport(t *testing.T) {
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
-			addr := b.Addr(t)
-			st := []string{"--config", exampleConfig, "--store", addr}
-			for _, args := range [][]string{{"migrate"}, {"enterprises", "import", "../../examples/enterprises.csv"}} {
-				if code, _, errs := cli(t, append(args, st...)...); code != 0 {
-					t.Fatalf("%v: exit %d: %s", args, code, errs)
-				}
-			}
+			addr, st := exampleStore(t, b)
 			file := filepath.Join(t.TempDir(), "completions.csv")
 			if err := os.WriteFile(file, []byte("\ufeff序号,任务,科室,统一社会信用代码,完成时间,登记人,备注\n"+
 				"1,1,行业管理科,,2024-02-20,王科长,已开会部署\n"+
@@ -44,15 +37,7 @@ func TestCompletionsImport(t *testing.T) {
 			if got := statusOf(t, st, "industry-mgmt").Done; !slices.Equal(got, []int{1, 2}) {
 				t.Errorf("done: %v, want [1 2]", got)
 			}
-			s, err := store.Open(context.Background(), addr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			evs, err := s.Events(context.Background(), "jinjiang-2024", store.EventFilter{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			evs := eventsOf(t, addr, store.EventFilter{})
 			if len(evs) != 3 {
 				t.Fatalf("%d events, want 3", len(evs))
 			}

@@ -19,7 +19,8 @@ import (
 // that start with base_url; with `remindd run` serving the desk, a GET of
 // a section's link shows its May tasks and changes nothing; POSTing the
 // page's form for task 44 records it for that section only; a tampered
-// link and a cross-origin POST are refused and record nothing.
+// link and a cross-origin POST are refused and record nothing. And the
+// command line may write the SQLite store while the service runs.
 func TestRunServesTheDesk(t *testing.T) {
 	cfg := tempConfig(t)
 	st := []string{"--config", cfg}
@@ -98,6 +99,14 @@ func TestRunServesTheDesk(t *testing.T) {
 	}
 	if got := statusOf(t, append(st, "--at", "2024-05-24T12:00:00+08:00"), "market-mgmt").Reported; len(got) != 0 {
 		t.Errorf("another section has %v reported", got)
+	}
+	// With SQLite the command line writes while the service runs (WAL, a
+	// busy timeout): no need to stop it.
+	if code, out, errs := cli(t, append([]string{"done", "--task", "45", "--section", "industry-mgmt", "--at", "2024-05-24T11:00:00+08:00"}, st...)...); code != 0 {
+		t.Errorf("done while the service runs: exit %d, %q %s", code, out, errs)
+	}
+	if got := statusOf(t, append(st, "--at", "2024-05-24T12:00:00+08:00"), "industry-mgmt").Done; !slices.Contains(got, 45) {
+		t.Errorf("done while the service runs: done %v, want 45 in it", got)
 	}
 	p.terminate(t)
 }

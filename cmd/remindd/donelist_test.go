@@ -39,22 +39,46 @@ func statusOf(t *testing.T, args []string, section string) sectionStatus {
 	return sectionStatus{}
 }
 
+// exampleStore makes a fresh store on backend b, migrated, with the example
+// enterprises, and returns its address and the flags that name it with the
+// example config.
+func exampleStore(t *testing.T, b storetest.Backend) (addr string, flags []string) {
+	t.Helper()
+	addr = b.Addr(t)
+	flags = []string{"--config", exampleConfig, "--store", addr}
+	for _, args := range [][]string{{"migrate"}, {"enterprises", "import", "../../examples/enterprises.csv"}} {
+		if code, _, errs := cli(t, append(args, flags...)...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errs)
+		}
+	}
+	return addr, flags
+}
+
+// eventsOf is the history of the store at addr.
+func eventsOf(t *testing.T, addr string, f store.EventFilter) []remindd.Event {
+	t.Helper()
+	s, err := store.Open(context.Background(), addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	evs, err := s.Events(context.Background(), "jinjiang-2024", f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return evs
+}
+
 // TestDoneTakesListsAndNames: done and undo take a list of tasks and a
 // section by its name, write each with an event from the command line, and
 // refuse a list with a task the assignee does not owe, writing nothing.
 func TestDoneTakesListsAndNames(t *testing.T) {
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
-			addr := b.Addr(t)
-			st := []string{"--config", exampleConfig, "--store", addr}
+			addr, st := exampleStore(t, b)
 			run := func(args ...string) (int, string, string) {
 				t.Helper()
 				return cli(t, append(args, st...)...)
-			}
-			for _, args := range [][]string{{"migrate"}, {"enterprises", "import", "../../examples/enterprises.csv"}} {
-				if code, _, errs := run(args...); code != 0 {
-					t.Fatalf("%v: exit %d: %s", args, code, errs)
-				}
 			}
 			code, out, errs := run("done", "--task", "1-3,5,2", "--section", "行业管理科", "--by", "王科长", "--note", "上线前已完成",
 				"--at", "2024-05-20T10:00:00+08:00")
@@ -89,15 +113,7 @@ func TestDoneTakesListsAndNames(t *testing.T) {
 			if code, _, errs := run("done", "--task", "1", "--section", "财务科"); code != 2 || !strings.Contains(errs, "industry-mgmt (行业管理科)") {
 				t.Errorf("an unknown section: exit %d, %s", code, errs)
 			}
-			s, err := store.Open(context.Background(), addr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			evs, err := s.Events(context.Background(), "jinjiang-2024", store.EventFilter{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			evs := eventsOf(t, addr, store.EventFilter{})
 			var got []string
 			for _, e := range evs {
 				if e.Source != remindd.SourceCLI {

@@ -35,7 +35,7 @@ func main() {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
 		debug.SetMemoryLimit(memoryLimit)
 	}
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(runInput(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
 // command is one subcommand.
@@ -47,12 +47,12 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"run", "run [--listen ADDR]: the daemon", (*app).run},
+		{"run", "run [--listen ADDR] [--at T]: the daemon, serving the web desk when the config has a web block", (*app).run},
 		{"tick", "tick --at T: wake once at T, catch up, enqueue and deliver, exit", (*app).tick},
 		{"simulate", "simulate --from A --to B: replay every scheduled job time from A to B", (*app).simulate},
 		{"plan", "plan validate | plan show [--format json|table]: check or print the plan", (*app).plan},
 		{"due", "due --at T [--format table|json]: what a tick at T would decide (keys already in the outbox included); writes nothing", (*app).due},
-		{"status", "status --at T [--format table|json]: per section done, overdue, upcoming; per sector and milestone", (*app).status},
+		{"status", "status --at T [--format table|json]: per section done, reported, overdue, upcoming; per sector and milestone", (*app).status},
 		{"done", "done --task N|1-43,45 (--section ID|NAME | --enterprise CODE) [--at T]: record completions", (*app).done},
 		{"undo", "undo --task N|1-43,45 (--section ID|NAME | --enterprise CODE) [--note WHY]: remove completions", (*app).undo},
 		{"link", "link (--section ID | --enterprise CODE): print a recipient's personal link, as its messages carry it", (*app).link},
@@ -63,12 +63,15 @@ func commands() []command {
 		{"outbox", "outbox [--format table|json]: every notification and its delivery status", (*app).outbox},
 		{"migrate", "migrate: create or upgrade the store's schema", (*app).migrate},
 		{"check-config", "check-config: validate the config and the plan it names", (*app).checkConfig},
+		{"user", "user add NAME --role office|section [--section ID]: a desk account, its password read from standard input", (*app).user},
+		{"history", "history [--task N] [--section ID] [--format table|json]: what was reported, confirmed, returned, recorded and undone, newest first", (*app).history},
 		{"test-send", "test-send (--section ID | --channel NAME [--to ADDRESS]): send a test message now; writes nothing", (*app).testSend},
 	}
 }
 
 // app carries what every subcommand shares.
 type app struct {
+	stdin          io.Reader
 	stdout, stderr io.Writer
 	configPath     string
 	store          string
@@ -82,8 +85,13 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
+// run is runInput with nothing on standard input.
 func run(args []string, stdout, stderr io.Writer) int {
-	a := &app{stdout: stdout, stderr: stderr}
+	return runInput(args, strings.NewReader(""), stdout, stderr)
+}
+
+func runInput(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		a.usage(stdout)
 		if len(args) == 0 {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -15,7 +14,6 @@ import (
 	"github.com/remindd/remindd/daemon"
 	"github.com/remindd/remindd/plan"
 	"github.com/remindd/remindd/store"
-	"github.com/remindd/remindd/web"
 )
 
 // logger builds the process's logger: fields, not prose; no timestamps when
@@ -100,7 +98,7 @@ func (a *app) run(args []string) error {
 			reload <- struct{}{}
 		}
 	}()
-	h, err := desk(c, p, s, log, clock)
+	h, err := daemon.Desk(c, p, s, log.WithField("component", "web"), clock)
 	if err != nil {
 		return err
 	}
@@ -109,35 +107,4 @@ func (a *app) run(args []string) error {
 		o.DeskListen = c.Web.Listen
 	}
 	return d.Run(ctx, o)
-}
-
-// desk builds the web desk and personal links from the config's web
-// block: nil without one. It is built once, at start: a reload (SIGHUP)
-// changes the rules and channels, not the desk.
-func desk(c *config.Config, p *plan.Plan, s *store.Store, log *logrus.Entry, clock daemon.Clock) (http.Handler, error) {
-	if c.Web == nil {
-		return nil, nil
-	}
-	signer, err := daemon.Signer(c, true)
-	if err != nil {
-		return nil, err
-	}
-	sections := map[string]web.Contact{}
-	for _, sec := range c.Sections {
-		name := sec.ID
-		if ps, ok := p.Section(sec.ID); ok {
-			name = ps.Name
-		}
-		sections[sec.ID] = web.Contact{Name: name, Phone: sec.Phone}
-	}
-	return web.New(web.Options{
-		Plan: p, Store: s, Config: c, Signer: signer, BaseURL: c.Web.BaseURL,
-		Office:              web.Contact{Name: c.Office.Name, Phone: c.Office.Phone},
-		Sections:            sections,
-		TrustedOrigins:      c.Web.TrustedOrigins,
-		RequireConfirmation: c.Web.RequireConfirmation,
-		SessionTTL:          time.Duration(c.Web.SessionTTL),
-		Now:                 clock.Now,
-		Log:                 log.WithField("component", "web"),
-	})
 }
