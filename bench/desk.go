@@ -70,6 +70,7 @@ type deskResult struct {
 	machine        []string
 	ownRun         bool          // the report's header describes another run
 	loadTime       time.Duration // populating the store, when this part did
+	origin         string        // where the store comes from
 	genTime        time.Duration // generating the dataset again to know what each page must say
 	first          []firstRequest
 	login          []time.Duration

@@ -131,11 +131,7 @@ func (d *deskResult) section(b *bench, sameRun bool) string {
 		"An error is a failed round trip, an answer other than 2xx (redirects are not followed) or a page without what it must show: a recipient page its recipient's name as heading and its count of overdue items as the rules count them at that instant (a section's page also its enterprises behind); a report, its confirmation (已收到您的报告, 任务N); the overview, the signed-in user. "+
 		"Every report is a real write: an open obligation (due by the end of June) that nobody reported before, of an enterprise in one half of them (the pages drawn in the mixed phase are the other half's, so their counts stay exact).\n\n",
 		human(d.size), d.clients, d.warm, d.window)
-	if d.loadTime > 0 {
-		w("The store was loaded for this part in %s; what each page must show was worked out from the generated dataset in %s. %d open obligations could be reported.\n\n", ms(d.loadTime), ms(d.genTime), d.openPosts)
-	} else {
-		w("The store is the one §1 swept; what each page must show was worked out from the generated dataset in %s. %d open obligations could be reported.\n\n", ms(d.genTime), d.openPosts)
-	}
+	w("The store is %s; what each page must show was worked out from the generated dataset again in %s. %d open obligations could be reported.\n\n", d.origin, ms(d.genTime), d.openPosts)
 	w("| phase | request | timed requests | per second | p50 | p99 | max | p99 target | p99 ÷ target | errors / all requests | in the handler: p50 / p99 | answer size |\n")
 	w("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, ph := range d.phases {

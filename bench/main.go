@@ -241,10 +241,12 @@ func run() error {
 	}
 	if parts["desk"] {
 		res := &deskResult{size: b.deskSize, clients: b.deskClients, window: b.deskWindow, warm: b.deskWarm, started: time.Now(), command: rep.command, machine: rep.machine}
+		res.origin = "the one §1 swept"
 		if keepForDesk == "" && b.reuse {
 			if keepForDesk, err = b.kept(ctx, b.deskSize); err != nil {
 				return err
 			}
+			res.origin = "one an earlier run kept (`-keep`, `-reuse`)"
 		}
 		if keepForDesk == "" {
 			b.logf("desk: loading a store of %d enterprises", b.deskSize)
@@ -254,6 +256,7 @@ func run() error {
 				return err
 			}
 			keepForDesk, res.loadTime = name, sr.genTime+sr.insertTime
+			res.origin = fmt.Sprintf("loaded for this part in %s", ms(res.loadTime))
 		}
 		b.logf("desk: %d clients over the store of %d enterprises", b.deskClients, b.deskSize)
 		err := b.benchDesk(ctx, keepForDesk, b.deskSize, res)
