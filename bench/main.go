@@ -7,7 +7,10 @@
 //   - how sweep time and peak memory grow with N;
 //   - draining 10,000 mails through the outbox to a loopback SMTP sink
 //     against a bare go-mail loop on one connection;
-//   - the daemon's CPU time over 60 idle seconds.
+//   - the daemon's CPU time over 60 idle seconds;
+//   - the web desk's latency (recipient pages, the office overview, report
+//     POSTs) over the store of 100k enterprises, under 20 concurrent
+//     clients for 30 s per kind of page.
 //
 // Each number is the median of several runs of the real binary or the real
 // packages; nothing here is a timed unit test. Run it through bench/run.
@@ -42,14 +45,20 @@ type bench struct {
 	mailRuns int
 	idle     time.Duration
 	idleSize int
-	maxSweep time.Duration
-	maxRSS   int64
-	profiles string
-	tmp      string
-	keep     bool
-	out      string
-	created  []string // databases made, dropped at the end unless keep
-	started  time.Time
+	// The desk under load (desk.go).
+	deskSize    int
+	deskClients int
+	deskWindow  time.Duration
+	deskWarm    time.Duration
+	maxSweep    time.Duration
+	maxRSS      int64
+	profiles    string
+	tmp         string
+	keep        bool
+	reuse       bool
+	out         string
+	created     []string // databases made, dropped at the end unless keep
+	started     time.Time
 }
 
 func (b *bench) logf(format string, args ...any) {
@@ -78,11 +87,16 @@ func run() error {
 	flag.StringVar(&b.planPath, "plan", "plans/jinjiang-2024.yaml", "the plan")
 	flag.StringVar(&b.out, "out", "bench/RESULTS.md", "where to write the results (empty: stdout only)")
 	flag.StringVar(&b.profiles, "profiles", "bench/out", "folder for pprof profiles (empty: none)")
-	only := flag.String("only", "sweep,deliver,idle", "which parts to run")
+	deskSize := flag.String("desk-size", "100k", "population of the desk's store")
+	flag.IntVar(&b.deskClients, "desk-clients", 20, "concurrent clients of the desk")
+	flag.DurationVar(&b.deskWindow, "desk-window", 30*time.Second, "timed window of each kind of desk load")
+	flag.DurationVar(&b.deskWarm, "desk-warm", 3*time.Second, "untimed warm-up before each window")
+	only := flag.String("only", "sweep,deliver,idle,desk", "which parts to run: sweep, deliver, idle, desk")
 	flag.DurationVar(&b.maxSweep, "max-sweep", 2*time.Minute, "stop a sweep process running longer")
 	maxRSS := flag.Int64("max-rss-mb", 4096, "stop a sweep process using more resident memory (MB)")
 	experiments := flag.Bool("experiments", true, "after each sweep, time other ways of reading the completions")
 	flag.BoolVar(&b.keep, "keep", false, "keep the databases remindd_bench_* afterwards")
+	flag.BoolVar(&b.reuse, "reuse", false, "desk: use the database remindd_bench_N an earlier run kept (-keep) instead of loading it again")
 	command := flag.String("command", "", "the command line to record in the results (default: this program's)")
 	flag.Parse()
 	b.maxRSS = *maxRSS << 20
@@ -93,9 +107,21 @@ func run() error {
 	if b.idleSize, err = parseSize(*idleSize); err != nil {
 		return err
 	}
+	if b.deskSize, err = parseSize(*deskSize); err != nil {
+		return err
+	}
+	if b.deskClients <= 0 || b.deskWindow <= 0 || b.deskWarm < 0 {
+		return fmt.Errorf("-desk-clients and -desk-window must be positive, -desk-warm not negative")
+	}
 	parts := map[string]bool{}
 	for _, p := range strings.Split(*only, ",") {
-		parts[strings.TrimSpace(p)] = true
+		p = strings.TrimSpace(p)
+		switch p {
+		case "sweep", "deliver", "idle", "desk":
+			parts[p] = true
+		default:
+			return fmt.Errorf("-only %q: want parts among sweep, deliver, idle and desk", p)
+		}
 	}
 	if b.bin, err = filepath.Abs(b.bin); err != nil {
 		return err
@@ -141,7 +167,7 @@ func run() error {
 	}
 	defer sk.Close()
 
-	keepForIdle := ""
+	keepForIdle, keepForDesk := "", ""
 	if parts["sweep"] {
 		b.logf("sweep: fixed cost on an empty store")
 		if rep.empty, err = b.measureEmpty(ctx); err != nil {
@@ -173,9 +199,14 @@ func run() error {
 			if len(res.procWall) == 0 {
 				stopped = fmt.Sprintf("the %d sweep was stopped (%s)", n, res.procErr)
 			}
+			kept := false
 			if n == b.idleSize && parts["idle"] {
-				keepForIdle = name
-			} else {
+				keepForIdle, kept = name, true
+			}
+			if n == b.deskSize && parts["desk"] {
+				keepForDesk, kept = name, true
+			}
+			if !kept {
 				b.dropDB(ctx, name)
 			}
 		}
@@ -195,16 +226,48 @@ func run() error {
 				return err
 			}
 			keepForIdle = name
+			if b.idleSize == b.deskSize && parts["desk"] {
+				keepForDesk = name
+			}
 		}
 		b.logf("idle: remindd run for %s on %d enterprises", b.idle, b.idleSize)
 		rep.idle, err = b.benchIdle(ctx, b.idleSize, sk)
-		b.dropDB(ctx, keepForIdle)
+		if keepForIdle != keepForDesk {
+			b.dropDB(ctx, keepForIdle)
+		}
 		if err != nil {
 			return fmt.Errorf("idle: %w", err)
 		}
 	}
+	if parts["desk"] {
+		res := &deskResult{size: b.deskSize, clients: b.deskClients, window: b.deskWindow, warm: b.deskWarm, started: time.Now(), command: rep.command, machine: rep.machine}
+		res.origin = "the one §1 swept"
+		if keepForDesk == "" && b.reuse {
+			if keepForDesk, err = b.kept(ctx, b.deskSize); err != nil {
+				return err
+			}
+			res.origin = "one an earlier run kept (`-keep`, `-reuse`)"
+		}
+		if keepForDesk == "" {
+			b.logf("desk: loading a store of %d enterprises", b.deskSize)
+			sr := &sweepResult{n: b.deskSize}
+			name, _, err := b.populate(ctx, b.deskSize, sr)
+			if err != nil {
+				return err
+			}
+			keepForDesk, res.loadTime = name, sr.genTime+sr.insertTime
+			res.origin = fmt.Sprintf("loaded for this part in %s", ms(res.loadTime))
+		}
+		b.logf("desk: %d clients over the store of %d enterprises", b.deskClients, b.deskSize)
+		err := b.benchDesk(ctx, keepForDesk, b.deskSize, res)
+		b.dropDB(ctx, keepForDesk)
+		if err != nil {
+			return fmt.Errorf("desk: %w", err)
+		}
+		rep.desk = res
+	}
 	rep.elapsed = time.Since(b.started)
-	text := rep.markdown(b)
+	text := rep.results(b)
 	fmt.Println(rep.summary(b))
 	if b.out != "" {
 		if err := os.WriteFile(b.out, []byte(text), 0o644); err != nil {

@@ -25,6 +25,7 @@ type report struct {
 	sweeps  []*sweepResult
 	deliver *deliverResult
 	idle    *idleResult
+	desk    *deskResult
 }
 
 // machine describes the host and the database server.
@@ -182,6 +183,9 @@ func (r *report) targets() []target {
 		out = append(out, target{"idle daemon CPU ≤ 0.2 s over 60 s", fmt.Sprintf("%.2f s over %s (%s enterprises)", i.cpu.Seconds(), i.window, human(i.size)),
 			yesNo(i.cpu <= 200*time.Millisecond && i.window >= 60*time.Second)})
 	}
+	if r.desk != nil {
+		out = append(out, r.desk.targets()...)
+	}
 	return out
 }
 
@@ -207,6 +211,9 @@ func (r *report) summary(b *bench) string {
 	if i := r.idle; i != nil {
 		fmt.Fprintf(&s, "  idle daemon: %.2f s CPU over %s\n", i.cpu.Seconds(), i.window)
 	}
+	if r.desk != nil {
+		s.WriteString(r.desk.summary())
+	}
 	s.WriteString("\ntargets:\n")
 	for _, t := range r.targets() {
 		fmt.Fprintf(&s, "  %-60s %-70s %s\n", t.what, t.measured, strings.Trim(t.met, "*"))
@@ -230,7 +237,15 @@ func (r *report) markdown(b *bench) string {
 	}
 	w("\n## Targets\n\n| target | measured | met |\n| --- | --- | --- |\n")
 	for _, t := range r.targets() {
-		w("| %s | %s | %s |\n", t.what, t.measured, t.met)
+		w("%s\n", rowOf(t))
+	}
+	// What this run did not measure of the desk stays as the last run wrote it.
+	old, _ := os.ReadFile(resultsPath(b))
+	oldSection, oldRows := oldDesk(string(old))
+	if r.desk == nil {
+		for _, row := range oldRows {
+			w("%s\n", row)
+		}
 	}
 
 	if len(r.sweeps) > 0 || r.empty != nil {
@@ -416,6 +431,12 @@ func (r *report) markdown(b *bench) string {
 		w("\n<details><summary>its log</summary>\n\n```\n%s\n```\n</details>\n", strings.Join(i.logLines, "\n"))
 	}
 
+	if r.desk != nil {
+		w("\n%s", r.desk.section(b, true))
+	} else if oldSection != "" {
+		w("\n%s", oldSection)
+	}
+
 	w("\n## Profiles\n\n")
 	w("CPU and allocation profiles of in-process sweeps (`store.Snapshot` + `LastRuns` + `Due` + JSON, %d iterations; the allocation profile is the difference over those iterations) and of one delivery run of each kind are in `%s/` (`go tool pprof -top FILE`). Their tops:\n", max(3, b.runs), b.profiles)
 	for _, x := range r.sweeps {
@@ -433,12 +454,31 @@ func (r *report) markdown(b *bench) string {
 		w("\n<details><summary>bare go-mail loop: CPU (flat)</summary>\n\n```\n%s\n```\n</details>\n", d.bareTop)
 	}
 	w("\n%s\n", findingsMarker)
-	if old, err := os.ReadFile(resultsPath(b)); err == nil {
-		if _, tail, ok := strings.Cut(string(old), findingsMarker+"\n"); ok {
-			s.WriteString(tail)
-		}
+	if _, tail, ok := strings.Cut(string(old), findingsMarker+"\n"); ok {
+		s.WriteString(tail)
 	}
 	return s.String()
+}
+
+// deskOnly reports whether the run measured the desk and nothing else.
+func (r *report) deskOnly() bool {
+	return r.desk != nil && r.empty == nil && len(r.sweeps) == 0 && r.deliver == nil && r.idle == nil
+}
+
+// results is the text of RESULTS.md after the run: the whole file, or, for
+// a run of the desk alone over an earlier file, that file with the desk's
+// section and Targets rows replaced.
+func (r *report) results(b *bench) string {
+	if r.deskOnly() {
+		if old, err := os.ReadFile(resultsPath(b)); err == nil && strings.Contains(string(old), "## Targets") {
+			var rows []string
+			for _, t := range r.desk.targets() {
+				rows = append(rows, rowOf(t))
+			}
+			return spliceDesk(string(old), r.desk.section(b, false), rows)
+		}
+	}
+	return r.markdown(b)
 }
 
 func (d *deliverResult) mailRuns(b *bench) int { return b.mailRuns }

@@ -174,6 +174,17 @@ FROM completions WHERE plan_id = ? AND status = 'reported' ORDER BY recorded_at,
 	return out, nil
 }
 
+// ReportCount counts what awaits the office's confirmation, as Reports
+// lists it, without reading it: the index completions_status holds the
+// count. A desk page's header shows it, whatever the number.
+func (s *Store) ReportCount(ctx context.Context, planID string) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM completions WHERE plan_id = ? AND status = 'reported'`, planID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count the reports of %s: %w", planID, err)
+	}
+	return n, nil
+}
+
 // EventFilter narrows Events: a task (0: any), assignees and sectors
 // (neither: any; a section's history is its own events, in Assignees, and
 // those of the enterprises of its sectors, in Sectors), and a limit (0:

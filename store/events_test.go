@@ -29,6 +29,26 @@ func actions(evs []remindd.Event) []string {
 	return out
 }
 
+// wantReportCount checks that ReportCount counts what Reports lists.
+func wantReportCount(t *testing.T, s *store.Store, want int) {
+	t.Helper()
+	ctx := context.Background()
+	n, err := s.ReportCount(ctx, planID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reps, err := s.Reports(ctx, planID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != want || len(reps) != want {
+		t.Errorf("ReportCount = %d, Reports lists %d; want %d", n, len(reps), want)
+	}
+	if other, err := s.ReportCount(ctx, "another-plan"); err != nil || other != 0 {
+		t.Errorf("ReportCount of another plan = %d, %v; want 0", other, err)
+	}
+}
+
 func TestReportConfirmReturnFlow(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
@@ -62,6 +82,7 @@ func TestReportConfirmReturnFlow(t *testing.T) {
 		if len(reps) != 1 || reps[0].Task != 44 || reps[0].Assignee != im || reps[0].Note != "已完成" || reps[0].By != "张三" {
 			t.Errorf("reports: %+v", reps)
 		}
+		wantReportCount(t, s, 1)
 		// The office returns it with a reason: open again, and told.
 		apply([]string{"returned industry-mgmt"}, change(remindd.Returned, 44, im, "材料不全"))
 		apply(nil, change(remindd.Returned, 44, im, "材料不全"), change(remindd.Confirmed, 44, im, ""))
@@ -72,6 +93,7 @@ func TestReportConfirmReturnFlow(t *testing.T) {
 		if st.Done.Has(44, im) || st.Reported.Has(44, im) {
 			t.Error("a returned report still counts as done")
 		}
+		wantReportCount(t, s, 0)
 		if len(st.Returns) != 1 || st.Returns[0].Task != 44 || st.Returns[0].To != im || st.Returns[0].Reason != "材料不全" || st.Returns[0].Event == 0 {
 			t.Errorf("returns: %+v", st.Returns)
 		}
@@ -85,6 +107,7 @@ func TestReportConfirmReturnFlow(t *testing.T) {
 		if !st.Done.Has(44, im) || st.Reported.Has(44, im) || len(st.Returns) != 0 {
 			t.Errorf("after the confirm: done %v, reported %v, returns %+v", st.Done.Has(44, im), st.Reported.Has(44, im), st.Returns)
 		}
+		wantReportCount(t, s, 0)
 		// A record of something done changes nothing; an undo reopens it.
 		apply(nil, change(remindd.Recorded, 44, im, ""))
 		apply([]string{"undone industry-mgmt"}, change(remindd.Undone, 44, im, "误登记"))

@@ -44,6 +44,7 @@ type Store interface {
 	Apply(ctx context.Context, planID string, changes []remindd.Event) ([]remindd.Event, error)
 	CompletionsOf(ctx context.Context, planID string, who remindd.Recipient) ([]remindd.Completion, error)
 	Reports(ctx context.Context, planID string) ([]remindd.Report, error)
+	ReportCount(ctx context.Context, planID string) (int, error)
 	Events(ctx context.Context, planID string, f store.EventFilter) ([]remindd.Event, error)
 	Enterprise(ctx context.Context, code string) (remindd.Enterprise, bool, error)
 	Enterprises(ctx context.Context) ([]remindd.Enterprise, error)
