@@ -193,12 +193,27 @@ func (h *handler) summarise(list []schedule.EnterpriseBehind) *behindSummary {
 	return sum
 }
 
-// recorded marks the lists and the overview stale: the handler changed
-// what is done.
+// recorded marks the lists and the overview stale: the desk changed what
+// is done, and the clerk who did it sees it on the next overview.
 func (h *handler) recorded() {
+	h.listsChanged()
+	h.overviewChanged()
+}
+
+// reportedThroughLink marks the lists stale and the overview outdated: a
+// recipient reported through its link. The overview is worked out again
+// in the background, at most every overviewRefreshEvery, so that a stream
+// of reports never makes the office wait for a snapshot of every
+// enterprise.
+func (h *handler) reportedThroughLink() {
+	h.listsChanged()
+	h.overviewOutdated()
+}
+
+// listsChanged marks the sections' enterprises behind stale.
+func (h *handler) listsChanged() {
 	c := &h.behindCache
 	c.mu.Lock()
 	c.stale = true
 	c.mu.Unlock()
-	h.overviewChanged()
 }

@@ -68,25 +68,60 @@ type overviewFigures struct {
 	sectors    []sectorView // their charts drawn, the same for every user
 }
 
+// overviewRefreshEvery is how often, at most, reports through links have
+// the overview worked out again in the background.
+const overviewRefreshEvery = 5 * time.Second
+
 // overviewCache keeps the latest figures.
 type overviewCache struct {
 	mu         sync.Mutex
 	figures    *overviewFigures
 	stale      bool // the desk changed something since
+	outdated   bool // a report came through a link since
 	refreshing bool
+	// background is when the last background refresh began.
+	background time.Time
+	// spawn runs a background refresh: in a goroutine of its own, unless
+	// a test says.
+	spawn func(func())
 }
 
 // overviewFigures returns the figures: the cached ones while fresh, or
-// while another request works them out; else worked out now.
+// while another request works them out; else worked out now. Cached
+// figures outdated by reports through links are served as they are while
+// a background refresh works out new ones.
 func (h *handler) overviewFigures(ctx context.Context, now time.Time) (*overviewFigures, error) {
 	c := &h.overviewCache
 	c.mu.Lock()
 	f := c.figures
-	if f != nil && (c.refreshing || (!c.stale && now.Sub(f.at) < overviewTTL && !now.Before(f.at))) {
+	fresh := f != nil && !c.stale && now.Sub(f.at) < overviewTTL && !now.Before(f.at)
+	if fresh && c.outdated && !c.refreshing && !(now.Sub(c.background) < overviewRefreshEvery && !now.Before(c.background)) {
+		c.refreshing, c.outdated, c.background = true, false, now
+		refresh := func() {
+			ctx, cancel := context.WithTimeout(context.Background(), refreshTimeout)
+			defer cancel()
+			f, err := h.computeOverview(ctx, now)
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			c.refreshing = false
+			if err != nil {
+				c.outdated = true // tried again on a later page
+				h.Log.WithError(err).Warn("overview: background refresh failed")
+				return
+			}
+			c.figures = f
+		}
+		if c.spawn != nil {
+			c.spawn(refresh)
+		} else {
+			go refresh()
+		}
+	}
+	if f != nil && (c.refreshing || fresh) {
 		c.mu.Unlock()
 		return f, nil
 	}
-	c.refreshing, c.stale = true, false
+	c.refreshing, c.stale, c.outdated = true, false, false
 	c.mu.Unlock()
 	f, err := h.computeOverview(ctx, now)
 	c.mu.Lock()
@@ -105,6 +140,15 @@ func (h *handler) overviewChanged() {
 	c := &h.overviewCache
 	c.mu.Lock()
 	c.stale = true
+	c.mu.Unlock()
+}
+
+// overviewOutdated marks the cached figures outdated: a report came
+// through a link.
+func (h *handler) overviewOutdated() {
+	c := &h.overviewCache
+	c.mu.Lock()
+	c.outdated = true
 	c.mu.Unlock()
 }
 

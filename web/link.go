@@ -153,7 +153,7 @@ func (h *handler) report(w http.ResponseWriter, r *http.Request) {
 			written[e.Task] = true
 		}
 		if len(evs) > 0 {
-			h.recorded()
+			h.reportedThroughLink()
 		}
 	}
 	v := &reportView{Name: rec.Name, Confirm: h.RequireConfirmation, Back: "/r/" + r.PathValue("token"), Note: note, By: by, At: h.timeCN(now)}
