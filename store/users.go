@@ -32,6 +32,14 @@ VALUES (`+placeholders(5)+`) `+s.dialect.doNothing("name"), u.Name, u.Role, u.Se
 	return nil
 }
 
+// cleanUp are the options of a transaction that deletes old rows by a
+// range and inserts one: on MySQL READ COMMITTED, which takes no gap locks,
+// so that concurrent logins do not deadlock over the range (under
+// REPEATABLE READ twenty at once did).
+func (s *Store) cleanUp() *sql.TxOptions {
+	return &sql.TxOptions{Isolation: s.dialect.claim}
+}
+
 // UserByName finds an account and its password hash.
 func (s *Store) UserByName(ctx context.Context, name string) (u remindd.User, hash string, ok bool, err error) {
 	err = s.db.QueryRowContext(ctx, `SELECT name, role, section, password_hash FROM users WHERE name = ?`, name).
@@ -53,7 +61,7 @@ func (s *Store) CreateSession(ctx context.Context, id, user string, created, exp
 	if err != nil {
 		return fmt.Errorf("store: create session: %w", err)
 	}
-	err = s.inTx(ctx, nil, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, s.cleanUp(), func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < ?`, at[0]); err != nil {
 			return err
 		}
@@ -102,7 +110,7 @@ func (s *Store) LoginFailed(ctx context.Context, key string, at time.Time) error
 	if err != nil {
 		return fmt.Errorf("store: login failed: %w", err)
 	}
-	err = s.inTx(ctx, nil, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, s.cleanUp(), func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE login_key = ? AND at < ?`, key, ts[1]); err != nil {
 			return err
 		}
