@@ -65,7 +65,7 @@ func TestOverviewAfterLinkReports(t *testing.T) {
 		}
 		report(45)
 		h.reportedThroughLink()
-		if reported(now.Add(2*time.Second)); len(pending) != 1 {
+		if reported(now.Add(2 * time.Second)); len(pending) != 1 {
 			t.Fatalf("a second report within %s started %d refreshes, want 1", overviewRefreshEvery, len(pending))
 		}
 		pending[0]()
@@ -74,11 +74,11 @@ func TestOverviewAfterLinkReports(t *testing.T) {
 		}
 		// The second report came after the first refresh began: once the
 		// interval is over, another refresh, and no more.
-		if reported(now.Add(7*time.Second)); len(pending) != 2 {
+		if reported(now.Add(7 * time.Second)); len(pending) != 2 {
 			t.Fatalf("%s after: %d refreshes, want 2", overviewRefreshEvery, len(pending))
 		}
 		pending[1]()
-		if reported(now.Add(20*time.Second)); len(pending) != 2 {
+		if reported(now.Add(20 * time.Second)); len(pending) != 2 {
 			t.Errorf("with no report since: %d refreshes, want 2", len(pending))
 		}
 		// The desk's own change: the next overview works it out, no waiting for the background.
