@@ -16,19 +16,27 @@ import (
 	"github.com/remindd/remindd/store"
 )
 
+// internalHandler is a handler of the shipped plan over s, with the
+// default config, its log dropped, for tests of its caches.
+func internalHandler(t *testing.T, s *store.Store) *handler {
+	t.Helper()
+	p, err := plan.Load("../plans/jinjiang-2024.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := config.Default()
+	l := logrus.New()
+	l.SetOutput(io.Discard)
+	return &handler{Options: Options{Plan: p, Store: s, Config: &c, Log: logrus.NewEntry(l)}, engine: schedule.New(p, &c)}
+}
+
 // TestBehindCache: the enterprises behind are computed once, served from
 // the cache, and refreshed (in the background) once old or after the
 // handler recorded something; a page in the meantime gets the last list.
 func TestBehindCache(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		p, err := plan.Load("../plans/jinjiang-2024.yaml")
-		if err != nil {
-			t.Fatal(err)
-		}
-		c := config.Default()
-		l := logrus.New()
-		l.SetOutput(io.Discard)
-		h := &handler{Options: Options{Plan: p, Store: s, Config: &c, Log: logrus.NewEntry(l)}, engine: schedule.New(p, &c)}
+		h := internalHandler(t, s)
+		p := h.Plan
 		var pending []func()
 		h.behindCache.spawn = func(f func()) { pending = append(pending, f) }
 		ctx := context.Background()

@@ -2,17 +2,11 @@ package web
 
 import (
 	"context"
-	"io"
 	"testing"
 	"time"
 
-	"github.com/sirupsen/logrus"
-
 	"github.com/remindd/remindd"
-	"github.com/remindd/remindd/config"
 	"github.com/remindd/remindd/internal/storetest"
-	"github.com/remindd/remindd/plan"
-	"github.com/remindd/remindd/schedule"
 	"github.com/remindd/remindd/store"
 )
 
@@ -22,14 +16,8 @@ import (
 // overviewRefreshEvery; a change on the desk is shown on the next overview.
 func TestOverviewAfterLinkReports(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
-		p, err := plan.Load("../plans/jinjiang-2024.yaml")
-		if err != nil {
-			t.Fatal(err)
-		}
-		c := config.Default()
-		l := logrus.New()
-		l.SetOutput(io.Discard)
-		h := &handler{Options: Options{Plan: p, Store: s, Config: &c, Log: logrus.NewEntry(l)}, engine: schedule.New(p, &c)}
+		h := internalHandler(t, s)
+		p := h.Plan
 		var pending []func()
 		h.overviewCache.spawn = func(f func()) { pending = append(pending, f) }
 		ctx := context.Background()
