@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/remindd/remindd"
@@ -85,20 +84,6 @@ func TestReminderAnsweredInTheBrowser(t *testing.T) {
 		}
 
 		bctx := browsertest.New(t)
-		text := func() string {
-			t.Helper()
-			s, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS("main")))
-			if err != nil {
-				t.Fatal(err)
-			}
-			return s
-		}
-		click := func(sel string) {
-			t.Helper()
-			if _, err := chromedp.Run(bctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(sel)))); err != nil {
-				t.Fatalf("click %s: %v", sel, err)
-			}
-		}
 		// The section chief opens the link from the mail and reports 44 done.
 		if err := chromedp.Do(bctx, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.ID("task-44"))); err != nil {
 			t.Fatal(err)
@@ -112,8 +97,8 @@ func TestReminderAnsweredInTheBrowser(t *testing.T) {
 		); err != nil {
 			t.Fatal(err)
 		}
-		click("#task-44 button")
-		if got := text(); !strings.Contains(got, "已收到您的报告") || !strings.Contains(got, "任务44") {
+		browsertest.Submit(t, bctx, "#task-44 button")
+		if got := browsertest.Text(t, bctx); !strings.Contains(got, "已收到您的报告") || !strings.Contains(got, "任务44") {
 			t.Fatalf("after the report:\n%s", got)
 		}
 		browsertest.Screenshot(t, bctx, "reported")
@@ -142,18 +127,18 @@ func TestReminderAnsweredInTheBrowser(t *testing.T) {
 		); err != nil {
 			t.Fatal(err)
 		}
-		click("form[action='/login'] button")
-		if got := text(); !strings.Contains(got, "任务44") || !strings.Contains(got, "行业管理科") {
+		browsertest.Submit(t, bctx, "form[action='/login'] button")
+		if got := browsertest.Text(t, bctx); !strings.Contains(got, "任务44") || !strings.Contains(got, "行业管理科") {
 			t.Fatalf("the reports after login:\n%s", got)
 		}
 		browsertest.Screenshot(t, bctx, "office-reports")
-		click(`a[href="/desk/reports/return?r=section%3Aindustry-mgmt%3A44"]`)
+		browsertest.Submit(t, bctx, `a[href="/desk/reports/return?r=section%3Aindustry-mgmt%3A44"]`)
 		const reason = "缺少整改佐证材料，请补充现场照片后再报。"
 		if err := chromedp.Do(bctx, chromedp.SendKeys(chromedp.ID("reason"), reason)); err != nil {
 			t.Fatal(err)
 		}
-		click("form.card button[type=submit]")
-		if got := text(); !strings.Contains(got, "退办已办理：1 项") {
+		browsertest.Submit(t, bctx, "form.card button[type=submit]")
+		if got := browsertest.Text(t, bctx); !strings.Contains(got, "退办已办理：1 项") {
 			t.Fatalf("after the return:\n%s", got)
 		}
 		browsertest.Screenshot(t, bctx, "office-returned")

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/remindd/remindd"
@@ -28,35 +27,10 @@ func TestBrowserDesk(t *testing.T) {
 	report(t, s, hotelWho, 44, reported)
 	ctx := browsertest.New(t)
 
-	mainText := func() string {
-		t.Helper()
-		text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return text
-	}
-	notWiderThanPhone := func(what string) {
-		t.Helper()
-		wide, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if wide > browsertest.PhoneWidth {
-			t.Errorf("%s is %d px wide on a %d px phone", what, wide, browsertest.PhoneWidth)
-		}
-	}
-	submit := func(sel string) {
-		t.Helper()
-		if _, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(sel)))); err != nil {
-			t.Fatalf("click %s: %v", sel, err)
-		}
-	}
-
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/desk/reports"), chromedp.WaitVisible(chromedp.ID("password"))); err != nil {
 		t.Fatal(err)
 	}
-	notWiderThanPhone("the login page")
+	browsertest.NotWiderThanPhone(t, ctx, "the login page")
 	browsertest.Screenshot(t, ctx, "login")
 	if err := chromedp.Do(ctx,
 		chromedp.SendKeys(chromedp.ID("name"), officeName),
@@ -64,30 +38,30 @@ func TestBrowserDesk(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	submit("form[action='/login'] button")
+	browsertest.Submit(t, ctx, "form[action='/login'] button")
 	// The login came back to the page asked for: the reports.
-	wantContains(t, mainText(), "待销号的报告", "任务44", "任务45", "晋江市安平古镇旅行社有限公司")
+	wantContains(t, browsertest.Text(t, ctx), "待销号的报告", "任务44", "任务45", "晋江市安平古镇旅行社有限公司")
 
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/desk"), chromedp.WaitVisible(chromedp.CSS("svg.chart"))); err != nil {
 		t.Fatal(err)
 	}
-	wantContains(t, mainText(), "工作总览", "项报告等待销号", "行业管理科", "文化遗产科", "旅游行业", "示范岗位 · 年度目标 25 个")
-	notWiderThanPhone("the overview")
+	wantContains(t, browsertest.Text(t, ctx), "工作总览", "项报告等待销号", "行业管理科", "文化遗产科", "旅游行业", "示范岗位 · 年度目标 25 个")
+	browsertest.NotWiderThanPhone(t, ctx, "the overview")
 	browsertest.Screenshot(t, ctx, "overview")
 
-	submit("a.callout")
-	notWiderThanPhone("the reports")
+	browsertest.Submit(t, ctx, "a.callout")
+	browsertest.NotWiderThanPhone(t, ctx, "the reports")
 	browsertest.Screenshot(t, ctx, "reports")
 
 	// 退办 task 45 of 行业管理科, with a reason.
-	submit(`a[href="/desk/reports/return?r=section%3Aindustry-mgmt%3A45"]`)
-	wantContains(t, mainText(), "退办：任务45", "退办理由")
+	browsertest.Submit(t, ctx, `a[href="/desk/reports/return?r=section%3Aindustry-mgmt%3A45"]`)
+	wantContains(t, browsertest.Text(t, ctx), "退办：任务45", "退办理由")
 	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("reason"), returnReason)); err != nil {
 		t.Fatal(err)
 	}
 	browsertest.Screenshot(t, ctx, "return-form")
-	submit("form.card button[type=submit]")
-	wantContains(t, mainText(), "退办已办理：1 项", "任务45 · 行业管理科", returnReason)
+	browsertest.Submit(t, ctx, "form.card button[type=submit]")
+	wantContains(t, browsertest.Text(t, ctx), "退办已办理：1 项", "任务45 · 行业管理科", returnReason)
 	browsertest.Screenshot(t, ctx, "returned")
 	if got := statusOf(t, s, industryWho, 45); got != "" {
 		t.Errorf("task 45 after 退办 in the browser: %q, want open", got)
@@ -110,8 +84,8 @@ func TestBrowserDesk(t *testing.T) {
 		}
 	}
 	browsertest.Screenshot(t, ctx, "reports-selected")
-	submit(`button[value="confirmed"]`)
-	wantContains(t, mainText(), "销号已办理：2 项")
+	browsertest.Submit(t, ctx, `button[value="confirmed"]`)
+	wantContains(t, browsertest.Text(t, ctx), "销号已办理：2 项")
 	if got := statusOf(t, s, hotelWho, 44); got != remindd.StatusDone {
 		t.Errorf("the enterprise's task 44 after bulk 销号: %q", got)
 	}
@@ -119,19 +93,19 @@ func TestBrowserDesk(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/desk/sections/industry-mgmt"), chromedp.WaitVisible(chromedp.ID("overdue"))); err != nil {
 		t.Fatal(err)
 	}
-	text := mainText()
+	text := browsertest.Text(t, ctx)
 	wantContains(t, text, "行业管理科", "逾期未完成", "局办公室退办："+returnReason, "登记完成所选")
-	notWiderThanPhone("the section page")
+	browsertest.NotWiderThanPhone(t, ctx, "the section page")
 	browsertest.Screenshot(t, ctx, "section")
 
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/desk/history"), chromedp.WaitVisible(chromedp.CSS("ol.history"))); err != nil {
 		t.Fatal(err)
 	}
-	text = mainText()
+	text = browsertest.Text(t, ctx)
 	wantContains(t, text, "历史记录", "退办", "销号", returnReason, officeName)
 	if strings.Index(text, "销号") > strings.Index(text, "报告完成") {
 		t.Error("history is not newest first")
 	}
-	notWiderThanPhone("the history")
+	browsertest.NotWiderThanPhone(t, ctx, "the history")
 	browsertest.Screenshot(t, ctx, "history")
 }
