@@ -28,4 +28,16 @@ type Enterprise struct {
 	Mobile  string
 	Webhook string
 	Active  bool
+	// Roles are the plan's names for what the bureau has chosen the
+	// enterprise for, such as 标杆培育对象 (tasks 40, 80 and 98 address
+	// "相关企业" by role).
+	Roles []string
+	// StdType is the standardisation type: 国标, 省标 or 地标; "" unknown.
+	StdType string
+	// Level is the standardisation level: 一级, 二级, 三级 or 自评; "" unknown.
+	Level string
+	// BenchmarkTier is the level of a benchmark enterprise: 市级 or 县级.
+	BenchmarkTier string
+	// Risk is the enterprise's risk colour: 红, 橙, 黄 or 蓝.
+	Risk string
 }

@@ -120,10 +120,12 @@ type YearEndDuty struct {
 
 // Task is one numbered task of the plan.
 type Task struct {
-	N           int       `yaml:"n"`
-	Month       int       `yaml:"month"`
-	Phase       int       `yaml:"phase"`
-	Text        string    `yaml:"text"`
+	N     int    `yaml:"n"`
+	Month int    `yaml:"month"`
+	Phase int    `yaml:"phase"`
+	Text  string `yaml:"text"`
+	// Short is the task's title in a few words, for lists on a phone.
+	Short       string    `yaml:"short"`
 	Responsible string    `yaml:"responsible"`
 	Owners      []string  `yaml:"owners"`
 	Enterprises *Audience `yaml:"enterprises"`
@@ -136,6 +138,12 @@ type Task struct {
 type Audience struct {
 	Sizes  []string `yaml:"sizes"`
 	Trades []string `yaml:"trades"`
+	// Roles narrows the audience to enterprises holding one of these
+	// roles (标杆培育对象 …).
+	Roles []string `yaml:"roles"`
+	// Action is what the enterprise itself must do, in the plan's words
+	// (task 44: 完成管理达标), as the enterprise's messages say it.
+	Action string `yaml:"action"`
 }
 
 // Matches reports whether an enterprise of the given size class and trades is
