@@ -21,6 +21,7 @@ const (
 	SourceCLI      = "cli"      // the command line
 	SourceImport   = "import"   // completions import FILE.csv
 	SourceBaseline = "baseline" // go-live: everything due before a date
+	SourceRule     = "rule"     // the reminder rules themselves (催办)
 )
 
 // Action is one kind of change to what is done.
@@ -41,10 +42,13 @@ const (
 	// Undone: a completion is taken back, with a reason; the obligation is
 	// open again.
 	Undone Action = "undone"
+	// Escalated: a long-overdue obligation was copied to the section's
+	// leaders (催办). It changes nothing done; it is kept in the history.
+	Escalated Action = "escalated"
 )
 
 // Actions lists every action, in the order of the flow.
-var Actions = []Action{Reported, Confirmed, Returned, Recorded, Undone}
+var Actions = []Action{Reported, Confirmed, Returned, Recorded, Undone, Escalated}
 
 // Event is one change to what is done: what (Action on the obligation Task
 // of Assignee), who (By), how (Source), why (Note: the note of a report or

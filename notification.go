@@ -1,6 +1,7 @@
 package remindd
 
 import (
+	"slices"
 	"time"
 
 	"github.com/remindd/remindd/plan"
@@ -20,6 +21,12 @@ const (
 	// Returns tells a recipient that the office sent reports back (退办),
 	// and why.
 	Returns Rule = "returned"
+	// Daily is the one morning message of the daily sweep: it bundles a
+	// recipient's lead, overdue, milestone and returned items.
+	Daily Rule = "daily"
+	// Escalate copies a section's long-overdue (red) items to its leaders
+	// (分管领导): 催办.
+	Escalate Rule = "escalate"
 )
 
 // Notification is one message to one recipient on one channel.
@@ -40,6 +47,81 @@ type Notification struct {
 	Period string `json:"period,omitempty"`
 	// Returned lists the reports sent back that a Returns message tells of.
 	Returned []Return `json:"returned,omitempty"`
+	// Parts are the items a message is made of, each with its own dedup
+	// key: a daily message is sent when one of its parts has not been,
+	// and lists only those.
+	Parts []Part `json:"items,omitempty"`
+	// Supervisors are the sections an enterprise reports to, with whom to
+	// call; only enterprises' messages have them.
+	Supervisors []Supervisor `json:"supervisors,omitempty"`
+}
+
+// Part is one item of a message: a task at a stage (lead: d7, d3, d1, d0;
+// overdue: the repeat period), a milestone at a stage, or a returned report.
+// Key is its dedup key: each part is sent once to each contact.
+type Part struct {
+	Key   string    `json:"key"`
+	Rule  Rule      `json:"rule"`
+	Task  int       `json:"task"`
+	Stage string    `json:"stage"`
+	Due   plan.Date `json:"due"`
+	// Progress is a milestone part's standing, Return a returned part's
+	// report.
+	Progress *Progress `json:"-"`
+	Return   *Return   `json:"-"`
+}
+
+// Supervisor is a section an enterprise reports to.
+type Supervisor struct {
+	Name    string `json:"name"`
+	Phone   string `json:"phone,omitempty"`
+	Contact string `json:"contact,omitempty"` // the person who answers
+}
+
+// Without returns the message less the parts whose keys sent reports as
+// sent already, with its tasks, milestones and returns those of the parts left, and
+// whether any part is left. A message without parts is returned as it is.
+func (n Notification) Without(sent func(key string) bool) (Notification, bool) {
+	if len(n.Parts) == 0 {
+		return n, true
+	}
+	left := make([]Part, 0, len(n.Parts))
+	for _, p := range n.Parts {
+		if !sent(p.Key) {
+			left = append(left, p)
+		}
+	}
+	if len(left) == len(n.Parts) {
+		return n, true
+	}
+	n.Parts = left
+	n.Tasks, n.Milestones, n.Returned = nil, nil, nil
+	seen := map[int]bool{}
+	for _, p := range left {
+		if p.Progress != nil {
+			n.Milestones = append(n.Milestones, *p.Progress)
+		}
+		if p.Return != nil {
+			n.Returned = append(n.Returned, *p.Return)
+		}
+		if !seen[p.Task] {
+			seen[p.Task] = true
+			n.Tasks = append(n.Tasks, p.Task)
+		}
+	}
+	slices.Sort(n.Tasks)
+	return n, len(left) > 0
+}
+
+// PartKeys lists the distinct keys of the parts, in order.
+func (n *Notification) PartKeys() []string {
+	var out []string
+	for _, p := range n.Parts {
+		if len(out) == 0 || !slices.Contains(out, p.Key) {
+			out = append(out, p.Key)
+		}
+	}
+	return out
 }
 
 // Items lists the tasks an agenda, lead, overdue or quarterly message is
@@ -51,25 +133,45 @@ func (n *Notification) Items(p *plan.Plan) []Item {
 	if n.Rule == Milestone || n.Rule == Digest {
 		return nil
 	}
+	tasks := n.Tasks
+	if n.Rule == Daily {
+		// A daily message's items are its lead and overdue parts; its
+		// milestones and returns are listed under their own headings.
+		tasks = nil
+		for _, pt := range n.Parts {
+			if (pt.Rule == Lead || pt.Rule == Overdue) && !slices.Contains(tasks, pt.Task) {
+				tasks = append(tasks, pt.Task)
+			}
+		}
+		slices.Sort(tasks)
+	}
 	today := plan.DateOf(n.At.In(p.Location))
-	out := make([]Item, 0, len(n.Tasks))
-	for _, num := range n.Tasks {
+	out := make([]Item, 0, len(tasks))
+	for _, num := range tasks {
 		t, ok := p.Task(num)
 		if !ok {
 			continue
 		}
 		due := p.DueDate(t.Month)
 		left := today.DaysUntil(due)
-		out = append(out, Item{Task: num, Text: t.Text, Due: due, DaysLeft: left, Overdue: left < 0})
+		it := Item{Task: num, Text: t.Text, Short: t.Short, Due: due, DaysLeft: left, Overdue: left < 0}
+		if t.Enterprises != nil {
+			it.Action = t.Enterprises.Action
+		}
+		out = append(out, it)
 	}
 	return out
 }
 
 // Item is one task in a message, with its deadline.
 type Item struct {
-	Task int       `json:"task"`
-	Text string    `json:"text"`
-	Due  plan.Date `json:"due"`
+	Task int    `json:"task"`
+	Text string `json:"text"`
+	// Short is the task's title in a few words; Action, for a task that
+	// makes enterprises act, what the enterprise itself must do.
+	Short  string    `json:"short,omitempty"`
+	Action string    `json:"action,omitempty"`
+	Due    plan.Date `json:"due"`
 	// DaysLeft counts calendar days from the message's day to the deadline;
 	// negative when the deadline has passed.
 	DaysLeft int `json:"days_left"`

@@ -76,6 +76,15 @@ type Rules struct {
 	LeadDays []int `yaml:"lead_days"`
 	// OverdueEveryDays is the interval of repeats after a deadline.
 	OverdueEveryDays int `yaml:"overdue_every_days"`
+	// EscalateAfterDays is how long an item is overdue before it turns
+	// red and is copied to the section's leader_contacts (催办).
+	EscalateAfterDays int `yaml:"escalate_after_days"`
+	// EscalateMax caps how many times a section's leaders are sent one
+	// stretch of red items (once a week).
+	EscalateMax int `yaml:"escalate_max"`
+	// MaxItems is how many items a morning message lists in full; the
+	// rest are counted, with the link to all of them.
+	MaxItems int `yaml:"max_items"`
 }
 
 // Jobs are five-field cron specs, minute first, in the plan's time zone.
@@ -132,9 +141,14 @@ type Contact struct {
 // Section gives a plan section's contacts and the telephone number its
 // enterprises are told to call.
 type Section struct {
-	ID        string `yaml:"id"`
-	Phone     string `yaml:"phone"`
-	Recipient `yaml:",inline"`
+	ID    string `yaml:"id"`
+	Phone string `yaml:"phone"`
+	// Contact is the person who answers Phone, as enterprises are told.
+	Contact string `yaml:"contact"`
+	// LeaderContacts are the section's leaders (分管领导): red items are
+	// copied to them.
+	LeaderContacts []Contact `yaml:"leader_contacts"`
+	Recipient      `yaml:",inline"`
 }
 
 // Enterprises names the channels that carry enterprise reminders: an
@@ -272,6 +286,15 @@ func (c *Config) validate() error {
 			r.Add(fmt.Sprintf("rules.lead_days[%d]", i), path("rules", "lead_days", i), "lead days must be listed from the largest down, without repeats")
 		}
 	}
+	if c.Rules.EscalateAfterDays < 1 {
+		r.Add("rules.escalate_after_days", path("rules", "escalate_after_days"), "escalation must wait at least 1 day after the deadline")
+	}
+	if c.Rules.EscalateMax < 0 {
+		r.Add("rules.escalate_max", path("rules", "escalate_max"), "escalate_max must not be negative (0 copies nothing to the leaders)")
+	}
+	if c.Rules.MaxItems < 1 || c.Rules.MaxItems > 50 {
+		r.Add("rules.max_items", path("rules", "max_items"), "max_items %d outside 1–50", c.Rules.MaxItems)
+	}
 	if c.Rules.OverdueEveryDays < 1 {
 		r.Add("rules.overdue_every_days", path("rules", "overdue_every_days"), "overdue interval must be at least 1 day")
 	}
@@ -301,10 +324,10 @@ func (c *Config) validate() error {
 		})
 	}
 
-	checkContacts := func(field string, at []any, rc Recipient) {
-		for j, ct := range rc.Contacts {
-			f := fmt.Sprintf("%s.contacts[%d]", field, j)
-			p := append(append([]any{}, at...), "contacts", j)
+	checkList := func(field string, at []any, key string, cs []Contact) {
+		for j, ct := range cs {
+			f := fmt.Sprintf("%s.%s[%d]", field, key, j)
+			p := append(append([]any{}, at...), key, j)
 			typ, ok := names[ct.Channel]
 			if !ok {
 				r.Add(f+".channel", append(p, "channel"), "unknown channel %q", ct.Channel)
@@ -319,6 +342,7 @@ func (c *Config) validate() error {
 			}
 		}
 	}
+	checkContacts := func(field string, at []any, rc Recipient) { checkList(field, at, "contacts", rc.Contacts) }
 	checkContacts("office", path("office"), c.Office.Recipient)
 	seen := map[string]bool{}
 	for i, s := range c.Sections {
@@ -328,6 +352,7 @@ func (c *Config) validate() error {
 		}
 		seen[s.ID] = true
 		checkContacts(field, path("sections", i), s.Recipient)
+		checkList(field, path("sections", i), "leader_contacts", s.LeaderContacts)
 	}
 	for _, e := range []struct{ key, name string }{{"email", c.Enterprises.Email}, {"robot", c.Enterprises.Robot}} {
 		if e.name == "" {

@@ -13,7 +13,10 @@ func Default() Config {
 		CatchUp: Duration(7 * 24 * time.Hour),
 		Rules: Rules{
 			LeadDays:         []int{7, 3, 1, 0},
-			OverdueEveryDays: 7,
+			OverdueEveryDays:  7,
+			EscalateAfterDays: 21,
+			EscalateMax:       3,
+			MaxItems:          10,
 		},
 		Jobs: Jobs{
 			Sweep:     "0 9 * * *",
@@ -62,6 +65,15 @@ func (c *Config) applyDefaults() {
 	}
 	if c.Rules.OverdueEveryDays == 0 && !written("rules", "overdue_every_days") {
 		c.Rules.OverdueEveryDays = d.Rules.OverdueEveryDays
+	}
+	if c.Rules.EscalateAfterDays == 0 && !written("rules", "escalate_after_days") {
+		c.Rules.EscalateAfterDays = d.Rules.EscalateAfterDays
+	}
+	if c.Rules.EscalateMax == 0 && !written("rules", "escalate_max") {
+		c.Rules.EscalateMax = d.Rules.EscalateMax
+	}
+	if c.Rules.MaxItems == 0 && !written("rules", "max_items") {
+		c.Rules.MaxItems = d.Rules.MaxItems
 	}
 	for _, f := range []struct{ v, def *string }{
 		{&c.Jobs.Sweep, &d.Jobs.Sweep}, {&c.Jobs.Agenda, &d.Jobs.Agenda}, {&c.Jobs.Digest, &d.Jobs.Digest},

@@ -19,7 +19,7 @@ func TestErrorWording(t *testing.T) {
 		{"unknown field", "catchup: 7d\n",
 			"F:2: catchup: unknown field (did you mean catch_up?)"},
 		{"unknown field, nothing close", "rules:\n  reminders: 3\n",
-			"F:3: rules.reminders: unknown field (the fields here: lead_days, overdue_every_days)"},
+			"F:3: rules.reminders: unknown field (the fields here: escalate_after_days, escalate_max, lead_days, max_items, overdue_every_days)"},
 		{"wrong type", "rules:\n  overdue_every_days: weekly\n",
 			"F:3: rules.overdue_every_days: `weekly` is not a whole number"},
 		{"a number for a list", "rules:\n  lead_days: 7\n",

@@ -132,7 +132,7 @@ func (d *Daemon) build(c *config.Config, p *plan.Plan) (*setup, error) {
 	if err != nil {
 		return nil, err
 	}
-	var opts []render.Option
+	opts := []render.Option{render.WithMaxItems(c.Rules.MaxItems)}
 	if links != nil {
 		opts = append(opts, render.WithLinks(links.URL))
 	}
@@ -247,18 +247,24 @@ func (d *Daemon) Decide(ctx context.Context, at time.Time) (TickResult, error) {
 		return TickResult{}, err
 	}
 	// Most of what a day's jobs decide was enqueued on an earlier day:
-	// render only what the outbox does not hold yet.
-	keys := make([]string, len(ns))
-	for i, n := range ns {
-		keys[i] = n.Key
+	// render only what the outbox does not hold yet. A morning message is
+	// new when one of its items is: it lists those only.
+	keys := make([]string, 0, len(ns))
+	for i := range ns {
+		keys = append(keys, ns[i].Key)
+		keys = append(keys, ns[i].PartKeys()...)
 	}
 	have, err := d.store.ExistingKeys(ctx, keys)
 	if err != nil {
 		return TickResult{}, err
 	}
+	sent := func(k string) bool { return have[k] }
 	fresh := ns[:0:0]
 	for _, n := range ns {
-		if !have[n.Key] {
+		if have[n.Key] {
+			continue
+		}
+		if n, ok := n.Without(sent); ok {
 			fresh = append(fresh, n)
 		}
 	}
@@ -278,7 +284,7 @@ func (d *Daemon) Decide(ctx context.Context, at time.Time) (TickResult, error) {
 				Key: n.Key, PlanID: s.plan.ID, Rule: string(n.Rule),
 				RecipientKind: n.Recipient.Kind, RecipientID: n.Recipient.ID,
 				Channel: n.Channel, Address: n.Address, Subject: m.Subject, Body: body,
-				Tasks: n.Tasks, NextAttempt: at,
+				Tasks: n.Tasks, Items: n.PartKeys(), Events: escalations(n, at), NextAttempt: at,
 			}, nil) {
 				return
 			}
@@ -300,6 +306,20 @@ func (d *Daemon) Decide(ctx context.Context, at time.Time) (TickResult, error) {
 		d.log.WithFields(logrus.Fields{"at": at.Format(time.RFC3339), "decided": len(ns), "enqueued": added, "jobs": jobNames(runs)}).Info("jobs run")
 	}
 	return TickResult{Decided: len(ns), Enqueued: added, Runs: runs}, nil
+}
+
+// escalations are the events an escalation (催办) is kept as in the
+// history: one per task copied to the section's leaders.
+func escalations(n remindd.Notification, at time.Time) []remindd.Event {
+	if n.Rule != remindd.Escalate {
+		return nil
+	}
+	out := make([]remindd.Event, 0, len(n.Tasks))
+	for _, t := range n.Tasks {
+		out = append(out, remindd.Event{Action: remindd.Escalated, Task: t, Assignee: n.Recipient,
+			By: "remindd", Source: remindd.SourceRule, Note: "逾期任务抄送分管领导（" + n.Channel + "）", At: at})
+	}
+	return out
 }
 
 // Tick is what the daemon does on waking at instant at: decide, then

@@ -36,7 +36,8 @@ const MarkdownItems = 10
 // files hold definitions shared by the templates of that part.
 var (
 	rules = []remindd.Rule{remindd.Agenda, remindd.Lead, remindd.Overdue,
-		remindd.Milestone, remindd.Digest, remindd.Quarterly, remindd.Returns}
+		remindd.Milestone, remindd.Digest, remindd.Quarterly, remindd.Returns,
+		remindd.Daily, remindd.Escalate}
 	parts = []string{"subject", "text", "html", "markdown"}
 )
 
@@ -51,6 +52,22 @@ type Renderer struct {
 	plan  *plan.Plan
 	sets  map[string]executor // "lead.subject" → its template set
 	links Links
+	// maxItems is how many items a morning message lists in full.
+	maxItems int
+}
+
+// DefaultMaxItems is how many items a morning message lists in full unless
+// WithMaxItems says otherwise.
+const DefaultMaxItems = 10
+
+// WithMaxItems sets how many items a morning message lists in full; the
+// rest are counted by kind, with the link to all of them.
+func WithMaxItems(n int) Option {
+	return func(r *Renderer) {
+		if n > 0 {
+			r.maxItems = n
+		}
+	}
 }
 
 // Links returns a recipient's personal link, an http or https URL, or ""
@@ -103,7 +120,7 @@ func NewRenderer(p *plan.Plan, overrideDir string, opts ...Option) (*Renderer, e
 	if err != nil {
 		return nil, err
 	}
-	r := &Renderer{plan: p, sets: map[string]executor{}}
+	r := &Renderer{plan: p, sets: map[string]executor{}, maxItems: DefaultMaxItems}
 	for _, o := range opts {
 		o(r)
 	}
@@ -225,7 +242,13 @@ func (r *Renderer) Render(n remindd.Notification) (Message, error) {
 		return Message{}, fmt.Errorf("render %s: unknown rule %q", n.Key, n.Rule)
 	}
 	m := Message{Key: n.Key, To: n.Address, Name: OneLine(n.Name)}
-	link, err := r.link(n.Recipient)
+	to := n.Recipient
+	if n.Rule == remindd.Escalate {
+		// A copy to the section's leaders: the section's link is the
+		// section's to use.
+		to = remindd.Recipient{}
+	}
+	link, err := r.link(to)
 	if err != nil {
 		return Message{}, fmt.Errorf("render %s: %w", n.Key, err)
 	}
@@ -462,7 +485,11 @@ type view struct {
 	// Returned are the reports the office sent back that a returned
 	// message tells of, each with its task.
 	Returned []returnView
-	Limit    int // how many rows a robot message lists
+	// Daily is a morning message's items under their headings.
+	Daily *dailyView
+	// Supervisors are the sections an enterprise reports to.
+	Supervisors []supervisorView
+	Limit       int // how many rows a robot message lists
 	// Channel and Sent are the test message's: the channel's name and
 	// when it was sent (2024-05-24 09:00).
 	Channel string
@@ -476,13 +503,40 @@ type view struct {
 type documentView struct{ Number, Title, Issuer string }
 
 type itemView struct {
-	Task     int
+	Task int
+	// Text is what to do: the task's text, or, to an enterprise, what the
+	// enterprise itself must do. Short is the task's title in a few words.
 	Text     string
+	Short    string
 	Due      string // 2024年5月31日
 	DueShort string // 5月31日
 	Left     string // 还剩7天, 今天到期, 已逾期12天
 	DaysLeft int
 	Overdue  bool
+}
+
+// dailyView is a morning message: its items under the headings 被退回,
+// 已逾期, 即将到期 and 目标进度, at most the renderer's maxItems in all, and
+// what was left out, counted by kind.
+type dailyView struct {
+	Returned   []returnView
+	Overdue    []itemView
+	Upcoming   []itemView
+	Milestones []progressView
+	// Total counts every item; Rest says what is not listed, as
+	// 另有3项已逾期、2项即将到期; "" when everything is.
+	Total int
+	Rest  string
+	// Summary is the subject's tally: 2项即将到期、3项已逾期.
+	Summary string
+}
+
+// supervisorView is a section an enterprise reports to, as the enterprise
+// reads it.
+type supervisorView struct {
+	Name    string
+	Phone   string
+	Contact string
 }
 
 type groupView struct {
@@ -584,10 +638,7 @@ func (r *Renderer) view(n remindd.Notification, esc func(string) string) *view {
 		v.Month = fmt.Sprintf("%d月", n.At.In(r.location()).Month())
 	}
 	for _, it := range n.Items(p) {
-		iv := itemView{
-			Task: it.Task, Text: esc(it.Text), Due: longDate(it.Due), DueShort: shortDate(it.Due),
-			Left: daysLeft(it.DaysLeft), DaysLeft: it.DaysLeft, Overdue: it.Overdue,
-		}
+		iv := r.item(it, v.Enterprise, esc)
 		v.Items = append(v.Items, iv)
 		if it.Overdue {
 			v.Overdue = append(v.Overdue, iv)
@@ -597,20 +648,30 @@ func (r *Renderer) view(n remindd.Notification, esc func(string) string) *view {
 		}
 	}
 	v.Groups, v.OverdueGroups, v.UpcomingGroups = groups(v.Items), groups(v.Overdue), groups(v.Upcoming)
+	today := plan.DateOf(n.At.In(r.location()))
 	for _, ret := range n.Returned {
 		rv := returnView{Reason: esc(ret.Reason), By: esc(ret.By), Office: esc(r.officeName()),
 			At: longDate(plan.DateOf(ret.At.In(r.location())))}
-		for _, it := range v.Items {
-			if it.Task == ret.Task {
-				rv.Item = it
+		if t, ok := p.Task(ret.Task); ok {
+			due := p.DueDate(t.Month)
+			it := remindd.Item{Task: t.N, Text: t.Text, Short: t.Short, Due: due, DaysLeft: today.DaysUntil(due)}
+			if t.Enterprises != nil {
+				it.Action = t.Enterprises.Action
 			}
+			it.Overdue = it.DaysLeft < 0
+			rv.Item = r.item(it, v.Enterprise, esc)
 		}
 		v.Returned = append(v.Returned, rv)
 	}
 	v.Count = len(v.Items)
-	today := plan.DateOf(n.At.In(r.location()))
 	for _, m := range n.Milestones {
 		v.Milestones = append(v.Milestones, r.progress(m, today, esc))
+	}
+	for _, s := range n.Supervisors {
+		v.Supervisors = append(v.Supervisors, supervisorView{Name: esc(s.Name), Phone: esc(s.Phone), Contact: esc(s.Contact)})
+	}
+	if n.Rule == remindd.Daily {
+		v.Daily = r.daily(v)
 	}
 	if d := n.Digest; d != nil {
 		dv := &digestView{Today: longDate(today)}
@@ -637,6 +698,75 @@ func (r *Renderer) view(n remindd.Notification, esc func(string) string) *view {
 		v.Digest = dv
 	}
 	return v
+}
+
+// item is a task as a message lists it: to an enterprise, the
+// enterprise's own action when the plan gives one.
+func (r *Renderer) item(it remindd.Item, enterprise bool, esc func(string) string) itemView {
+	text := it.Text
+	if enterprise && it.Action != "" {
+		text = it.Action
+	}
+	short := it.Short
+	if short == "" {
+		short = shortText(text, 16)
+	}
+	return itemView{
+		Task: it.Task, Text: esc(text), Short: esc(short), Due: longDate(it.Due), DueShort: shortDate(it.Due),
+		Left: daysLeft(it.DaysLeft), DaysLeft: it.DaysLeft, Overdue: it.Overdue,
+	}
+}
+
+// shortText is s cut to at most n characters, with an ellipsis when cut.
+func shortText(s string, n int) string {
+	rs := []rune(s)
+	if len(rs) <= n {
+		return s
+	}
+	return string(rs[:n-1]) + "…"
+}
+
+// daily sorts a morning message's items under their headings and keeps at
+// most maxItems of them, taking from each heading in turn, so that every
+// kind shows; the rest are counted.
+func (r *Renderer) daily(v *view) *dailyView {
+	d := &dailyView{}
+	budget := r.maxItems
+	if budget <= 0 {
+		budget = DefaultMaxItems
+	}
+	lists := []int{len(v.Returned), len(v.Overdue), len(v.Upcoming), len(v.Milestones)}
+	take := make([]int, len(lists))
+	for left := budget; left > 0; {
+		moved := false
+		for i := range lists {
+			if left > 0 && take[i] < lists[i] {
+				take[i]++
+				left--
+				moved = true
+			}
+		}
+		if !moved {
+			break
+		}
+	}
+	d.Returned, d.Overdue, d.Upcoming, d.Milestones = v.Returned[:take[0]], v.Overdue[:take[1]], v.Upcoming[:take[2]], v.Milestones[:take[3]]
+	kinds := []string{"被退回", "已逾期", "即将到期", "目标进度未达标"}
+	var rest, summary []string
+	for i, n := range lists {
+		d.Total += n
+		if n > 0 {
+			summary = append(summary, fmt.Sprintf("%d项%s", n, kinds[i]))
+		}
+		if n > take[i] {
+			rest = append(rest, fmt.Sprintf("%d项%s", n-take[i], kinds[i]))
+		}
+	}
+	d.Summary = strings.Join(summary, "、")
+	if len(rest) > 0 {
+		d.Rest = "另有" + strings.Join(rest, "、")
+	}
+	return d
 }
 
 // groups gathers items by deadline, earliest first, keeping their order
@@ -707,7 +837,7 @@ func (r *Renderer) officeName() string {
 var ruleNames = map[remindd.Rule]string{
 	remindd.Agenda: "月度工作安排", remindd.Lead: "到期提醒", remindd.Overdue: "逾期提醒",
 	remindd.Milestone: "目标进度预警", remindd.Digest: "逾期情况汇总", remindd.Quarterly: "季度工作事项",
-	remindd.Returns: "退办通知",
+	remindd.Returns: "退办通知", remindd.Daily: "每日工作提醒", remindd.Escalate: "催办通知",
 }
 
 // RuleName is what a rule's messages are called, as the office reads it:
@@ -850,15 +980,16 @@ var funcs = map[string]any{
 func (r *Renderer) events(n remindd.Notification) []Event {
 	// A returned message's one task would overwrite the calendar entry of
 	// its deadline, which lists every task due that day.
-	if n.Rule == remindd.Digest || n.Rule == remindd.Returns {
+	if n.Rule == remindd.Digest || n.Rule == remindd.Returns || n.Rule == remindd.Escalate {
 		return nil
 	}
 	p := r.plan
 	type day struct {
-		date  plan.Date
-		lines []string
-		tasks []int
-		what  []string
+		date   plan.Date
+		lines  []string
+		tasks  []int
+		titles []string
+		what   []string
 	}
 	var days []*day
 	find := func(d plan.Date) *day {
@@ -871,10 +1002,13 @@ func (r *Renderer) events(n remindd.Notification) []Event {
 		days = append(days, x)
 		return x
 	}
+	enterprise := n.Recipient.Kind == remindd.KindEnterprise
 	for _, it := range n.Items(r.plan) {
 		d := find(it.Due)
+		iv := r.item(it, enterprise, OneLine)
 		d.tasks = append(d.tasks, it.Task)
-		d.lines = append(d.lines, fmt.Sprintf("任务%d：%s", it.Task, OneLine(it.Text)))
+		d.titles = append(d.titles, iv.Short)
+		d.lines = append(d.lines, fmt.Sprintf("任务%d：%s", it.Task, iv.Text))
 	}
 	for _, m := range n.Milestones {
 		d := find(m.Due)
@@ -893,9 +1027,12 @@ func (r *Renderer) events(n remindd.Notification) []Event {
 	out := make([]Event, 0, len(days))
 	for _, d := range days {
 		var summary string
-		if len(d.tasks) > 0 {
-			summary = fmt.Sprintf("%s 任务%s到期（共%d项）", doc, taskRanges(d.tasks), len(d.tasks))
-		} else {
+		switch {
+		case len(d.tasks) == 1:
+			summary = fmt.Sprintf("%s 到期：任务%d %s", doc, d.tasks[0], d.titles[0])
+		case len(d.tasks) > 1:
+			summary = fmt.Sprintf("%s 到期：任务%d %s等%d项", doc, d.tasks[0], d.titles[0], len(d.tasks))
+		default:
 			summary = fmt.Sprintf("%s 目标进度节点：%s", doc, strings.Join(d.what, "、"))
 		}
 		out = append(out, Event{

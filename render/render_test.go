@@ -79,6 +79,10 @@ func TestRenderSubjects(t *testing.T) {
 		"quarterly":           "【安全生产标准化】2024年第二季度企业工作事项",
 		"returned":            "【安全生产标准化】退办通知：任务44的办结报告已被退回，请重新办理",
 		"returned-enterprise": "【安全生产标准化】退办通知：任务45的办结报告已被退回，请重新办理",
+		"daily":               "【安全生产标准化】任务提醒：23项已逾期、11项即将到期、3项目标进度未达标",
+		"daily-enterprise":    "【安全生产标准化】工作事项提醒：9项已逾期、1项即将到期",
+		"daily-returned":      "【安全生产标准化】任务提醒：1项被退回、34项已逾期",
+		"escalate":            "【安全生产标准化】催办：行业管理科有12项任务严重逾期",
 	}
 	for _, tc := range rendertest.Cases {
 		t.Run(tc.Name, func(t *testing.T) {

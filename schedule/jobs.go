@@ -40,7 +40,7 @@ func (e *Engine) Jobs() ([]Job, error) {
 		rules []remindd.Rule
 		shift shiftMode
 	}{
-		{JobSweep, e.Config.Jobs.Sweep, []remindd.Rule{remindd.Lead, remindd.Overdue, remindd.Milestone, remindd.Returns}, skipNonWorking},
+		{JobSweep, e.Config.Jobs.Sweep, []remindd.Rule{remindd.Lead, remindd.Overdue, remindd.Milestone, remindd.Returns, remindd.Escalate}, skipNonWorking},
 		{JobAgenda, e.Config.Jobs.Agenda, []remindd.Rule{remindd.Agenda}, toNextWorking},
 		{JobDigest, e.Config.Jobs.Digest, []remindd.Rule{remindd.Digest}, toNextWorking},
 		{JobQuarterly, e.Config.Jobs.Quarterly, []remindd.Rule{remindd.Quarterly}, toNextWorking},
@@ -196,7 +196,14 @@ func (e *Engine) Due(s *remindd.State, at time.Time, lastRuns map[string]time.Ti
 		}
 		// Jobs run different rules and keys start with the rule: no two
 		// jobs decide the same key.
-		if out, err = e.evaluate(out, v, when, j.Rules); err != nil {
+		if j.Name == JobSweep {
+			// The sweep's items make one morning message per recipient.
+			var day []remindd.Notification
+			if day, err = e.evaluate(nil, v, when, j.Rules); err != nil {
+				return nil, nil, fmt.Errorf("job %s: %w", j.Name, err)
+			}
+			out = append(out, Bundle(day, when, e.Plan.Location)...)
+		} else if out, err = e.evaluate(out, v, when, j.Rules); err != nil {
 			return nil, nil, fmt.Errorf("job %s: %w", j.Name, err)
 		}
 		runs = append(runs, remindd.Run{Job: j.Name, At: when})

@@ -41,7 +41,7 @@ func (ev *evaluation) lead(out []remindd.Notification) ([]remindd.Notification, 
 		}
 		out = ev.send(out, message{
 			rule: remindd.Lead, to: a.who, name: a.name,
-			what: stageKey(stages, "d"), items: items,
+			what: stageKey(stages, "d"), items: items, stages: stages,
 		}, a.contacts)
 	}
 	return out, nil

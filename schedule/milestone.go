@@ -40,7 +40,7 @@ func (ev *evaluation) milestone(out []remindd.Notification) ([]remindd.Notificat
 		}
 		out = ev.send(out, message{
 			rule: remindd.Milestone, to: a.who, name: a.name,
-			what: stageKey(stages, "d"), milestones: lagging,
+			what: stageKey(stages, "d"), milestones: lagging, stages: stages,
 		}, a.contacts)
 	}
 	return out, nil

@@ -109,9 +109,10 @@ func TestReturnedIsLeftOut(t *testing.T) {
 	}
 }
 
-// TestTheSweepTellsReturns: returns are told by the daily sweep, beside
-// its reminders, and `due` lists them as any other rule; a later sweep
-// decides the same keys again (the outbox keeps them sent once).
+// TestTheSweepTellsReturns: returns are told by the daily sweep, in the
+// recipient's morning message beside its reminders, each a part keyed by
+// the event; a later sweep decides the same part keys again (the outbox
+// keeps them sent once).
 func TestTheSweepTellsReturns(t *testing.T) {
 	e := engine(t, false)
 	s := returnsState()
@@ -124,16 +125,21 @@ func TestTheSweepTellsReturns(t *testing.T) {
 		var these []string
 		for _, n := range ns {
 			if n.Rule == remindd.Returns {
-				these = append(these, keyOf(n))
+				t.Errorf("%s: a returned notice sent on its own, not in the morning message", n.Key)
+			}
+			for _, p := range n.Parts {
+				if p.Rule == remindd.Returns {
+					if n.Rule != remindd.Daily {
+						t.Errorf("%s: returned part in a %s message", n.Key, n.Rule)
+					}
+					these = append(these, p.Key)
+				}
 			}
 		}
 		if keys != nil && !cmp.Equal(keys, these) {
 			t.Errorf("4 June decides %v, 3 June %v", these, keys)
 		}
 		keys = these
-		if last := ns[len(ns)-1]; last.Rule != remindd.Returns {
-			t.Errorf("returned notices are not listed last, after the sweep's reminders: last is %s", last.Key)
-		}
 	}
 	if len(keys) != 2 || !strings.HasPrefix(keys[0], "returned:enterprise:") {
 		t.Errorf("the sweep decides %v", keys)

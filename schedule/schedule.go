@@ -22,7 +22,8 @@ import (
 	"github.com/remindd/remindd/workday"
 )
 
-var ruleOrder = map[remindd.Rule]int{remindd.Agenda: 0, remindd.Lead: 1, remindd.Overdue: 2, remindd.Milestone: 3, remindd.Digest: 4, remindd.Quarterly: 5, remindd.Returns: 6}
+var ruleOrder = map[remindd.Rule]int{remindd.Agenda: 0, remindd.Daily: 1, remindd.Lead: 2, remindd.Overdue: 3, remindd.Milestone: 4,
+	remindd.Escalate: 5, remindd.Digest: 6, remindd.Quarterly: 7, remindd.Returns: 8}
 
 // Engine evaluates the rules of one plan under one configuration.
 type Engine struct {
@@ -74,6 +75,8 @@ func (e *Engine) evaluate(out []remindd.Notification, v *view, at time.Time, rul
 			out, err = ev.quarterly(out)
 		case remindd.Returns:
 			out, err = ev.returned(out)
+		case remindd.Escalate:
+			out, err = ev.escalate(out)
 		default:
 			err = fmt.Errorf("unknown rule %q", r)
 		}
@@ -181,12 +184,14 @@ func (ev *evaluation) offset(d plan.Date) int { return ev.today.DaysUntil(d) }
 // message is what a rule decided for one recipient, before it is fanned out
 // to the recipient's channels.
 type message struct {
-	rule       remindd.Rule
-	to         remindd.Recipient
-	name       string
-	what       string // the key's middle: what and which period or stage
-	period     string
-	items      []*taskDue
+	rule   remindd.Rule
+	to     remindd.Recipient
+	name   string
+	what   string // the key's middle: what and which period or stage
+	period string
+	items  []*taskDue
+	// stages are a lead or milestone message's stage by deadline.
+	stages     map[plan.Date]int
 	milestones []remindd.Progress
 	digest     *remindd.DigestBody
 	returned   []remindd.Return
@@ -197,19 +202,22 @@ type message struct {
 func (ev *evaluation) send(out []remindd.Notification, m message, contacts []config.Contact) []remindd.Notification {
 	tasks := taskNumbers(m)
 	for _, c := range contacts {
+		key := Key(m.rule, m.to, m.what, c.Channel, c.Address)
 		out = append(out, remindd.Notification{
-			Key:        Key(m.rule, m.to, m.what, c.Channel, c.Address),
-			Rule:       m.rule,
-			Recipient:  m.to,
-			Name:       m.name,
-			Channel:    c.Channel,
-			Address:    c.Address,
-			At:         ev.at,
-			Tasks:      tasks,
-			Milestones: m.milestones,
-			Digest:     m.digest,
-			Period:     m.period,
-			Returned:   m.returned,
+			Key:         key,
+			Parts:       ev.parts(m, key, c),
+			Supervisors: ev.supervisors(m.to),
+			Rule:        m.rule,
+			Recipient:   m.to,
+			Name:        m.name,
+			Channel:     c.Channel,
+			Address:     c.Address,
+			At:          ev.at,
+			Tasks:       tasks,
+			Milestones:  m.milestones,
+			Digest:      m.digest,
+			Period:      m.period,
+			Returned:    m.returned,
 		})
 	}
 	return out

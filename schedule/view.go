@@ -18,6 +18,8 @@ type view struct {
 	// sections are the plan's sections with contacts in the config, in plan
 	// order; firms the active enterprises with their contacts, by credit code.
 	sections, firms []assignee
+	// supervisors caches the supervising sections by sector.
+	supervisors map[string][]remindd.Supervisor
 }
 
 func (e *Engine) newView(s *remindd.State) *view {

@@ -27,6 +27,13 @@ type Message struct {
 	Subject       string
 	Body          string
 	Tasks         []int
+	// Items are the dedup keys of the items a bundled message carries: the
+	// message is added with them, and an item whose key is in the store
+	// already was told before (ExistingKeys).
+	Items []string
+	// Events are recorded with the message, when it is added: an
+	// escalation (催办) is kept in the history.
+	Events []remindd.Event
 	// NextAttempt is when it may first be sent; it is also its created_at.
 	NextAttempt time.Time
 }
@@ -108,17 +115,22 @@ func (s *Store) EnqueueAndRecord(ctx context.Context, planID string, msgs iter.S
 	return added, nil
 }
 
-// ExistingKeys returns which of keys the outbox already holds.
+// ExistingKeys returns which of keys the outbox already holds, as the key
+// of a notification or of an item a bundled notification carried.
 func (s *Store) ExistingKeys(ctx context.Context, keys []string) (map[string]bool, error) {
 	const chunk = 500
 	out := map[string]bool{}
 	for start := 0; start < len(keys); start += chunk {
 		part := keys[start:min(start+chunk, len(keys))]
-		args := make([]any, len(part))
-		for i, k := range part {
-			args[i] = k
+		args := make([]any, 0, 2*len(part))
+		for _, k := range part {
+			args = append(args, k)
 		}
-		rows, err := s.db.QueryContext(ctx, `SELECT dedup_key FROM notifications WHERE dedup_key IN (`+placeholders(len(part))+`)`, args...)
+		for _, k := range part {
+			args = append(args, k)
+		}
+		rows, err := s.db.QueryContext(ctx, `SELECT dedup_key FROM notifications WHERE dedup_key IN (`+placeholders(len(part))+`)
+UNION ALL SELECT item_key FROM notification_items WHERE item_key IN (`+placeholders(len(part))+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("store: existing keys: %w", err)
 		}
@@ -140,10 +152,12 @@ func (s *Store) ExistingKeys(ctx context.Context, keys []string) (map[string]boo
 }
 
 func (s *Store) enqueue(ctx context.Context, tx *sql.Tx, msgs iter.Seq2[Message, error]) (int, error) {
-	var stmt *sql.Stmt
+	var stmt, item *sql.Stmt
 	defer func() {
-		if stmt != nil {
-			stmt.Close()
+		for _, st := range []*sql.Stmt{stmt, item} {
+			if st != nil {
+				st.Close()
+			}
 		}
 	}()
 	added := 0
@@ -175,6 +189,30 @@ VALUES (`+placeholders(14)+`) `+s.dialect.doNothing("dedup_key")); err != nil {
 			return 0, fmt.Errorf("%s: %w", m.Key, err)
 		}
 		added += int(n)
+		if n == 0 {
+			// The message was there: its items are those it was added
+			// with, and these wait for the next one.
+			continue
+		}
+		for _, e := range m.Events {
+			if _, err := s.addEvent(ctx, tx, m.PlanID, e); err != nil {
+				return 0, fmt.Errorf("%s: event: %w", m.Key, err)
+			}
+		}
+		for _, k := range m.Items {
+			if k == m.Key {
+				continue
+			}
+			if item == nil {
+				if item, err = tx.PrepareContext(ctx, `INSERT INTO notification_items (item_key, notification_key, created_at)
+VALUES (`+placeholders(3)+`) `+s.dialect.doNothing("item_key")); err != nil {
+					return 0, err
+				}
+			}
+			if _, err := item.ExecContext(ctx, k, m.Key, at); err != nil {
+				return 0, fmt.Errorf("%s: item %s: %w", m.Key, k, err)
+			}
+		}
 	}
 	return added, nil
 }

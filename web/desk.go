@@ -253,6 +253,8 @@ func actionName(a remindd.Action) string {
 		return "登记完成"
 	case remindd.Undone:
 		return "撤销"
+	case remindd.Escalated:
+		return "催办（抄送分管领导）"
 	}
 	return string(a)
 }

@@ -154,9 +154,16 @@ func State() *remindd.State {
 func Notification(t testing.TB, at time.Time, key string, rules ...remindd.Rule) remindd.Notification {
 	t.Helper()
 	f := Load(t)
+	daily := len(rules) == 1 && rules[0] == remindd.Daily
+	if daily {
+		rules = []remindd.Rule{remindd.Lead, remindd.Overdue, remindd.Milestone, remindd.Returns}
+	}
 	ns, err := f.Engine.Evaluate(State(), at, rules...)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if daily {
+		ns = schedule.Bundle(ns, at, f.Plan.Location)
 	}
 	var keys []string
 	for _, n := range ns {
@@ -198,6 +205,10 @@ var Cases = []Case{
 	{"quarterly", At9(time.April, 1), []remindd.Rule{remindd.Quarterly}, "quarterly:enterprise:" + Rongxi + ":2024-Q2:outbox"},
 	{"returned", At9(time.June, 3), []remindd.Rule{remindd.Returns}, "returned:section:industry-mgmt:101:outbox"},
 	{"returned-enterprise", At9(time.June, 3), []remindd.Rule{remindd.Returns}, "returned:enterprise:" + Haiyun + ":102:outbox"},
+	{"daily", At9(time.May, 24), []remindd.Rule{remindd.Daily}, "daily:section:industry-mgmt:2024-05-24:outbox"},
+	{"daily-enterprise", At9(time.May, 24), []remindd.Rule{remindd.Daily}, "daily:enterprise:" + Haiyun + ":2024-05-24:outbox"},
+	{"daily-returned", At9(time.June, 3), []remindd.Rule{remindd.Daily}, "daily:section:industry-mgmt:2024-06-03:outbox"},
+	{"escalate", At9(time.May, 24), []remindd.Rule{remindd.Escalate}, "escalate:section:industry-mgmt:2024-05-19:outbox"},
 }
 
 // Find is the case of that name.
