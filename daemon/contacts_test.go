@@ -48,12 +48,12 @@ func TestTwoContactsOfOneSectionBothReceive(t *testing.T) {
 		leads := map[string][]string{} // recipient address -> lead message subjects
 		for _, m := range sink.Messages() {
 			pm := parseMail(t, m.Data)
-			if strings.HasPrefix(pm.key, "lead:section:industry-mgmt:") {
+			if strings.HasPrefix(pm.key, "daily:section:industry-mgmt:") {
 				leads[m.To[0]] = append(leads[m.To[0]], pm.subject)
 			}
 		}
 		if len(leads) != 2 || len(leads["head@example.gov.cn"]) != 1 || !cmp.Equal(leads["head@example.gov.cn"], leads["deputy@example.gov.cn"]) {
-			t.Errorf("industry-mgmt's lead reminders by address: %v; want one each for head@ and deputy@, the same", leads)
+			t.Errorf("industry-mgmt's morning messages by address: %v; want one each for head@ and deputy@, the same", leads)
 		}
 
 		// The digest on 2 June reaches both of the office's contacts.

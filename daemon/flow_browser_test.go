@@ -74,7 +74,7 @@ func TestReminderAnsweredInTheBrowser(t *testing.T) {
 		if _, err := d.Tick(ctx, at(5, 24, 9, 0)); err != nil {
 			t.Fatal(err)
 		}
-		lead := sectionMail(0, "lead")
+		lead := sectionMail(0, "daily")
 		link := linkRE.FindString(lead.text)
 		if link == "" {
 			t.Fatalf("the lead mail has no link on a line of its own:\n%s", lead.text)
@@ -108,8 +108,8 @@ func TestReminderAnsweredInTheBrowser(t *testing.T) {
 		if _, err := d.Tick(ctx, at(5, 28, 9, 0)); err != nil {
 			t.Fatal(err)
 		}
-		lead = sectionMail(n, "lead")
-		if strings.Contains(lead.text, "任务44：") || !strings.Contains(lead.text, "任务45：") {
+		lead = sectionMail(n, "daily")
+		if strings.Contains(lead.text, "任务44") || !strings.Contains(lead.text, "任务45（") {
 			t.Errorf("the sweep after the report:\n%s", lead.text)
 		}
 
@@ -148,8 +148,8 @@ func TestReminderAnsweredInTheBrowser(t *testing.T) {
 		if _, err := d.Tick(ctx, at(5, 29, 9, 0)); err != nil {
 			t.Fatal(err)
 		}
-		back := sectionMail(n, "returned")
-		for _, want := range []string{"任务44", reason, "退办"} {
+		back := sectionMail(n, "daily")
+		for _, want := range []string{"任务44", reason, "退办", "被退回"} {
 			if !strings.Contains(back.text, want) {
 				t.Errorf("the return's mail lacks %q:\n%s", want, back.text)
 			}
@@ -163,8 +163,8 @@ func TestReminderAnsweredInTheBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, m := range sink.Messages()[n:] {
-			if strings.HasPrefix(parseMail(t, m.Data).key, "returned:") {
-				t.Errorf("the return was told again on 30 May: %s", parseMail(t, m.Data).key)
+			if pm := parseMail(t, m.Data); strings.Contains(pm.text, reason) {
+				t.Errorf("the return was told again on 30 May: %s", pm.key)
 			}
 		}
 	})

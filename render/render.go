@@ -247,6 +247,7 @@ func (r *Renderer) Render(n remindd.Notification) (Message, error) {
 		// A copy to the section's leaders: the section's link is the
 		// section's to use.
 		to = remindd.Recipient{}
+		m.Name = OneLine(n.Name + "分管领导")
 	}
 	link, err := r.link(to)
 	if err != nil {

@@ -723,3 +723,25 @@ WHERE plan_id = ? AND `+q.where+` ORDER BY id DESC LIMIT ?`, planID, q.arg, limi
 	}
 	return u, nil
 }
+
+// ItemsOf lists the item keys a bundled notification was added with, in
+// key order.
+func (s *Store) ItemsOf(ctx context.Context, key string) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT item_key FROM notification_items WHERE notification_key = ? ORDER BY item_key`, key)
+	if err != nil {
+		return nil, fmt.Errorf("store: items of %s: %w", key, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, fmt.Errorf("store: items of %s: %w", key, err)
+		}
+		out = append(out, k)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: items of %s: %w", key, err)
+	}
+	return out, nil
+}

@@ -229,7 +229,7 @@ func seedCorpusStore(t *testing.T, s *store.Store, p *plan.Plan) {
 	}
 	if _, err := s.Enqueue(ctx, []store.Message{{Key: "badinput:lead:section:industry-mgmt:2024-05-24", PlanID: p.ID, Rule: "daily",
 		RecipientKind: remindd.KindSection, RecipientID: "industry-mgmt", Channel: "log", Subject: "待办提醒", Body: "任务44 还剩 7 天",
-		Tasks: []int{44}, NextAttempt: corpusNow}}); err != nil {
+		Tasks: []int{44}, Items: []string{"lead:section:industry-mgmt:44@2024-05-31/d7:log"}, NextAttempt: corpusNow}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.RecordRuns(ctx, p.ID, []remindd.Run{{Job: "sweep", At: corpusNow}}); err != nil {

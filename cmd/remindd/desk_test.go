@@ -35,7 +35,7 @@ func TestRunServesTheDesk(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(link, "http://127.0.0.1:8080/r/") {
 		t.Fatalf("link: exit %d, %q %s", code, out, errs)
 	}
-	mail, err := os.ReadFile(outboxName(t, filepath.Dir(cfg), "lead_section_industry-mgmt_2024-05-31_d7_outbox_"))
+	mail, err := os.ReadFile(outboxName(t, filepath.Dir(cfg), "daily_section_industry-mgmt_2024-05-24_outbox_"))
 	if err != nil {
 		t.Fatal(err)
 	}

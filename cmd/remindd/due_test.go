@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -113,19 +114,23 @@ func TestDueShowsReturned(t *testing.T) {
 	}
 	var returned []remindd.Notification
 	for _, n := range ns {
-		if n.Rule == remindd.Returns {
-			returned = append(returned, n)
+		for _, p := range n.Parts {
+			if p.Rule == remindd.Returns {
+				returned = append(returned, n)
+				if p.Task != 44 || !strings.HasPrefix(p.Key, "returned:section:industry-mgmt:") || !strings.HasPrefix(p.Stage, "returned/") {
+					t.Errorf("returned item %+v", p)
+				}
+			}
 		}
 	}
 	if len(returned) != 1 {
-		t.Fatalf("%d returned notifications, want 1:\n%s", len(returned), out)
+		t.Fatalf("%d messages with a returned item, want 1:\n%s", len(returned), out)
 	}
 	n := returned[0]
-	if n.Recipient != industry || !cmp.Equal(n.Tasks, []int{44}) || len(n.Returned) != 1 || n.Returned[0].Reason != "材料不全" ||
-		!strings.HasPrefix(n.Key, "returned:section:industry-mgmt:") {
-		t.Errorf("returned notification %+v", n)
+	if n.Rule != remindd.Daily || n.Recipient != industry || !slices.Contains(n.Tasks, 44) || len(n.Returned) != 1 || n.Returned[0].Reason != "材料不全" {
+		t.Errorf("the morning message with the return %+v", n)
 	}
 	if !strings.Contains(out, `"rule":"returned"`) {
-		t.Errorf("due JSON lacks the rule:\n%s", out)
+		t.Errorf("due JSON lacks the item's rule:\n%s", out)
 	}
 }

@@ -65,13 +65,13 @@ func TestLinkIsTheOneMessagesCarry(t *testing.T) {
 			t.Fatalf("%s: exit %d: %s", args[0], code, errs)
 		}
 	}
-	key := schedule.Key(remindd.Lead, remindd.Recipient{Kind: remindd.KindSection, ID: "industry-mgmt"}, "2024-05-31/d7", "outbox", "industry-mgmt@example.gov.cn")
+	key := schedule.Key(remindd.Daily, remindd.Recipient{Kind: remindd.KindSection, ID: "industry-mgmt"}, "2024-05-24", "outbox", "industry-mgmt@example.gov.cn")
 	b, err := os.ReadFile(filepath.Join(filepath.Dir(cfg), "outbox", notify.FileName(key)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(string(b), "\n"+out) {
-		t.Errorf("the lead message lacks the printed link %s:\n%s", out, b)
+		t.Errorf("the morning message lacks the printed link %s:\n%s", out, b)
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -94,6 +96,16 @@ type dueRow struct {
 	Recipient struct{ Kind, ID string }
 	Channel   string
 	Tasks     []int
+	Items     []dueItem
+}
+
+// dueItem is an item of a morning message, as `due` prints it.
+type dueItem struct {
+	Key   string
+	Rule  string
+	Task  int
+	Stage string
+	Due   string
 }
 
 func dueJSON(t *testing.T, at string, extra ...string) []dueRow {
@@ -119,12 +131,32 @@ func TestDueOn24May(t *testing.T) {
 	rows := dueJSON(t, "2024-05-24T09:00:00+08:00", "--store", "sqlite:"+db)
 	lead := map[string][]int{}
 	milestone := map[string][]int{}
+	daily := map[string]int{}
 	for _, r := range rows {
 		switch r.Rule {
-		case "lead":
-			lead[r.Recipient.ID] = r.Tasks
-		case "milestone":
-			milestone[r.Recipient.ID] = r.Tasks
+		case "lead", "overdue", "milestone", "returned":
+			t.Errorf("%s: a sweep rule's message sent on its own, not in the morning message", r.Key)
+		case "daily":
+			daily[r.Recipient.Kind+":"+r.Recipient.ID]++
+			for _, it := range r.Items {
+				switch it.Rule {
+				case "lead":
+					lead[r.Recipient.ID] = append(lead[r.Recipient.ID], it.Task)
+					if it.Stage != "d7" || it.Due != "2024-05-31" || !strings.Contains(it.Key, ":"+strconv.Itoa(it.Task)+"@2024-05-31/d7:") {
+						t.Errorf("%s: lead item %+v, want stage d7, due 2024-05-31, keyed by task and stage", r.Key, it)
+					}
+				case "milestone":
+					milestone[r.Recipient.ID] = append(milestone[r.Recipient.ID], it.Task)
+				}
+			}
+			if !slices.IsSorted(r.Tasks) || len(r.Tasks) < len(lead[r.Recipient.ID]) {
+				t.Errorf("%s: tasks %v, want the sorted union of its items", r.Key, r.Tasks)
+			}
+		}
+	}
+	for who, n := range daily {
+		if n != 1 {
+			t.Errorf("%s: %d morning messages on one channel, want 1", who, n)
 		}
 	}
 	may := []int{44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54}
@@ -167,8 +199,8 @@ func TestDueTableIsTheDefault(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	if !strings.HasPrefix(out, "RULE") || !strings.Contains(out, "lead:section:industry-mgmt:2024-05-31/d7:outbox") ||
-		!strings.Contains(out, "44-54") || !strings.Contains(out, "12 notifications") {
+	if !strings.HasPrefix(out, "RULE") || !strings.Contains(out, "daily:section:industry-mgmt:2024-05-24:outbox") ||
+		!strings.Contains(out, "1-54") || !strings.Contains(out, "5 notifications") {
 		t.Errorf("table:\n%s", out)
 	}
 }

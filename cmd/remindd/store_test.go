@@ -82,13 +82,15 @@ func TestStoreWorkflow(t *testing.T) {
 			lead := map[string][]int{}
 			enterprises := 0
 			for _, r := range due {
-				if r.Rule != "lead" {
-					continue
-				}
-				if r.Recipient.Kind == "enterprise" {
-					enterprises++
-				} else {
-					lead[r.Recipient.ID] = r.Tasks
+				for _, it := range r.Items {
+					if it.Rule != "lead" {
+						continue
+					}
+					if r.Recipient.Kind == "enterprise" {
+						enterprises++
+					} else {
+						lead[r.Recipient.ID] = append(lead[r.Recipient.ID], it.Task)
+					}
 				}
 			}
 			if has(lead["industry-mgmt"], 44) || !has(lead["industry-mgmt"], 45) {
