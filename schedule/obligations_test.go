@@ -98,7 +98,7 @@ func TestObligationsOfEnterprise(t *testing.T) {
 	found := false
 	for _, n := range tasks {
 		found = found || n == 44
-		if tk, _ := e.Plan.Task(n); !e.Plan.EnterpriseOwes(tk, "小微", nil) {
+		if tk, _ := e.Plan.Task(n); !e.Plan.EnterpriseOwes(tk, "小微", nil, nil) {
 			t.Errorf("a small enterprise is given task %d, which it does not owe", n)
 		}
 	}

@@ -51,7 +51,7 @@ func (e *Engine) newView(s *remindd.State) *view {
 		}
 		o, ok := owed[string(key)]
 		if !ok {
-			o = e.owedBits(func(t *plan.Task) bool { return e.Plan.EnterpriseOwes(t, ent.Size, ent.Trades) })
+			o = e.owedBits(func(t *plan.Task) bool { return e.Plan.EnterpriseOwes(t, ent.Size, ent.Trades, ent.Roles) })
 			owed[string(key)] = o
 		}
 		v.firms = append(v.firms, assignee{
