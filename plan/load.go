@@ -196,7 +196,11 @@ func (p *Plan) validate(f *yamlfile.File) error {
 			}
 			for j, s := range a.Roles {
 				if !roles[s] {
-					r.Add(fmt.Sprintf("%s.enterprises.roles[%d]", field, j), path("tasks", i, "enterprises", "roles", j), "task %d: unknown role %q (the plan's roles: %s)", t.N, s, strings.Join(p.RoleNames(), ", "))
+					known := "the plan declares no roles"
+					if len(p.Roles) > 0 {
+						known = "the plan's roles: " + strings.Join(p.RoleNames(), ", ")
+					}
+					r.Add(fmt.Sprintf("%s.enterprises.roles[%d]", field, j), path("tasks", i, "enterprises", "roles", j), "task %d: unknown role %q (%s)", t.N, s, known)
 				}
 			}
 			if strings.TrimSpace(a.Action) == "" {
