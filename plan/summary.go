@@ -8,7 +8,7 @@ type Summary struct {
 	Milestones []SummaryMilestone `json:"milestones"`
 	Sectors    []SummarySector    `json:"sectors"`
 	Sections   []Section          `json:"sections"`
-	Roles      []Role             `json:"roles"`
+	Roles      []Role             `json:"roles,omitempty"`
 	Office     Section            `json:"office"`
 	Reporting  Reporting          `json:"reporting"`
 }

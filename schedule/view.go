@@ -35,7 +35,7 @@ func (e *Engine) newView(s *remindd.State) *view {
 		}
 	}
 	v.firms = make([]assignee, 0, n)
-	// Enterprises of one size class and trades owe the same tasks.
+	// Enterprises of one size class, trades and roles owe the same tasks.
 	var (
 		owed = map[string]bits{}
 		key  []byte
@@ -48,6 +48,9 @@ func (e *Engine) newView(s *remindd.State) *view {
 		key = append(key[:0], ent.Size...)
 		for _, t := range ent.Trades {
 			key = append(append(key, 0), t...)
+		}
+		for _, r := range ent.Roles {
+			key = append(append(key, 1), r...)
 		}
 		o, ok := owed[string(key)]
 		if !ok {
