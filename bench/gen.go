@@ -144,7 +144,7 @@ func generate(p *plan.Plan, n int) *dataset {
 		}
 		for ti := range p.Tasks {
 			t := &p.Tasks[ti]
-			if !p.EnterpriseOwes(t, e.Size, e.Trades) {
+			if !p.EnterpriseOwes(t, e.Size, e.Trades, e.Roles) {
 				continue
 			}
 			due := p.Due(t.Month)

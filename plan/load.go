@@ -6,7 +6,9 @@ import (
 	"os"
 	"regexp"
 	"sort"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/remindd/remindd/internal/yamlfile"
 )
@@ -73,6 +75,17 @@ func (p *Plan) validate(f *yamlfile.File) error {
 	}
 	sizes := set(p.SizeClasses)
 	trades := set(p.Trades)
+	roles := map[string]bool{}
+	for i, ro := range p.Roles {
+		field := fmt.Sprintf("roles[%d].name", i)
+		switch {
+		case strings.TrimSpace(ro.Name) == "":
+			r.Add(field, path("roles", i), "role needs a name")
+		case roles[ro.Name]:
+			r.Add(field, path("roles", i, "name"), "duplicate role %q", ro.Name)
+		}
+		roles[ro.Name] = true
+	}
 
 	sections := map[string]bool{}
 	for i, s := range p.Sections {
@@ -161,6 +174,14 @@ func (p *Plan) validate(f *yamlfile.File) error {
 		if t.Text == "" {
 			r.Add(field+".text", at, "task %d has no text", t.N)
 		}
+		switch n := utf8.RuneCountInString(t.Short); {
+		case strings.TrimSpace(t.Short) == "":
+			r.Add(field+".short", at, "task %d has no short title (at most %d characters, for lists on a phone)", t.N, ShortMax)
+		case n > ShortMax:
+			r.Add(field+".short", path("tasks", i, "short"), "task %d: short title %q has %d characters, more than %d", t.N, t.Short, n, ShortMax)
+		case t.Enterprises != nil && sectionWord(t.Short) != "":
+			r.Add(field+".short", path("tasks", i, "short"), "task %d: short title %q says %s, which is the bureau's word to its sections: enterprises read it", t.N, t.Short, sectionWord(t.Short))
+		}
 		checkSections(field+".owners", path("tasks", i, "owners"), t.Owners)
 		if a := t.Enterprises; a != nil {
 			for j, s := range a.Sizes {
@@ -172,6 +193,20 @@ func (p *Plan) validate(f *yamlfile.File) error {
 				if !trades[s] {
 					r.Add(fmt.Sprintf("%s.enterprises.trades[%d]", field, j), path("tasks", i, "enterprises", "trades", j), "task %d: unknown trade %q", t.N, s)
 				}
+			}
+			for j, s := range a.Roles {
+				if !roles[s] {
+					known := "the plan declares no roles"
+					if len(p.Roles) > 0 {
+						known = "the plan's roles: " + strings.Join(p.RoleNames(), ", ")
+					}
+					r.Add(fmt.Sprintf("%s.enterprises.roles[%d]", field, j), path("tasks", i, "enterprises", "roles", j), "task %d: unknown role %q (%s)", t.N, s, known)
+				}
+			}
+			if strings.TrimSpace(a.Action) == "" {
+				r.Add(field+".enterprises.action", path("tasks", i, "enterprises"), "task %d addresses enterprises but has no action (what the enterprise itself must do)", t.N)
+			} else if w := sectionWord(a.Action); w != "" {
+				r.Add(field+".enterprises.action", path("tasks", i, "enterprises", "action"), "task %d: action %q says %s, the bureau's instruction to its sections: say what the enterprise itself does", t.N, a.Action, w)
 			}
 		}
 		if c := t.Cycle; c != nil && (c.Kind == "" || c.Round < 1 || c.Round > 4) {
@@ -241,6 +276,23 @@ func (p *Plan) validate(f *yamlfile.File) error {
 		}
 	}
 	return r.Problems.Err()
+}
+
+// ShortMax is the most characters a task's short title may have.
+const ShortMax = 14
+
+// sectionWords are the bureau's instructions to its sections (督促、指导企业…):
+// words an enterprise must not be sent as its own duty.
+var sectionWords = []string{"督促", "指导"}
+
+// sectionWord returns the first of sectionWords s contains, or "".
+func sectionWord(s string) string {
+	for _, w := range sectionWords {
+		if strings.Contains(s, w) {
+			return w
+		}
+	}
+	return ""
 }
 
 func set(xs []string) map[string]bool {

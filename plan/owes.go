@@ -13,10 +13,9 @@ func (p *Plan) SectionOwes(t *Task, id string) bool {
 	return slices.Contains(p.OwnersOf(t), id)
 }
 
-// EnterpriseOwes reports whether an enterprise of the given size class and
-// trades owes task t: the task addresses enterprises (it has an audience),
-// and the audience is all of them or takes in that size class or one of
-// those trades.
-func (p *Plan) EnterpriseOwes(t *Task, size string, trades []string) bool {
-	return t.Enterprises.Matches(size, trades)
+// EnterpriseOwes reports whether an enterprise of the given size class,
+// trades and roles owes task t: the task addresses enterprises (it has an
+// audience), and the audience takes it in (Audience.Matches).
+func (p *Plan) EnterpriseOwes(t *Task, size string, trades, roles []string) bool {
+	return t.Enterprises.Matches(size, trades, roles)
 }

@@ -12,6 +12,7 @@ func TestWhoOwesATask(t *testing.T) {
 		section string // a section, or else an enterprise of size and trades
 		size    string
 		trades  []string
+		roles   []string
 		want    bool
 	}{
 		{name: "task 1 default owner", task: 1, section: "industry-mgmt", want: true},
@@ -30,6 +31,11 @@ func TestWhoOwesATask(t *testing.T) {
 		{name: "task 25 规上 or risky trades: a 规上", task: 25, size: "规上", want: true},
 		{name: "task 25 规上 or risky trades: a 小微 confined space", task: 25, size: "小微", trades: []string{"旅行社", "有限空间"}, want: true},
 		{name: "task 25 规上 or risky trades: a plain 小微", task: 25, size: "小微", trades: []string{"旅行社"}},
+		{name: "task 44 a role does not widen a size audience", task: 44, size: "中等", roles: []string{"标杆培育对象"}},
+		{name: "task 40 标杆培育对象 only: one holding it", task: 40, size: "规上", roles: []string{"达标培育对象", "标杆培育对象"}, want: true},
+		{name: "task 40 标杆培育对象 only: a 达标培育对象", task: 40, size: "规上", roles: []string{"达标培育对象"}},
+		{name: "task 80 标杆培育对象 only: no role", task: 80, size: "小微", trades: []string{"消防重点单位"}},
+		{name: "task 98 标杆培育对象 only: a 小微 holding it", task: 98, size: "小微", roles: []string{"标杆培育对象"}, want: true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			task, ok := p.Task(c.task)
@@ -40,7 +46,7 @@ func TestWhoOwesATask(t *testing.T) {
 			if c.section != "" {
 				got = p.SectionOwes(task, c.section)
 			} else {
-				got = p.EnterpriseOwes(task, c.size, c.trades)
+				got = p.EnterpriseOwes(task, c.size, c.trades, c.roles)
 			}
 			if got != c.want {
 				t.Errorf("owes = %v, want %v", got, c.want)

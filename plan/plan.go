@@ -5,6 +5,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -22,6 +23,7 @@ type Plan struct {
 	SizeClasses        []string    `yaml:"size_classes"`
 	DemoPostKinds      []string    `yaml:"demo_post_kinds"`
 	Trades             []string    `yaml:"trades"`
+	Roles              []Role      `yaml:"roles"`
 	Sections           []Section   `yaml:"sections"`
 	Office             Section     `yaml:"office"`
 	DefaultResponsible string      `yaml:"default_responsible"`
@@ -53,6 +55,14 @@ type Metric struct {
 	ID   string `yaml:"id" json:"id"`
 	Name string `yaml:"name" json:"name"`
 	Unit string `yaml:"unit" json:"unit"`
+}
+
+// Role is what the bureau has chosen an enterprise for (标杆培育对象 …): the
+// names a roster's roles column may hold and an audience may address.
+type Role struct {
+	Name string `yaml:"name" json:"name"`
+	// Text says who holds the role, in the plan's words.
+	Text string `yaml:"text" json:"text"`
 }
 
 // Section is a body that can own tasks: a business section of the bureau, the
@@ -132,39 +142,43 @@ type Task struct {
 	Cycle       *Cycle    `yaml:"cycle"`
 }
 
-// Audience narrows which enterprises a task directs. An empty audience means
-// every enterprise; otherwise an enterprise is meant when its size class is in
-// Sizes or it carries one of Trades.
+// Audience narrows which enterprises a task directs. An audience without
+// sizes, trades or roles means every enterprise. Sizes and Trades take in an
+// enterprise whose size class is in Sizes or that carries one of Trades;
+// Roles, when set, means only enterprises holding one of them, and sizes or
+// trades given too narrow those further.
 type Audience struct {
 	Sizes  []string `yaml:"sizes"`
 	Trades []string `yaml:"trades"`
 	// Roles narrows the audience to enterprises holding one of these
-	// roles (标杆培育对象 …).
+	// roles (标杆培育对象 …), each one of the plan's Roles.
 	Roles []string `yaml:"roles"`
 	// Action is what the enterprise itself must do, in the plan's words
 	// (task 44: 完成管理达标), as the enterprise's messages say it.
 	Action string `yaml:"action"`
 }
 
-// Matches reports whether an enterprise of the given size class and trades is
-// meant by the audience.
-func (a *Audience) Matches(size string, trades []string) bool {
+// Matches reports whether an enterprise of the given size class, trades and
+// roles is meant by the audience. A nil audience (a task that is the
+// sections' own work) means none.
+func (a *Audience) Matches(size string, trades, roles []string) bool {
 	if a == nil {
+		return false
+	}
+	if len(a.Roles) > 0 && !anyIn(a.Roles, roles) {
 		return false
 	}
 	if len(a.Sizes) == 0 && len(a.Trades) == 0 {
 		return true
 	}
-	for _, s := range a.Sizes {
-		if s == size {
+	return slices.Contains(a.Sizes, size) || anyIn(a.Trades, trades)
+}
+
+// anyIn reports whether want and have share an element.
+func anyIn(want, have []string) bool {
+	for _, w := range want {
+		if slices.Contains(have, w) {
 			return true
-		}
-	}
-	for _, t := range a.Trades {
-		for _, have := range trades {
-			if t == have {
-				return true
-			}
 		}
 	}
 	return false
@@ -180,6 +194,16 @@ type Cycle struct {
 func (p *Plan) Task(n int) (*Task, bool) {
 	t, ok := p.tasks[n]
 	return t, ok
+}
+
+// RoleNames returns the names of the plan's roles, in the plan's order: what
+// a roster's roles column may hold.
+func (p *Plan) RoleNames() []string {
+	names := make([]string, len(p.Roles))
+	for i, r := range p.Roles {
+		names[i] = r.Name
+	}
+	return names
 }
 
 // Section returns the section with the given id.

@@ -100,7 +100,7 @@ func TestShippedPlanOwnersAndAudience(t *testing.T) {
 		}
 	}
 	t25, _ := p.Task(25)
-	if !t25.Enterprises.Matches("小微", []string{"有限空间"}) || !t25.Enterprises.Matches("规上", nil) || t25.Enterprises.Matches("小微", nil) {
+	if !t25.Enterprises.Matches("小微", []string{"有限空间"}, nil) || !t25.Enterprises.Matches("规上", nil, nil) || t25.Enterprises.Matches("小微", nil, nil) {
 		t.Errorf("task 25 should mean 规上 enterprises or risky trades: %+v", t25.Enterprises)
 	}
 	t1, _ := p.Task(1)

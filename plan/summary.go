@@ -8,6 +8,7 @@ type Summary struct {
 	Milestones []SummaryMilestone `json:"milestones"`
 	Sectors    []SummarySector    `json:"sectors"`
 	Sections   []Section          `json:"sections"`
+	Roles      []Role             `json:"roles,omitempty"`
 	Office     Section            `json:"office"`
 	Reporting  Reporting          `json:"reporting"`
 }
@@ -35,6 +36,7 @@ type SummaryTask struct {
 	Phase       int             `json:"phase"`
 	Due         Date            `json:"due"`
 	Text        string          `json:"text"`
+	Short       string          `json:"short"`
 	Responsible string          `json:"responsible"`
 	Owners      []string        `json:"owners"`
 	Audience    SummaryAudience `json:"audience"`
@@ -47,6 +49,10 @@ type SummaryAudience struct {
 	Enterprises bool     `json:"enterprises"`
 	Sizes       []string `json:"sizes,omitempty"`
 	Trades      []string `json:"trades,omitempty"`
+	Roles       []string `json:"roles,omitempty"`
+	// Action is what an enterprise meant must do; "" for the sections' own
+	// work.
+	Action string `json:"action,omitempty"`
 }
 
 // SummaryMilestone is a milestone with its deadline.
@@ -73,6 +79,7 @@ func (p *Plan) Summarize() Summary {
 		Plan: SummaryHeader{ID: p.ID, Year: p.Year, Timezone: p.Timezone,
 			Document: p.Document.Number, Title: p.Document.Title},
 		Sections:  p.Sections,
+		Roles:     p.Roles,
 		Office:    p.Office,
 		Reporting: p.Reporting,
 	}
@@ -85,9 +92,10 @@ func (p *Plan) Summarize() Summary {
 		if t.Enterprises != nil {
 			a.Enterprises = true
 			a.Sizes, a.Trades = t.Enterprises.Sizes, t.Enterprises.Trades
+			a.Roles, a.Action = t.Enterprises.Roles, t.Enterprises.Action
 		}
 		s.Tasks = append(s.Tasks, SummaryTask{
-			N: t.N, Month: t.Month, Phase: t.Phase, Due: p.DueDate(t.Month), Text: t.Text,
+			N: t.N, Month: t.Month, Phase: t.Phase, Due: p.DueDate(t.Month), Text: t.Text, Short: t.Short,
 			Responsible: p.ResponsibleOf(t), Owners: p.OwnersOf(t), Audience: a, Cycle: t.Cycle,
 		})
 	}

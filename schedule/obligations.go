@@ -75,7 +75,7 @@ func (e *Engine) Obligations(s *remindd.State, at time.Time, who remindd.Recipie
 			return nil
 		}
 		ent := &s.Enterprises[i]
-		owes = func(t *plan.Task) bool { return e.Plan.EnterpriseOwes(t, ent.Size, ent.Trades) }
+		owes = func(t *plan.Task) bool { return e.Plan.EnterpriseOwes(t, ent.Size, ent.Trades, ent.Roles) }
 	default:
 		return nil
 	}

@@ -98,7 +98,7 @@ func TestObligationsOfEnterprise(t *testing.T) {
 	found := false
 	for _, n := range tasks {
 		found = found || n == 44
-		if tk, _ := e.Plan.Task(n); !e.Plan.EnterpriseOwes(tk, "小微", nil) {
+		if tk, _ := e.Plan.Task(n); !e.Plan.EnterpriseOwes(tk, "小微", nil, nil) {
 			t.Errorf("a small enterprise is given task %d, which it does not owe", n)
 		}
 	}
@@ -161,5 +161,28 @@ func TestBehindBySection(t *testing.T) {
 	}
 	if n := len(all["market-mgmt"]); n != 1 {
 		t.Errorf("market-mgmt (culture) has %d enterprises behind, want 1 (the active theatre)", n)
+	}
+}
+
+// TestBehindByRole: tasks 40, 80 and 98 (督促、指导相关企业进一步整改提升)
+// are owed only by enterprises holding the role 标杆培育对象, however like
+// them another enterprise is in size and trades.
+func TestBehindByRole(t *testing.T) {
+	e := engine(t, false)
+	candidate := remindd.Enterprise{ID: "91350582MA00000001", Name: "标杆旅行社", Sector: "tourism", Size: "小微",
+		Trades: []string{"消防重点单位"}, Roles: []string{"标杆培育对象"}, Active: true}
+	plain := remindd.Enterprise{ID: "91350582MA00000002", Name: "普通旅行社", Sector: "tourism", Size: "小微",
+		Trades: []string{"消防重点单位"}, Roles: []string{"达标培育对象"}, Active: true}
+	st := remindd.State{Enterprises: []remindd.Enterprise{candidate, plain}}
+	overdue := map[string][]int{}
+	for _, b := range e.Behind(&st, at9(time.October, 8), "industry-mgmt") {
+		for _, n := range b.Overdue {
+			if n == 40 || n == 80 || n == 98 {
+				overdue[b.ID] = append(overdue[b.ID], n)
+			}
+		}
+	}
+	if diff := cmp.Diff(map[string][]int{candidate.ID: {40, 80, 98}}, overdue); diff != "" {
+		t.Errorf("2024-10-08 overdue role tasks by enterprise (-want +got):\n%s", diff)
 	}
 }

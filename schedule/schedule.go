@@ -314,7 +314,7 @@ func (e *Engine) enterpriseContacts(ent *remindd.Enterprise) []config.Contact {
 // owes reports whether a carries task t, as the plan says.
 func (e *Engine) owes(a assignee, t *plan.Task) bool {
 	if a.enterprise != nil {
-		return e.Plan.EnterpriseOwes(t, a.enterprise.Size, a.enterprise.Trades)
+		return e.Plan.EnterpriseOwes(t, a.enterprise.Size, a.enterprise.Trades, a.enterprise.Roles)
 	}
 	return e.Plan.SectionOwes(t, a.who.ID)
 }

@@ -37,7 +37,7 @@ func (e *Engine) newView(s *remindd.State) *view {
 		}
 	}
 	v.firms = make([]assignee, 0, n)
-	// Enterprises of one size class and trades owe the same tasks.
+	// Enterprises of one size class, trades and roles owe the same tasks.
 	var (
 		owed = map[string]bits{}
 		key  []byte
@@ -51,9 +51,12 @@ func (e *Engine) newView(s *remindd.State) *view {
 		for _, t := range ent.Trades {
 			key = append(append(key, 0), t...)
 		}
+		for _, r := range ent.Roles {
+			key = append(append(key, 1), r...)
+		}
 		o, ok := owed[string(key)]
 		if !ok {
-			o = e.owedBits(func(t *plan.Task) bool { return e.Plan.EnterpriseOwes(t, ent.Size, ent.Trades) })
+			o = e.owedBits(func(t *plan.Task) bool { return e.Plan.EnterpriseOwes(t, ent.Size, ent.Trades, ent.Roles) })
 			owed[string(key)] = o
 		}
 		v.firms = append(v.firms, assignee{

@@ -278,7 +278,7 @@ func (h *handler) deskEnterprise(w http.ResponseWriter, r *http.Request, u remin
 		return nil, false
 	}
 	return &deskRecipient{rec: rec, page: "/desk/enterprises/" + url.PathEscape(code), pageName: "企业页面", active: "enterprises",
-		owes: func(t *plan.Task) bool { return e.Active && h.Plan.EnterpriseOwes(t, e.Size, e.Trades) }, mayUndo: true}, true
+		owes: func(t *plan.Task) bool { return e.Active && h.Plan.EnterpriseOwes(t, e.Size, e.Trades, e.Roles) }, mayUndo: true}, true
 }
 
 // enterprisePage shows an enterprise and its obligations: overdue,

@@ -106,7 +106,7 @@ func completionChanges(ctx context.Context, name string, p *plan.Plan, s *store.
 				continue
 			}
 			who = remindd.Recipient{Kind: remindd.KindEnterprise, ID: ent.ID}
-			if !p.EnterpriseOwes(t, ent.Size, ent.Trades) {
+			if !p.EnterpriseOwes(t, ent.Size, ent.Trades, ent.Roles) {
 				bad(r, "task", "task %d is not an obligation of enterprise %s", t.N, ent.ID)
 				continue
 			}

@@ -78,7 +78,7 @@ func (a *app) completion(name string, args []string) error {
 		if !ok {
 			return usageError{fmt.Sprintf("--enterprise %q: no such enterprise (import it first)", who.ID)}
 		}
-		owes = func(t *plan.Task) bool { return p.EnterpriseOwes(t, ent.Size, ent.Trades) }
+		owes = func(t *plan.Task) bool { return p.EnterpriseOwes(t, ent.Size, ent.Trades, ent.Roles) }
 	}
 	action, verb := remindd.Recorded, "done by"
 	if name == "undo" {

@@ -35,11 +35,16 @@ func TestPlanShowJSONContract(t *testing.T) {
 			Year         int
 		}
 		Tasks []struct {
-			N, Month, Phase int
-			Due, Text       string
-			Owners          []string
-			Audience        struct{ Enterprises bool }
+			N, Month, Phase  int
+			Due, Text, Short string
+			Owners           []string
+			Audience         struct {
+				Sections, Enterprises bool
+				Sizes, Roles          []string
+				Action                string
+			}
 		}
+		Roles      []struct{ Name, Text string }
 		Milestones []struct {
 			Task    int
 			Metric  string
@@ -66,8 +71,20 @@ func TestPlanShowJSONContract(t *testing.T) {
 			t.Errorf("task %d at position %d", task.N, i)
 		}
 	}
-	if task := got.Tasks[48]; task.Due != "2024-05-31" || task.Text != "完成标准化标杆企业全年提升任务60%。" {
+	if task := got.Tasks[48]; task.Due != "2024-05-31" || task.Text != "完成标准化标杆企业全年提升任务60%。" || task.Short != "标杆企业全年任务60%" {
 		t.Errorf("task 49 = %+v", task)
+	}
+	if a := got.Tasks[43].Audience; !a.Sections || !a.Enterprises || !cmp.Equal(a.Sizes, []string{"小微"}) || a.Action != "完成管理达标" || a.Roles != nil {
+		t.Errorf("task 44 audience = %+v", a)
+	}
+	if a := got.Tasks[39].Audience; !a.Enterprises || a.Sizes != nil || !cmp.Equal(a.Roles, []string{"标杆培育对象"}) || a.Action != "进一步整改提升" {
+		t.Errorf("task 40 audience = %+v", a)
+	}
+	if a := got.Tasks[0].Audience; !a.Sections || a.Enterprises || a.Action != "" {
+		t.Errorf("task 1 audience = %+v", a)
+	}
+	if len(got.Roles) != 2 || got.Roles[0].Name != "标杆培育对象" || got.Roles[0].Text == "" {
+		t.Errorf("roles %+v", got.Roles)
 	}
 	ms := []string{}
 	for _, m := range got.Milestones {

@@ -47,16 +47,16 @@ func (a *app) plan(args []string) error {
 	}
 	w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(w, "%s %s (%s, %s)\n\n", s.Plan.Document, s.Plan.Title, s.Plan.ID, s.Plan.Timezone)
-	fmt.Fprintln(w, "N\tMONTH\tPHASE\tDUE\tENTERPRISES\tTEXT")
+	fmt.Fprintln(w, "N\tMONTH\tPHASE\tDUE\tENTERPRISES\tSHORT\tTEXT")
 	for _, t := range s.Tasks {
 		ent := "-"
 		if t.Audience.Enterprises {
 			ent = "all"
-			if len(t.Audience.Sizes)+len(t.Audience.Trades) > 0 {
-				ent = fmt.Sprint(append(append([]string{}, t.Audience.Sizes...), t.Audience.Trades...))
+			if len(t.Audience.Sizes)+len(t.Audience.Trades)+len(t.Audience.Roles) > 0 {
+				ent = fmt.Sprint(append(append(append([]string{}, t.Audience.Roles...), t.Audience.Sizes...), t.Audience.Trades...))
 			}
 		}
-		fmt.Fprintf(w, "%d\t%d\t%d\t%s\t%s\t%s\n", t.N, t.Month, t.Phase, t.Due, ent, truncate(t.Text, 40))
+		fmt.Fprintf(w, "%d\t%d\t%d\t%s\t%s\t%s\t%s\n", t.N, t.Month, t.Phase, t.Due, ent, t.Short, truncate(t.Text, 30))
 	}
 	fmt.Fprintln(w, "\nTASK\tMETRIC\tPERCENT\tDUE")
 	for _, m := range s.Milestones {
