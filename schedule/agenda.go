@@ -7,7 +7,8 @@ import (
 )
 
 // agenda gives each section, once a month, the month's open tasks, its open
-// overdue items and the milestones due this month for its sectors.
+// overdue items and the milestones due this month that its sectors have
+// not met yet.
 func (ev *evaluation) agenda(out []remindd.Notification) ([]remindd.Notification, error) {
 	if ev.today.Year != ev.Plan.Year {
 		return out, nil
@@ -23,7 +24,10 @@ func (ev *evaluation) agenda(out []remindd.Notification) ([]remindd.Notification
 				continue
 			}
 			for _, sector := range ev.Plan.SectorsOf(a.who.ID) {
-				milestones = append(milestones, ev.progress(m, sector))
+				// A target met, or of none, is nothing to do (derive).
+				if p := ev.progress(m, sector); !p.Met() {
+					milestones = append(milestones, p)
+				}
 			}
 		}
 		if len(items) == 0 && len(milestones) == 0 {

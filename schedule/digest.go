@@ -89,7 +89,7 @@ func (ev *evaluation) accountable() []assignee {
 		if s.External && len(cs) == 0 {
 			continue
 		}
-		out = append(out, ev.section(s, cs, ev.view.done))
+		out = append(out, ev.derive(ev.section(s, cs, ev.view.done)))
 	}
 	return out
 }

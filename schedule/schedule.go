@@ -119,6 +119,8 @@ type evaluation struct {
 	windows map[[2]int]bits
 	// achievements counts by sector and metric those up to today.
 	achievements map[[2]string]int
+	// derived caches sections(): the view's sections through derive.
+	derived []assignee
 }
 
 // taskDue is a task with its deadline and the days left to it from today.
@@ -286,8 +288,16 @@ func (e *Engine) section(s *plan.Section, contacts []config.Contact, done *remin
 }
 
 // sections lists the plan's sections that have contacts in the config, in
-// plan order.
-func (ev *evaluation) sections() []assignee { return ev.view.sections }
+// plan order, their milestone tasks derived at the instant.
+func (ev *evaluation) sections() []assignee {
+	if ev.derived == nil && len(ev.view.sections) > 0 {
+		ev.derived = make([]assignee, len(ev.view.sections))
+		for i, a := range ev.view.sections {
+			ev.derived[i] = ev.derive(a)
+		}
+	}
+	return ev.derived
+}
 
 // enterprises lists active enterprises with their contacts, by credit code.
 func (ev *evaluation) enterprises() []assignee { return ev.view.firms }
