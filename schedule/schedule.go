@@ -22,13 +22,16 @@ import (
 	"github.com/remindd/remindd/workday"
 )
 
-var ruleOrder = map[remindd.Rule]int{remindd.Agenda: 0, remindd.Lead: 1, remindd.Overdue: 2, remindd.Milestone: 3, remindd.Digest: 4, remindd.Quarterly: 5, remindd.Returns: 6}
+var ruleOrder = map[remindd.Rule]int{remindd.Agenda: 0, remindd.Lead: 1, remindd.Overdue: 2, remindd.Milestone: 3, remindd.Digest: 4, remindd.Quarterly: 5, remindd.Returns: 6, remindd.Reporting: 7}
 
 // Engine evaluates the rules of one plan under one configuration.
 type Engine struct {
 	Plan     *plan.Plan
 	Config   *config.Config
 	Calendar workday.Calendar
+	// DigestListed is how many enterprises behind the digest names per
+	// sector; 0 means DigestListed.
+	DigestListed int
 }
 
 // New builds an engine; working days follow the config.
@@ -74,6 +77,8 @@ func (e *Engine) evaluate(out []remindd.Notification, v *view, at time.Time, rul
 			out, err = ev.quarterly(out)
 		case remindd.Returns:
 			out, err = ev.returned(out)
+		case remindd.Reporting:
+			out, err = ev.reporting(out)
 		default:
 			err = fmt.Errorf("unknown rule %q", r)
 		}

@@ -354,7 +354,7 @@ func TestAgendaAndDigestInJune(t *testing.T) {
 	for _, r := range d.Reports {
 		reports = append(reports, r.Name+" "+r.Due.String())
 	}
-	if diff := cmp.Diff([]string{"书面工作总结 2024-06-02", "工作进展情况月报表 2024-06-03"}, reports); diff != "" {
+	if diff := cmp.Diff([]string{"书面工作总结 2024-06-02", "工作进展情况月报表（附件4、附件5） 2024-06-03"}, reports); diff != "" {
 		t.Errorf("reports (-want +got):\n%s", diff)
 	}
 }
