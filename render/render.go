@@ -680,67 +680,67 @@ func (r *Renderer) view(n remindd.Notification, esc func(string) string) *view {
 // reporting reminder carries).
 func (r *Renderer) digest(d *remindd.DigestBody, today plan.Date, esc func(string) string) *digestView {
 	dv := &digestView{Today: longDate(today)}
-		dv.MonthLong, dv.Month = periodLabels(d.Month)
-		for _, s := range d.Sections {
-			row := sectionRow{Name: esc(s.Name), Count: len(s.Overdue), Tasks: taskRanges(s.Overdue),
-				Red: len(s.Red), RedTasks: taskRanges(s.Red)}
-			for _, n := range s.Overdue {
-				row.Items = append(row.Items, taskRow{N: n, Short: esc(r.shortTitle(n)), Red: slices.Contains(s.Red, n)})
+	dv.MonthLong, dv.Month = periodLabels(d.Month)
+	for _, s := range d.Sections {
+		row := sectionRow{Name: esc(s.Name), Count: len(s.Overdue), Tasks: taskRanges(s.Overdue),
+			Red: len(s.Red), RedTasks: taskRanges(s.Red)}
+		for _, n := range s.Overdue {
+			row.Items = append(row.Items, taskRow{N: n, Short: esc(r.shortTitle(n)), Red: slices.Contains(s.Red, n)})
+		}
+		dv.Sections = append(dv.Sections, row)
+		dv.OverdueTotal += len(s.Overdue)
+		dv.RedTotal += len(s.Red)
+	}
+	for _, m := range d.Lagging {
+		dv.Lagging = append(dv.Lagging, r.progress(m, today, esc))
+	}
+	for _, s := range d.Enterprises {
+		row := sectorRow{Name: esc(s.Name), Short: esc(shortName(s.Name)),
+			Overdue: s.Overdue, Enterprises: s.Enterprises, Hidden: max(0, s.Overdue-len(s.Listed))}
+		for _, e := range s.Listed {
+			row.Listed = append(row.Listed, behindRow{Name: esc(OneLine(e.Name)), Tasks: taskRanges(e.Overdue), Count: len(e.Overdue), Red: e.Red})
+		}
+		dv.Enterprises = append(dv.Enterprises, row)
+	}
+	causes := map[string]int{}
+	for _, f := range d.Failed {
+		who := f.Name
+		if who == "" {
+			who = r.recipientName(f.Recipient)
+		}
+		dv.Failed = append(dv.Failed, failedRow{Key: esc(f.Key), Rule: RuleName(f.Rule),
+			Recipient: esc(OneLine(who)), Channel: esc(f.Channel), Reason: esc(Explain(f.LastError)), Error: esc(Explain(f.LastError))})
+		c := Cause(f.LastError)
+		i, ok := causes[c]
+		if !ok {
+			i = len(dv.Causes)
+			causes[c] = i
+			dv.Causes = append(dv.Causes, causeRow{Cause: c})
+		}
+		dv.Causes[i].Count++
+		if names := dv.Causes[i].Names; !strings.Contains("、"+names+"、", "、"+esc(OneLine(who))+"、") {
+			if names != "" {
+				names += "、"
 			}
-			dv.Sections = append(dv.Sections, row)
-			dv.OverdueTotal += len(s.Overdue)
-			dv.RedTotal += len(s.Red)
+			dv.Causes[i].Names = names + esc(OneLine(who))
 		}
-		for _, m := range d.Lagging {
-			dv.Lagging = append(dv.Lagging, r.progress(m, today, esc))
+	}
+	slices.SortStableFunc(dv.Causes, func(a, b causeRow) int { return b.Count - a.Count })
+	for _, rep := range d.Reports {
+		dv.Reports = append(dv.Reports, reportRow{Name: esc(rep.Name), To: esc(rep.To), By: esc(rep.By),
+			Due: longDate(rep.Due), DueShort: shortDate(rep.Due), Text: esc(rep.Text)})
+		if rep.Note != "" && !slices.Contains(dv.Notes, esc(rep.Note)) {
+			dv.Notes = append(dv.Notes, esc(rep.Note))
 		}
-		for _, s := range d.Enterprises {
-			row := sectorRow{Name: esc(s.Name), Short: esc(shortName(s.Name)),
-				Overdue: s.Overdue, Enterprises: s.Enterprises, Hidden: max(0, s.Overdue-len(s.Listed))}
-			for _, e := range s.Listed {
-				row.Listed = append(row.Listed, behindRow{Name: esc(OneLine(e.Name)), Tasks: taskRanges(e.Overdue), Count: len(e.Overdue), Red: e.Red})
-			}
-			dv.Enterprises = append(dv.Enterprises, row)
-		}
-		causes := map[string]int{}
-		for _, f := range d.Failed {
-			who := f.Name
-			if who == "" {
-				who = r.recipientName(f.Recipient)
-			}
-			dv.Failed = append(dv.Failed, failedRow{Key: esc(f.Key), Rule: RuleName(f.Rule),
-				Recipient: esc(OneLine(who)), Channel: esc(f.Channel), Reason: esc(Explain(f.LastError)), Error: esc(Explain(f.LastError))})
-			c := Cause(f.LastError)
-			i, ok := causes[c]
-			if !ok {
-				i = len(dv.Causes)
-				causes[c] = i
-				dv.Causes = append(dv.Causes, causeRow{Cause: c})
-			}
-			dv.Causes[i].Count++
-			if names := dv.Causes[i].Names; !strings.Contains("、"+names+"、", "、"+esc(OneLine(who))+"、") {
-				if names != "" {
-					names += "、"
-				}
-				dv.Causes[i].Names = names + esc(OneLine(who))
-			}
-		}
-		slices.SortStableFunc(dv.Causes, func(a, b causeRow) int { return b.Count - a.Count })
-		for _, rep := range d.Reports {
-			dv.Reports = append(dv.Reports, reportRow{Name: esc(rep.Name), To: esc(rep.To), By: esc(rep.By),
-				Due: longDate(rep.Due), DueShort: shortDate(rep.Due), Text: esc(rep.Text)})
-			if rep.Note != "" && !slices.Contains(dv.Notes, esc(rep.Note)) {
-				dv.Notes = append(dv.Notes, esc(rep.Note))
-			}
-		}
-		var un []string
-		for _, u := range d.Unreported {
-			un = append(un, esc(u.Name))
-		}
-		dv.Unreported = strings.Join(un, "、")
-		if r.desk != "" {
-			dv.Desk, dv.Outbox = r.desk+"/desk", r.desk+"/desk/outbox"
-		}
+	}
+	var un []string
+	for _, u := range d.Unreported {
+		un = append(un, esc(u.Name))
+	}
+	dv.Unreported = strings.Join(un, "、")
+	if r.desk != "" {
+		dv.Desk, dv.Outbox = r.desk+"/desk", r.desk+"/desk/outbox"
+	}
 	return dv
 }
 
