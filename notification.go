@@ -20,6 +20,9 @@ const (
 	// Returns tells a recipient that the office sent reports back (退办),
 	// and why.
 	Returns Rule = "returned"
+	// Reporting reminds each section, on the month's last working day, of
+	// the monthly summary and forms it owes (and of the year-end summary).
+	Reporting Rule = "reporting"
 )
 
 // Notification is one message to one recipient on one channel.
@@ -102,7 +105,9 @@ func (p Progress) Gap() int {
 	return p.Required - p.Achieved
 }
 
-// DigestBody is the office's monthly overview.
+// DigestBody is the office's monthly overview. The agenda and the
+// reporting reminder carry one too, with Month and Reports only: the
+// reports the section owes.
 type DigestBody struct {
 	// Month is the month being reported on (the one before the digest).
 	Month       string           `json:"month"`
@@ -111,6 +116,15 @@ type DigestBody struct {
 	Enterprises []SectorOverdue  `json:"enterprises"`
 	Failed      []FailedDelivery `json:"failed"`
 	Reports     []ReportDue      `json:"reports"`
+	// Unreported are the sections that have not marked Month's report
+	// sent on the desk.
+	Unreported []SectionName `json:"unreported,omitempty"`
+}
+
+// SectionName is a section by id and name.
+type SectionName struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
 }
 
 // SectionOverdue lists one section's overdue tasks.
@@ -118,6 +132,8 @@ type SectionOverdue struct {
 	ID      string `json:"id"`
 	Name    string `json:"name"`
 	Overdue []int  `json:"overdue"`
+	// Red are those of Overdue overdue long enough to escalate (催办).
+	Red []int `json:"red,omitempty"`
 }
 
 // SectorOverdue counts a sector's enterprises with overdue obligations.
@@ -126,14 +142,31 @@ type SectorOverdue struct {
 	Name        string `json:"name"`
 	Overdue     int    `json:"overdue"`
 	Enterprises int    `json:"enterprises"`
+	// Listed are, in the digest, the first of the Overdue enterprises by
+	// name (the most behind first); the desk lists them all.
+	Listed []EnterpriseOverdue `json:"listed,omitempty"`
 }
 
-// ReportDue is a report the bureau must hand in.
+// EnterpriseOverdue is an enterprise with overdue obligations.
+type EnterpriseOverdue struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Overdue []int  `json:"overdue"`
+	// Red is set when one of them is overdue long enough to escalate.
+	Red bool `json:"red,omitempty"`
+}
+
+// ReportDue is a report someone must hand in.
 type ReportDue struct {
 	Name string    `json:"name"`
 	To   string    `json:"to"`
 	Due  plan.Date `json:"due"`
 	Text string    `json:"text"`
+	// By is who hands it in (各科室, the office), "" for the recipient.
+	By string `json:"by,omitempty"`
+	// Note is the plan's note on how the document names it (its own
+	// numbering of the forms).
+	Note string `json:"note,omitempty"`
 }
 
 // FailedDelivery is a notification that could not be delivered.
@@ -143,4 +176,7 @@ type FailedDelivery struct {
 	Recipient Recipient `json:"recipient"`
 	Channel   string    `json:"channel"`
 	LastError string    `json:"last_error"`
+	// Name is the recipient's name as people know it, when the rules know
+	// it.
+	Name string `json:"name,omitempty"`
 }

@@ -28,7 +28,7 @@ func golden(t *testing.T, name, got string) {
 // newRenderer renders as the example config does: with personal links.
 func newRenderer(t testing.TB) *Renderer {
 	t.Helper()
-	r, err := NewRenderer(rendertest.Load(t).Plan, "", WithLinks(rendertest.Linker(t).URL))
+	r, err := NewRenderer(rendertest.Load(t).Plan, "", WithLinks(rendertest.Linker(t).URL), WithDesk(rendertest.Linker(t).BaseURL))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,6 +79,8 @@ func TestRenderSubjects(t *testing.T) {
 		"quarterly":           "【安全生产标准化】2024年第二季度企业工作事项",
 		"returned":            "【安全生产标准化】退办通知：任务44的办结报告已被退回，请重新办理",
 		"returned-enterprise": "【安全生产标准化】退办通知：任务45的办结报告已被退回，请重新办理",
+		"reporting":           "【安全生产标准化】2024年5月月报报送提醒",
+		"agenda-reports":      "【安全生产标准化】6月工作安排",
 	}
 	for _, tc := range rendertest.Cases {
 		t.Run(tc.Name, func(t *testing.T) {

@@ -22,13 +22,16 @@ import (
 	"github.com/remindd/remindd/workday"
 )
 
-var ruleOrder = map[remindd.Rule]int{remindd.Agenda: 0, remindd.Lead: 1, remindd.Overdue: 2, remindd.Milestone: 3, remindd.Digest: 4, remindd.Quarterly: 5, remindd.Returns: 6}
+var ruleOrder = map[remindd.Rule]int{remindd.Agenda: 0, remindd.Lead: 1, remindd.Overdue: 2, remindd.Milestone: 3, remindd.Digest: 4, remindd.Quarterly: 5, remindd.Returns: 6, remindd.Reporting: 7}
 
 // Engine evaluates the rules of one plan under one configuration.
 type Engine struct {
 	Plan     *plan.Plan
 	Config   *config.Config
 	Calendar workday.Calendar
+	// DigestListed is how many enterprises behind the digest names per
+	// sector; 0 means DigestListed.
+	DigestListed int
 }
 
 // New builds an engine; working days follow the config.
@@ -74,6 +77,8 @@ func (e *Engine) evaluate(out []remindd.Notification, v *view, at time.Time, rul
 			out, err = ev.quarterly(out)
 		case remindd.Returns:
 			out, err = ev.returned(out)
+		case remindd.Reporting:
+			out, err = ev.reporting(out)
 		default:
 			err = fmt.Errorf("unknown rule %q", r)
 		}
@@ -119,6 +124,8 @@ type evaluation struct {
 	windows map[[2]int]bits
 	// achievements counts by sector and metric those up to today.
 	achievements map[[2]string]int
+	// derived caches sections(): the view's sections through derive.
+	derived []assignee
 }
 
 // taskDue is a task with its deadline and the days left to it from today.
@@ -286,8 +293,16 @@ func (e *Engine) section(s *plan.Section, contacts []config.Contact, done *remin
 }
 
 // sections lists the plan's sections that have contacts in the config, in
-// plan order.
-func (ev *evaluation) sections() []assignee { return ev.view.sections }
+// plan order, their milestone tasks derived at the instant.
+func (ev *evaluation) sections() []assignee {
+	if ev.derived == nil && len(ev.view.sections) > 0 {
+		ev.derived = make([]assignee, len(ev.view.sections))
+		for i, a := range ev.view.sections {
+			ev.derived[i] = ev.derive(a)
+		}
+	}
+	return ev.derived
+}
 
 // enterprises lists active enterprises with their contacts, by credit code.
 func (ev *evaluation) enterprises() []assignee { return ev.view.firms }
