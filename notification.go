@@ -27,6 +27,9 @@ const (
 	// Escalate copies a section's long-overdue (red) items to its leaders
 	// (分管领导): 催办.
 	Escalate Rule = "escalate"
+	// Reporting reminds each section, on the month's last working day, of
+	// the monthly summary and forms it owes (and of the year-end summary).
+	Reporting Rule = "reporting"
 )
 
 // Notification is one message to one recipient on one channel.
@@ -96,8 +99,13 @@ func (n Notification) Without(sent func(key string) bool) (Notification, bool) {
 	}
 	n.Parts = left
 	n.Tasks, n.Milestones, n.Returned = nil, nil, nil
+	reports := false
 	seen := map[int]bool{}
 	for _, p := range left {
+		if p.Rule == Reporting {
+			reports = true
+			continue
+		}
 		if p.Progress != nil {
 			n.Milestones = append(n.Milestones, *p.Progress)
 		}
@@ -108,6 +116,9 @@ func (n Notification) Without(sent func(key string) bool) (Notification, bool) {
 			seen[p.Task] = true
 			n.Tasks = append(n.Tasks, p.Task)
 		}
+	}
+	if !reports && n.Rule == Daily {
+		n.Digest = nil
 	}
 	slices.Sort(n.Tasks)
 	return n, len(left) > 0
@@ -204,7 +215,9 @@ func (p Progress) Gap() int {
 	return p.Required - p.Achieved
 }
 
-// DigestBody is the office's monthly overview.
+// DigestBody is the office's monthly overview. The agenda and the
+// reporting reminder carry one too, with Month and Reports only: the
+// reports the section owes.
 type DigestBody struct {
 	// Month is the month being reported on (the one before the digest).
 	Month       string           `json:"month"`
@@ -213,6 +226,15 @@ type DigestBody struct {
 	Enterprises []SectorOverdue  `json:"enterprises"`
 	Failed      []FailedDelivery `json:"failed"`
 	Reports     []ReportDue      `json:"reports"`
+	// Unreported are the sections that have not marked Month's report
+	// sent on the desk.
+	Unreported []SectionName `json:"unreported,omitempty"`
+}
+
+// SectionName is a section by id and name.
+type SectionName struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
 }
 
 // SectionOverdue lists one section's overdue tasks.
@@ -220,6 +242,8 @@ type SectionOverdue struct {
 	ID      string `json:"id"`
 	Name    string `json:"name"`
 	Overdue []int  `json:"overdue"`
+	// Red are those of Overdue overdue long enough to escalate (催办).
+	Red []int `json:"red,omitempty"`
 }
 
 // SectorOverdue counts a sector's enterprises with overdue obligations.
@@ -228,14 +252,31 @@ type SectorOverdue struct {
 	Name        string `json:"name"`
 	Overdue     int    `json:"overdue"`
 	Enterprises int    `json:"enterprises"`
+	// Listed are, in the digest, the first of the Overdue enterprises by
+	// name (the most behind first); the desk lists them all.
+	Listed []EnterpriseOverdue `json:"listed,omitempty"`
 }
 
-// ReportDue is a report the bureau must hand in.
+// EnterpriseOverdue is an enterprise with overdue obligations.
+type EnterpriseOverdue struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Overdue []int  `json:"overdue"`
+	// Red is set when one of them is overdue long enough to escalate.
+	Red bool `json:"red,omitempty"`
+}
+
+// ReportDue is a report someone must hand in.
 type ReportDue struct {
 	Name string    `json:"name"`
 	To   string    `json:"to"`
 	Due  plan.Date `json:"due"`
 	Text string    `json:"text"`
+	// By is who hands it in (各科室, the office), "" for the recipient.
+	By string `json:"by,omitempty"`
+	// Note is the plan's note on how the document names it (its own
+	// numbering of the forms).
+	Note string `json:"note,omitempty"`
 }
 
 // FailedDelivery is a notification that could not be delivered.
@@ -245,4 +286,7 @@ type FailedDelivery struct {
 	Recipient Recipient `json:"recipient"`
 	Channel   string    `json:"channel"`
 	LastError string    `json:"last_error"`
+	// Name is the recipient's name as people know it, when the rules know
+	// it.
+	Name string `json:"name,omitempty"`
 }

@@ -23,6 +23,28 @@ type State struct {
 	// Returns lists the reports the office sent back (退办) whose
 	// obligations are still open, oldest first: each recipient is told.
 	Returns []Return
+	// MonthlyReports are the months' reports sections marked sent.
+	MonthlyReports []MonthlyReport
+}
+
+// MonthlyReport records that a section sent its monthly report (the
+// written summary and the forms) for Month, YYYY-MM.
+type MonthlyReport struct {
+	Section string    `json:"section"`
+	Month   string    `json:"month"`
+	By      string    `json:"by"`
+	Source  string    `json:"source"`
+	At      time.Time `json:"at"`
+}
+
+// Sent reports whether section marked month's report sent in rs.
+func Sent(rs []MonthlyReport, section, month string) bool {
+	for _, r := range rs {
+		if r.Section == section && r.Month == month {
+			return true
+		}
+	}
+	return false
 }
 
 // Done is a set of obligations, a bit per task for each assignee: compact

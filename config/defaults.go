@@ -12,7 +12,7 @@ func Default() Config {
 		Store:   "sqlite:/var/lib/remindd/remindd.db",
 		CatchUp: Duration(7 * 24 * time.Hour),
 		Rules: Rules{
-			LeadDays:         []int{7, 3, 1, 0},
+			LeadDays:          []int{7, 3, 1, 0},
 			OverdueEveryDays:  7,
 			EscalateAfterDays: 21,
 			EscalateMax:       3,

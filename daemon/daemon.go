@@ -134,7 +134,7 @@ func (d *Daemon) build(c *config.Config, p *plan.Plan) (*setup, error) {
 	}
 	opts := []render.Option{render.WithMaxItems(c.Rules.MaxItems)}
 	if links != nil {
-		opts = append(opts, render.WithLinks(links.URL))
+		opts = append(opts, render.WithLinks(links.URL), render.WithDesk(links.BaseURL))
 	}
 	r, err := render.NewRenderer(p, c.TemplatesPath(), opts...)
 	if err != nil {

@@ -119,6 +119,9 @@ type Report struct {
 	Name   string `yaml:"name" json:"name"`
 	DueDay int    `yaml:"due_day" json:"due_day"`
 	Text   string `yaml:"text" json:"text"`
+	// Note says, once, how the document's own words name the report
+	// where they differ from its headings (附件5、6 for 附件4/附件5).
+	Note string `yaml:"note" json:"note,omitempty"`
 }
 
 // YearEndDuty is the year-end summary.

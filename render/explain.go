@@ -51,3 +51,60 @@ func Explain(lastError string) string {
 	}
 	return unexplained
 }
+
+// causes are what the office's digest groups failures by: a few causes a
+// clerk can act on, each the class's, or a finer one the error's text
+// shows (a refused connection, a timeout, an address that does not
+// exist).
+var causes = map[string]string{
+	"smtp-connect":   "无法连接邮箱服务器",
+	"smtp-tls":       "邮箱服务器加密连接失败",
+	"smtp-auth":      "邮箱服务器登录失败",
+	"smtp-sender":    "发件地址被拒绝",
+	"smtp-recipient": "收件地址被拒收",
+	"smtp-message":   "邮件内容被拒收",
+	"address":        "地址无效",
+	"robot-connect":  "无法连接机器人服务器",
+	"robot-tls":      "机器人服务器证书无效",
+	"robot-key":      "机器人密钥无效",
+	"robot-security": "机器人安全设置未通过",
+	"robot-rate":     "机器人限流",
+	"robot-server":   "机器人服务器故障",
+	"robot-refused":  "机器人拒收",
+	"robot-answer":   "机器人应答异常",
+	"file":           "写入文件失败",
+	"message":        "消息无法生成",
+	"interrupted":    "发送中断",
+}
+
+// Cause is a stored delivery error's cause as the office's digest groups
+// failures: 邮箱服务器拒绝连接, 地址不存在, 机器人密钥无效, 超时 …; never the
+// error's own text.
+func Cause(lastError string) string {
+	rest, ok := strings.CutPrefix(lastError, "[")
+	if !ok {
+		return "其他原因"
+	}
+	class, text, ok := strings.Cut(rest, "] ")
+	if !ok {
+		return "其他原因"
+	}
+	lower := strings.ToLower(text)
+	timeout := strings.Contains(lower, "timeout") || strings.Contains(lower, "timed out") ||
+		strings.Contains(lower, "deadline exceeded")
+	switch {
+	case (class == "smtp-connect" || class == "robot-connect") && timeout:
+		return "超时"
+	case class == "smtp-connect" && strings.Contains(lower, "connection refused"):
+		return "邮箱服务器拒绝连接"
+	case class == "robot-connect" && strings.Contains(lower, "connection refused"):
+		return "机器人服务器拒绝连接"
+	case class == "smtp-recipient" && (strings.Contains(lower, " 550") || strings.Contains(lower, "5.1.1") ||
+		strings.Contains(lower, "no such") || strings.Contains(lower, "unknown") || strings.Contains(lower, "does not exist")):
+		return "地址不存在"
+	}
+	if c, ok := causes[class]; ok {
+		return c
+	}
+	return "其他原因"
+}

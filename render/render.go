@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -36,7 +37,7 @@ const MarkdownItems = 10
 // files hold definitions shared by the templates of that part.
 var (
 	rules = []remindd.Rule{remindd.Agenda, remindd.Lead, remindd.Overdue,
-		remindd.Milestone, remindd.Digest, remindd.Quarterly, remindd.Returns,
+		remindd.Milestone, remindd.Digest, remindd.Quarterly, remindd.Returns, remindd.Reporting,
 		remindd.Daily, remindd.Escalate}
 	parts = []string{"subject", "text", "html", "markdown"}
 )
@@ -54,6 +55,9 @@ type Renderer struct {
 	links Links
 	// maxItems is how many items a morning message lists in full.
 	maxItems int
+	// desk is the web desk's base URL, "" for none: the office's digest
+	// points to its pages.
+	desk string
 }
 
 // DefaultMaxItems is how many items a morning message lists in full unless
@@ -82,6 +86,13 @@ type Option func(*Renderer)
 // button in the HTML, at the end of the robots' markdown. Without it (no
 // web desk) messages carry no link.
 func WithLinks(links Links) Option { return func(r *Renderer) { r.links = links } }
+
+// WithDesk gives the web desk's base URL (web.base_url, no trailing
+// slash): the office's digest links its overview and its outbox page, where
+// the office sees every enterprise behind and the failures' own errors.
+func WithDesk(baseURL string) Option {
+	return func(r *Renderer) { r.desk = strings.TrimRight(baseURL, "/") }
+}
 
 // executor is a parsed text/template or html/template set.
 type executor interface {
@@ -530,6 +541,11 @@ type dailyView struct {
 	Rest  string
 	// Summary is the subject's tally: 2项即将到期、3项已逾期.
 	Summary string
+	// Reports are the month's reports due (月度报送), with their notes,
+	// on the month's last working day; Month names the month.
+	Reports []reportRow
+	Notes   []string
+	Month   string
 }
 
 // supervisorView is a section an enterprise reports to, as the enterprise
@@ -583,16 +599,42 @@ type digestView struct {
 	Today        string // 2024年6月2日
 	Sections     []sectionRow
 	OverdueTotal int // overdue obligations of sections, summed
-	Lagging      []progressView
-	Enterprises  []sectorRow
-	Failed       []failedRow
-	Reports      []reportRow
+	// RedTotal counts the sections' red items (overdue long enough to
+	// escalate, 催办).
+	RedTotal    int
+	Lagging     []progressView
+	Enterprises []sectorRow
+	Failed      []failedRow
+	// Causes are the failures by cause, the most frequent first.
+	Causes  []causeRow
+	Reports []reportRow
+	// Notes are the reports' notes, each once.
+	Notes []string
+	// Unreported names the sections that have not marked the month's
+	// report sent (、-joined), "" when all have; Reported says whether the
+	// body knew of reports at all.
+	Unreported string
+	// Desk is the desk overview's URL, Outbox its outbox page's; "" without
+	// a desk.
+	Desk, Outbox string
 }
 
 type sectionRow struct {
 	Name  string
 	Count int
 	Tasks string // 1–43、45
+	// Items are the overdue tasks with short titles, the red ones marked.
+	Items []taskRow
+	// Red counts the red items; RedTasks lists them (1–3、7).
+	Red      int
+	RedTasks string
+}
+
+// taskRow is a task as a list names it: its number and short title.
+type taskRow struct {
+	N     int
+	Short string
+	Red   bool
 }
 
 type sectorRow struct {
@@ -600,6 +642,25 @@ type sectorRow struct {
 	Short       string
 	Overdue     int
 	Enterprises int
+	// Listed are the first enterprises behind by name; Hidden counts the
+	// others (on the desk).
+	Listed []behindRow
+	Hidden int
+}
+
+// behindRow is an enterprise behind: its name and overdue tasks.
+type behindRow struct {
+	Name  string
+	Tasks string
+	Count int
+	Red   bool
+}
+
+// causeRow is the failures of one cause: how many, to whom.
+type causeRow struct {
+	Cause string // 邮箱服务器拒绝连接
+	Count int
+	Names string // 行业管理科、晋江某某旅行社
 }
 
 // failedRow is a failed delivery as the office reads it: what, to whom,
@@ -622,6 +683,8 @@ type reportRow struct {
 	Due      string
 	DueShort string
 	Text     string
+	// By is who hands it in, "" for the reader.
+	By string
 }
 
 func (r *Renderer) view(n remindd.Notification, esc func(string) string) *view {
@@ -671,32 +734,11 @@ func (r *Renderer) view(n remindd.Notification, esc func(string) string) *view {
 	for _, s := range n.Supervisors {
 		v.Supervisors = append(v.Supervisors, supervisorView{Name: esc(s.Name), Phone: esc(s.Phone), Contact: esc(s.Contact)})
 	}
+	if d := n.Digest; d != nil {
+		v.Digest = r.digest(d, today, esc)
+	}
 	if n.Rule == remindd.Daily {
 		v.Daily = r.daily(v)
-	}
-	if d := n.Digest; d != nil {
-		dv := &digestView{Today: longDate(today)}
-		dv.MonthLong, dv.Month = periodLabels(d.Month)
-		for _, s := range d.Sections {
-			dv.Sections = append(dv.Sections, sectionRow{Name: esc(s.Name), Count: len(s.Overdue), Tasks: taskRanges(s.Overdue)})
-			dv.OverdueTotal += len(s.Overdue)
-		}
-		for _, m := range d.Lagging {
-			dv.Lagging = append(dv.Lagging, r.progress(m, today, esc))
-		}
-		for _, s := range d.Enterprises {
-			dv.Enterprises = append(dv.Enterprises, sectorRow{Name: esc(s.Name), Short: esc(shortName(s.Name)),
-				Overdue: s.Overdue, Enterprises: s.Enterprises})
-		}
-		for _, f := range d.Failed {
-			dv.Failed = append(dv.Failed, failedRow{Key: esc(f.Key), Rule: RuleName(f.Rule),
-				Recipient: esc(r.recipientName(f.Recipient)), Channel: esc(f.Channel), Reason: esc(Explain(f.LastError)), Error: esc(Explain(f.LastError))})
-		}
-		for _, rep := range d.Reports {
-			dv.Reports = append(dv.Reports, reportRow{Name: esc(rep.Name), To: esc(rep.To),
-				Due: longDate(rep.Due), DueShort: shortDate(rep.Due), Text: esc(rep.Text)})
-		}
-		v.Digest = dv
 	}
 	return v
 }
@@ -752,6 +794,12 @@ func (r *Renderer) daily(v *view) *dailyView {
 		}
 	}
 	d.Returned, d.Overdue, d.Upcoming, d.Milestones = v.Returned[:take[0]], v.Overdue[:take[1]], v.Upcoming[:take[2]], v.Milestones[:take[3]]
+	if v.Digest != nil {
+		// The month's reports (the reporting rule's part) are always
+		// listed: they are few.
+		d.Reports, d.Notes = v.Digest.Reports, v.Digest.Notes
+		d.Month = v.Digest.MonthLong
+	}
 	kinds := []string{"被退回", "已逾期", "即将到期", "目标进度未达标"}
 	var rest, summary []string
 	for i, n := range lists {
@@ -763,12 +811,106 @@ func (r *Renderer) daily(v *view) *dailyView {
 			rest = append(rest, fmt.Sprintf("%d项%s", n-take[i], kinds[i]))
 		}
 	}
+	if len(d.Reports) > 0 {
+		summary = append([]string{"本月工作报送"}, summary...)
+	}
 	d.Summary = strings.Join(summary, "、")
 	if len(rest) > 0 {
 		d.Rest = "另有" + strings.Join(rest, "、")
 	}
 	return d
 }
+
+// digest is the view of a digest body (or of the reports an agenda or a
+// reporting reminder carries).
+func (r *Renderer) digest(d *remindd.DigestBody, today plan.Date, esc func(string) string) *digestView {
+	dv := &digestView{Today: longDate(today)}
+	dv.MonthLong, dv.Month = periodLabels(d.Month)
+	for _, s := range d.Sections {
+		row := sectionRow{Name: esc(s.Name), Count: len(s.Overdue), Tasks: taskRanges(s.Overdue),
+			Red: len(s.Red), RedTasks: taskRanges(s.Red)}
+		for _, n := range s.Overdue {
+			row.Items = append(row.Items, taskRow{N: n, Short: esc(r.shortTitle(n)), Red: slices.Contains(s.Red, n)})
+		}
+		dv.Sections = append(dv.Sections, row)
+		dv.OverdueTotal += len(s.Overdue)
+		dv.RedTotal += len(s.Red)
+	}
+	for _, m := range d.Lagging {
+		dv.Lagging = append(dv.Lagging, r.progress(m, today, esc))
+	}
+	for _, s := range d.Enterprises {
+		row := sectorRow{Name: esc(s.Name), Short: esc(shortName(s.Name)),
+			Overdue: s.Overdue, Enterprises: s.Enterprises, Hidden: max(0, s.Overdue-len(s.Listed))}
+		for _, e := range s.Listed {
+			row.Listed = append(row.Listed, behindRow{Name: esc(OneLine(e.Name)), Tasks: taskRanges(e.Overdue), Count: len(e.Overdue), Red: e.Red})
+		}
+		dv.Enterprises = append(dv.Enterprises, row)
+	}
+	causes := map[string]int{}
+	for _, f := range d.Failed {
+		who := f.Name
+		if who == "" {
+			who = r.recipientName(f.Recipient)
+		}
+		dv.Failed = append(dv.Failed, failedRow{Key: esc(f.Key), Rule: RuleName(f.Rule),
+			Recipient: esc(OneLine(who)), Channel: esc(f.Channel), Reason: esc(Explain(f.LastError)), Error: esc(Explain(f.LastError))})
+		c := Cause(f.LastError)
+		i, ok := causes[c]
+		if !ok {
+			i = len(dv.Causes)
+			causes[c] = i
+			dv.Causes = append(dv.Causes, causeRow{Cause: c})
+		}
+		dv.Causes[i].Count++
+		if names := dv.Causes[i].Names; !strings.Contains("、"+names+"、", "、"+esc(OneLine(who))+"、") {
+			if names != "" {
+				names += "、"
+			}
+			dv.Causes[i].Names = names + esc(OneLine(who))
+		}
+	}
+	slices.SortStableFunc(dv.Causes, func(a, b causeRow) int { return b.Count - a.Count })
+	for _, rep := range d.Reports {
+		dv.Reports = append(dv.Reports, reportRow{Name: esc(rep.Name), To: esc(rep.To), By: esc(rep.By),
+			Due: longDate(rep.Due), DueShort: shortDate(rep.Due), Text: esc(rep.Text)})
+		if rep.Note != "" && !slices.Contains(dv.Notes, esc(rep.Note)) {
+			dv.Notes = append(dv.Notes, esc(rep.Note))
+		}
+	}
+	var un []string
+	for _, u := range d.Unreported {
+		un = append(un, esc(u.Name))
+	}
+	dv.Unreported = strings.Join(un, "、")
+	if r.desk != "" {
+		dv.Desk, dv.Outbox = r.desk+"/desk", r.desk+"/desk/outbox"
+	}
+	return dv
+}
+
+// shortTitle is task n's short title: the plan's, or else the start of its
+// text, to its first pause and at most shortRunes characters.
+func (r *Renderer) shortTitle(n int) string {
+	t, ok := r.plan.Task(n)
+	if !ok {
+		return ""
+	}
+	if t.Short != "" {
+		return t.Short
+	}
+	s := strings.TrimSpace(t.Text)
+	if i := strings.IndexAny(s, "，。；：,;"); i > 0 {
+		s = s[:i]
+	}
+	if rs := []rune(s); len(rs) > shortRunes {
+		s = string(rs[:shortRunes]) + "…"
+	}
+	return s
+}
+
+// shortRunes bounds a short title made from a task's text.
+const shortRunes = 18
 
 // groups gathers items by deadline, earliest first, keeping their order
 // within a deadline.
@@ -838,7 +980,7 @@ func (r *Renderer) officeName() string {
 var ruleNames = map[remindd.Rule]string{
 	remindd.Agenda: "月度工作安排", remindd.Lead: "到期提醒", remindd.Overdue: "逾期提醒",
 	remindd.Milestone: "目标进度预警", remindd.Digest: "逾期情况汇总", remindd.Quarterly: "季度工作事项",
-	remindd.Returns: "退办通知", remindd.Daily: "每日工作提醒", remindd.Escalate: "催办通知",
+	remindd.Returns: "退办通知", remindd.Reporting: "月度报送提醒", remindd.Daily: "每日工作提醒", remindd.Escalate: "催办通知",
 }
 
 // RuleName is what a rule's messages are called, as the office reads it:

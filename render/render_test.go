@@ -28,7 +28,7 @@ func golden(t *testing.T, name, got string) {
 // newRenderer renders as the example config does: with personal links.
 func newRenderer(t testing.TB) *Renderer {
 	t.Helper()
-	r, err := NewRenderer(rendertest.Load(t).Plan, "", WithLinks(rendertest.Linker(t).URL))
+	r, err := NewRenderer(rendertest.Load(t).Plan, "", WithLinks(rendertest.Linker(t).URL), WithDesk(rendertest.Linker(t).BaseURL))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,6 +83,9 @@ func TestRenderSubjects(t *testing.T) {
 		"daily-enterprise":    "【安全生产标准化】工作事项提醒：9项已逾期、1项即将到期",
 		"daily-returned":      "【安全生产标准化】任务提醒：1项被退回、34项已逾期",
 		"escalate":            "【安全生产标准化】催办：行业管理科有12项任务严重逾期",
+		"daily-reports":       "【安全生产标准化】任务提醒：本月工作报送、12项已逾期、11项即将到期、3项目标进度未达标",
+		"reporting":           "【安全生产标准化】2024年5月月报报送提醒",
+		"agenda-reports":      "【安全生产标准化】6月工作安排",
 	}
 	for _, tc := range rendertest.Cases {
 		t.Run(tc.Name, func(t *testing.T) {

@@ -120,7 +120,7 @@ func (ev *evaluation) supervisors(to remindd.Recipient) []remindd.Supervisor {
 // bundled reports whether a rule's notifications go into the morning
 // message; escalations go to other people (the section's leaders).
 func bundled(r remindd.Rule) bool {
-	return r == remindd.Lead || r == remindd.Overdue || r == remindd.Milestone || r == remindd.Returns
+	return r == remindd.Lead || r == remindd.Overdue || r == remindd.Milestone || r == remindd.Returns || r == remindd.Reporting
 }
 
 // Bundle folds the daily sweep's notifications decided at instant at into
@@ -166,6 +166,10 @@ func Bundle(ns []remindd.Notification, at time.Time, loc *time.Location) []remin
 		d.Tasks = mergeTasks(d.Tasks, n.Tasks)
 		d.Milestones = append(d.Milestones, n.Milestones...)
 		d.Returned = append(d.Returned, n.Returned...)
+		if n.Rule == remindd.Reporting {
+			// The month's reports, under their own heading.
+			d.Digest = n.Digest
+		}
 		if d.Period == "" {
 			d.Period = n.Period
 		}

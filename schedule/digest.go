@@ -1,16 +1,19 @@
 package schedule
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/remindd/remindd"
-	"github.com/remindd/remindd/plan"
 )
 
 // digest gives the office, once a month, every task past its deadline and not
-// done by section, the lagging targets, the enterprises overdue by sector, the
-// deliveries that failed, and the reports now due.
+// done by section (the red ones, overdue long enough to escalate, marked),
+// the lagging targets, the enterprises overdue by sector with the first of
+// them by name, the deliveries that failed with their recipients' names, the
+// reports now due and the sections that have not reported the month.
 func (ev *evaluation) digest(out []remindd.Notification) ([]remindd.Notification, error) {
 	p := ev.Plan
 	reported := ev.today.AddDays(-ev.today.Day) // last day of the previous month
@@ -21,13 +24,17 @@ func (ev *evaluation) digest(out []remindd.Notification) ([]remindd.Notification
 	if len(contacts) == 0 {
 		return out, nil
 	}
-	body := &remindd.DigestBody{Month: fmt.Sprintf("%04d-%02d", reported.Year, reported.Month), Failed: ev.view.failed}
+	month := monthOf(reported)
+	body := &remindd.DigestBody{Month: month, Failed: ev.failedNamed()}
 	for _, a := range ev.accountable() {
-		var tasks []int
+		so := remindd.SectionOverdue{ID: a.who.ID, Name: a.name}
 		for _, it := range ev.overdueItems(a) {
-			tasks = append(tasks, it.task.N)
+			so.Overdue = append(so.Overdue, it.task.N)
+			if ev.ColourOf(it.left) == Red {
+				so.Red = append(so.Red, it.task.N)
+			}
 		}
-		body.Sections = append(body.Sections, remindd.SectionOverdue{ID: a.who.ID, Name: a.name, Overdue: tasks})
+		body.Sections = append(body.Sections, so)
 	}
 	for _, m := range p.Milestones {
 		t, _ := p.Task(m.Task)
@@ -41,15 +48,9 @@ func (ev *evaluation) digest(out []remindd.Notification) ([]remindd.Notification
 		}
 	}
 	body.Enterprises = ev.enterprisesOverdue()
-	for _, r := range p.Reporting.Monthly {
-		body.Reports = append(body.Reports, remindd.ReportDue{
-			Name: r.Name, To: p.Reporting.To, Text: r.Text,
-			Due: plan.Date{Year: ev.today.Year, Month: ev.today.Month, Day: r.DueDay},
-		})
-	}
-	if ye := p.Reporting.YearEnd; !ye.Due.IsZero() && !ye.Due.Before(ev.today) && ev.today.DaysUntil(ye.Due) <= 45 {
-		body.Reports = append(body.Reports, remindd.ReportDue{Name: "年度工作总结", To: ye.To, Due: ye.Due, Text: ye.Text})
-	}
+	ev.listBehind(body.Enterprises)
+	body.Reports = ev.officeReports(reported)
+	body.Unreported = ev.unreported(month)
 	period := fmt.Sprintf("%04d-%02d", ev.today.Year, ev.today.Month)
 	return ev.send(out, message{
 		rule: remindd.Digest, to: remindd.Recipient{Kind: remindd.KindOffice, ID: p.Office.ID}, name: p.Office.Name,
@@ -79,6 +80,69 @@ func (ev *evaluation) enterprisesOverdue() []remindd.SectorOverdue {
 	return out
 }
 
+// DigestListed is how many enterprises behind the digest names per sector
+// when the engine sets none: the rest are counted, and listed on the desk.
+const DigestListed = 10
+
+// listBehind names in each sector of sectors the first enterprises with
+// overdue obligations (Engine.DigestListed, or DigestListed), the most
+// behind first, then by name and credit code.
+func (ev *evaluation) listBehind(sectors []remindd.SectorOverdue) {
+	n := ev.DigestListed
+	if n <= 0 {
+		n = DigestListed
+	}
+	index := map[string]int{}
+	for i, s := range sectors {
+		index[s.Sector] = i
+	}
+	for _, a := range ev.enterprises() {
+		i, ok := index[a.enterprise.Sector]
+		if !ok {
+			continue
+		}
+		items := ev.overdueItems(a)
+		if len(items) == 0 {
+			continue
+		}
+		eo := remindd.EnterpriseOverdue{ID: a.who.ID, Name: a.name, Overdue: make([]int, len(items))}
+		for j, it := range items {
+			eo.Overdue[j] = it.task.N
+			eo.Red = eo.Red || ev.ColourOf(it.left) == Red
+		}
+		l := append(sectors[i].Listed, eo)
+		slices.SortStableFunc(l, func(x, y remindd.EnterpriseOverdue) int {
+			return cmp.Or(len(y.Overdue)-len(x.Overdue), cmp.Compare(x.Name, y.Name), cmp.Compare(x.ID, y.ID))
+		})
+		sectors[i].Listed = l[:min(len(l), n)]
+	}
+}
+
+// failedNamed are the failed deliveries with their recipients' names.
+func (ev *evaluation) failedNamed() []remindd.FailedDelivery {
+	if len(ev.view.failed) == 0 {
+		return nil
+	}
+	out := slices.Clone(ev.view.failed)
+	for i := range out {
+		who := out[i].Recipient
+		switch who.Kind {
+		case remindd.KindSection:
+			if s, ok := ev.Plan.Section(who.ID); ok {
+				out[i].Name = s.Name
+			}
+		case remindd.KindOffice:
+			out[i].Name = ev.Plan.Office.Name
+		case remindd.KindEnterprise:
+			firms := ev.enterprises()
+			if j, ok := slices.BinarySearchFunc(firms, who.ID, func(a assignee, id string) int { return cmp.Compare(a.who.ID, id) }); ok {
+				out[i].Name = firms[j].name
+			}
+		}
+	}
+	return out
+}
+
 // accountable lists the sections whose obligations the office follows: every
 // section of the bureau, and outside bodies the config gives contacts for.
 func (ev *evaluation) accountable() []assignee {
@@ -89,7 +153,7 @@ func (ev *evaluation) accountable() []assignee {
 		if s.External && len(cs) == 0 {
 			continue
 		}
-		out = append(out, ev.section(s, cs, ev.view.done))
+		out = append(out, ev.derive(ev.section(s, cs, ev.view.done)))
 	}
 	return out
 }

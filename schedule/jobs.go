@@ -40,7 +40,7 @@ func (e *Engine) Jobs() ([]Job, error) {
 		rules []remindd.Rule
 		shift shiftMode
 	}{
-		{JobSweep, e.Config.Jobs.Sweep, []remindd.Rule{remindd.Lead, remindd.Overdue, remindd.Milestone, remindd.Returns, remindd.Escalate}, skipNonWorking},
+		{JobSweep, e.Config.Jobs.Sweep, []remindd.Rule{remindd.Lead, remindd.Overdue, remindd.Milestone, remindd.Returns, remindd.Reporting, remindd.Escalate}, skipNonWorking},
 		{JobAgenda, e.Config.Jobs.Agenda, []remindd.Rule{remindd.Agenda}, toNextWorking},
 		{JobDigest, e.Config.Jobs.Digest, []remindd.Rule{remindd.Digest}, toNextWorking},
 		{JobQuarterly, e.Config.Jobs.Quarterly, []remindd.Rule{remindd.Quarterly}, toNextWorking},

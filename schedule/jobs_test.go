@@ -116,7 +116,7 @@ func TestDueCatchesUpOnceWithinTheWindow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(map[remindd.Rule]int{remindd.Agenda: 4, remindd.Daily: 4, remindd.Digest: 1}, rules(ns)); diff != "" {
+	if diff := cmp.Diff(map[remindd.Rule]int{remindd.Agenda: 4, remindd.Daily: 4, remindd.Escalate: 1, remindd.Digest: 1}, rules(ns)); diff != "" {
 		t.Errorf("new store (-want +got):\n%s", diff)
 	}
 	last := map[string]time.Time{}

@@ -61,30 +61,36 @@ func (e *Engine) ColourOf(left int) Colour {
 // rules see it: a section owes the tasks the plan gives it (whether or not
 // the config gives it contacts), an active enterprise of s.Enterprises the
 // tasks addressed to its size class or trades; an inactive or unknown
-// enterprise owes nothing. They come by deadline, then task number: the
+// enterprise owes nothing. A section's milestone tasks are derived from
+// s.Achievements (see derive): pass them for a section. They come by deadline, then task number: the
 // overdue first, the oldest first.
 func (e *Engine) Obligations(s *remindd.State, at time.Time, who remindd.Recipient) []Obligation {
-	ev := e.newEvaluation(&view{done: &s.Done}, at)
-	var owes func(*plan.Task) bool
+	ev := e.newEvaluation(&view{done: &s.Done, achievements: s.Achievements}, at)
+	var a assignee
 	switch who.Kind {
 	case remindd.KindSection:
-		owes = func(t *plan.Task) bool { return e.Plan.SectionOwes(t, who.ID) }
+		sec, ok := e.Plan.Section(who.ID)
+		if !ok {
+			sec = &plan.Section{ID: who.ID}
+		}
+		a = ev.derive(e.section(sec, nil, &s.Done))
 	case remindd.KindEnterprise:
 		i := slices.IndexFunc(s.Enterprises, func(x remindd.Enterprise) bool { return x.ID == who.ID })
 		if i < 0 || !s.Enterprises[i].Active {
 			return nil
 		}
 		ent := &s.Enterprises[i]
-		owes = func(t *plan.Task) bool { return e.Plan.EnterpriseOwes(t, ent.Size, ent.Trades, ent.Roles) }
+		a = assignee{who: who, enterprise: ent, done: s.Done.Words(who),
+			owed: e.owedBits(func(t *plan.Task) bool { return e.Plan.EnterpriseOwes(t, ent.Size, ent.Trades, ent.Roles) })}
 	default:
 		return nil
 	}
 	var out []Obligation
 	for _, t := range ev.tasks {
-		if !owes(t.task) {
+		if !a.owed.has(t.task.N) {
 			continue
 		}
-		o := Obligation{Task: t.task, Due: t.due, Left: t.left, Done: ev.view.isDone(t.task.N, who)}
+		o := Obligation{Task: t.task, Due: t.due, Left: t.left, Done: a.done.has(t.task.N)}
 		if !o.Done {
 			o.Colour = e.ColourOf(t.left)
 		}

@@ -23,13 +23,16 @@ import (
 )
 
 var ruleOrder = map[remindd.Rule]int{remindd.Agenda: 0, remindd.Daily: 1, remindd.Lead: 2, remindd.Overdue: 3, remindd.Milestone: 4,
-	remindd.Escalate: 5, remindd.Digest: 6, remindd.Quarterly: 7, remindd.Returns: 8}
+	remindd.Escalate: 5, remindd.Digest: 6, remindd.Quarterly: 7, remindd.Returns: 8, remindd.Reporting: 9}
 
 // Engine evaluates the rules of one plan under one configuration.
 type Engine struct {
 	Plan     *plan.Plan
 	Config   *config.Config
 	Calendar workday.Calendar
+	// DigestListed is how many enterprises behind the digest names per
+	// sector; 0 means DigestListed.
+	DigestListed int
 }
 
 // New builds an engine; working days follow the config.
@@ -77,6 +80,8 @@ func (e *Engine) evaluate(out []remindd.Notification, v *view, at time.Time, rul
 			out, err = ev.returned(out)
 		case remindd.Escalate:
 			out, err = ev.escalate(out)
+		case remindd.Reporting:
+			out, err = ev.reporting(out)
 		default:
 			err = fmt.Errorf("unknown rule %q", r)
 		}
@@ -122,6 +127,8 @@ type evaluation struct {
 	windows map[[2]int]bits
 	// achievements counts by sector and metric those up to today.
 	achievements map[[2]string]int
+	// derived caches sections(): the view's sections through derive.
+	derived []assignee
 }
 
 // taskDue is a task with its deadline and the days left to it from today.
@@ -294,8 +301,16 @@ func (e *Engine) section(s *plan.Section, contacts []config.Contact, done *remin
 }
 
 // sections lists the plan's sections that have contacts in the config, in
-// plan order.
-func (ev *evaluation) sections() []assignee { return ev.view.sections }
+// plan order, their milestone tasks derived at the instant.
+func (ev *evaluation) sections() []assignee {
+	if ev.derived == nil && len(ev.view.sections) > 0 {
+		ev.derived = make([]assignee, len(ev.view.sections))
+		for i, a := range ev.view.sections {
+			ev.derived[i] = ev.derive(a)
+		}
+	}
+	return ev.derived
+}
 
 // enterprises lists active enterprises with their contacts, by credit code.
 func (ev *evaluation) enterprises() []assignee { return ev.view.firms }

@@ -40,7 +40,8 @@ type MilestoneStat struct {
 }
 
 // Status reports, at instant at, each accountable section's done, reported,
-// overdue and upcoming tasks, every sector's standing against every milestone, and
+// overdue and upcoming tasks (a milestone's task done when its sectors met
+// it, left out when they need none), every sector's standing against every milestone, and
 // the enterprises with overdue obligations by sector.
 func (e *Engine) Status(s *remindd.State, at time.Time) *Status {
 	ev := e.newEvaluation(e.newView(s), at)
@@ -50,10 +51,10 @@ func (e *Engine) Status(s *remindd.State, at time.Time) *Status {
 		for i := range e.Plan.Tasks {
 			t := &e.Plan.Tasks[i]
 			switch {
-			case !ev.owes(a, t):
+			case !a.owed.has(t.N):
 			case s.Reported.Has(t.N, a.who):
 				ss.Reported = append(ss.Reported, t.N)
-			case ev.view.isDone(t.N, a.who):
+			case a.done.has(t.N):
 				ss.Done = append(ss.Done, t.N)
 			case e.Plan.DueDate(t.Month).Before(ev.today):
 				ss.Overdue = append(ss.Overdue, t.N)

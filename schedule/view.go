@@ -15,6 +15,8 @@ type view struct {
 	failed       []remindd.FailedDelivery
 	// returns are the reports the office sent back, oldest first.
 	returns []remindd.Return
+	// monthly are the months' reports the sections marked sent.
+	monthly []remindd.MonthlyReport
 	// sections are the plan's sections with contacts in the config, in plan
 	// order; firms the active enterprises with their contacts, by credit code.
 	sections, firms []assignee
@@ -23,7 +25,7 @@ type view struct {
 }
 
 func (e *Engine) newView(s *remindd.State) *view {
-	v := &view{done: &s.Done, achievements: s.Achievements, failed: s.Failed, returns: s.Returns}
+	v := &view{done: &s.Done, achievements: s.Achievements, failed: s.Failed, returns: s.Returns, monthly: s.MonthlyReports}
 	for i := range e.Plan.Sections {
 		sec := &e.Plan.Sections[i]
 		if cs := e.Config.SectionContacts(sec.ID); len(cs) > 0 {

@@ -42,6 +42,9 @@ func (s *Store) Snapshot(ctx context.Context, planID string, at time.Time) (*rem
 		if st.Returns, err = s.returns(ctx, tx, planID, at); err != nil {
 			return fmt.Errorf("returned reports: %w", err)
 		}
+		if st.MonthlyReports, err = monthlyReports(ctx, tx, planID); err != nil {
+			return fmt.Errorf("monthly reports: %w", err)
+		}
 		return nil
 	})
 	if err != nil {

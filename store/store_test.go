@@ -495,8 +495,8 @@ func TestSnapshotQueryCountIsConstant(t *testing.T) {
 		if small != large {
 			t.Errorf("snapshot sent %d statements for 3 rows per table and %d for 300", small, large)
 		}
-		if small != 6 {
-			t.Errorf("snapshot sent %d statements, want 6 (one per table, one for the reported, one for the returned)", small)
+		if small != 7 {
+			t.Errorf("snapshot sent %d statements, want 7 (one per table, one for the reported, one for the returned, one for the monthly reports)", small)
 		}
 	})
 }

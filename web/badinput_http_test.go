@@ -227,6 +227,10 @@ func seedCorpusStore(t *testing.T, s *store.Store, p *plan.Plan) {
 		PostKind: "党员模范岗", Date: plan.DateOf(morning.In(p.Location))}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := s.MarkMonthlyReport(ctx, p.ID, remindd.MonthlyReport{Section: "market-mgmt", Month: "2024-04",
+		By: "市场管理科", Source: remindd.SourceLink, At: morning}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.Enqueue(ctx, []store.Message{{Key: "badinput:lead:section:industry-mgmt:2024-05-24", PlanID: p.ID, Rule: "daily",
 		RecipientKind: remindd.KindSection, RecipientID: "industry-mgmt", Channel: "log", Subject: "待办提醒", Body: "任务44 还剩 7 天",
 		Tasks: []int{44}, Items: []string{"lead:section:industry-mgmt:44@2024-05-31/d7:log"}, NextAttempt: corpusNow}}); err != nil {

@@ -79,6 +79,12 @@ func (h *handler) standingOf(ctx context.Context, rec *recipient, now time.Time)
 	if rec.Enterprise != nil {
 		state.Enterprises = []remindd.Enterprise{*rec.Enterprise}
 	}
+	if rec.Who.Kind == remindd.KindSection {
+		// A section's milestone tasks are done when its sectors met them.
+		if state.Achievements, err = h.Store.Achievements(ctx, h.Plan.ID); err != nil {
+			return nil, fmt.Errorf("achievements: %w", err)
+		}
+	}
 	// Events come newest first: a task's first is its last word.
 	seen := map[int]bool{}
 	for _, e := range events {

@@ -125,7 +125,22 @@ func State() *remindd.State {
 			Recipient: remindd.Recipient{Kind: remindd.KindEnterprise, ID: Rongxi}, Channel: "wecom-robot",
 			LastError: "[robot-key] channel wecom-robot: wecom https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=***: " +
 				"errcode 93000 (invalid webhook URL: wrong key, or the robot was removed)",
+		}, {
+			Key: "lead:enterprise:" + Haiyun + ":2024-05-31/d0:outbox", Rule: remindd.Lead,
+			Recipient: remindd.Recipient{Kind: remindd.KindEnterprise, ID: Haiyun}, Channel: "mail",
+			LastError: "[smtp-connect] channel mail: smtp mail.example.com:587: connect failed: dial tcp 192.0.2.1:587: connect: connection refused",
+		}, {
+			Key: "overdue:section:market-mgmt:2024-05-29:mail", Rule: remindd.Overdue,
+			Recipient: remindd.Recipient{Kind: remindd.KindSection, ID: "market-mgmt"}, Channel: "mail",
+			LastError: "[smtp-connect] channel mail: smtp mail.example.com:587: connect failed: dial tcp 192.0.2.1:587: connect: connection refused",
+		}, {
+			Key: "overdue:section:industry-mgmt:2024-05-29:mail", Rule: remindd.Overdue,
+			Recipient: remindd.Recipient{Kind: remindd.KindSection, ID: "industry-mgmt"}, Channel: "mail",
+			LastError: "[smtp-recipient] channel mail: smtp mail.example.com:587: message overdue:…: RCPT TO h***@example.com failed: 550 5.1.1 user unknown",
 		}},
+		// 行业管理科 marked May's report sent on 31 May.
+		MonthlyReports: []remindd.MonthlyReport{{Section: "industry-mgmt", Month: "2024-05", By: "张科长", Source: remindd.SourceLink,
+			At: time.Date(2024, 5, 31, 16, 0, 0, 0, Shanghai)}},
 	}
 	// The office sent two reports back on 2 June (退办).
 	s.Returns = []remindd.Return{
@@ -156,7 +171,7 @@ func Notification(t testing.TB, at time.Time, key string, rules ...remindd.Rule)
 	f := Load(t)
 	daily := len(rules) == 1 && rules[0] == remindd.Daily
 	if daily {
-		rules = []remindd.Rule{remindd.Lead, remindd.Overdue, remindd.Milestone, remindd.Returns}
+		rules = []remindd.Rule{remindd.Lead, remindd.Overdue, remindd.Milestone, remindd.Returns, remindd.Reporting}
 	}
 	ns, err := f.Engine.Evaluate(State(), at, rules...)
 	if err != nil {
@@ -208,7 +223,10 @@ var Cases = []Case{
 	{"daily", At9(time.May, 24), []remindd.Rule{remindd.Daily}, "daily:section:industry-mgmt:2024-05-24:outbox"},
 	{"daily-enterprise", At9(time.May, 24), []remindd.Rule{remindd.Daily}, "daily:enterprise:" + Haiyun + ":2024-05-24:outbox"},
 	{"daily-returned", At9(time.June, 3), []remindd.Rule{remindd.Daily}, "daily:section:industry-mgmt:2024-06-03:outbox"},
+	{"daily-reports", At9(time.May, 31), []remindd.Rule{remindd.Daily}, "daily:section:market-mgmt:2024-05-31:outbox"},
 	{"escalate", At9(time.May, 24), []remindd.Rule{remindd.Escalate}, "escalate:section:industry-mgmt:2024-05-19:outbox"},
+	{"reporting", At9(time.May, 31), []remindd.Rule{remindd.Reporting}, "reporting:section:market-mgmt:2024-05:outbox"},
+	{"agenda-reports", At9(time.June, 1), []remindd.Rule{remindd.Agenda}, "agenda:section:market-mgmt:2024-06:outbox"},
 }
 
 // Find is the case of that name.

@@ -2,8 +2,9 @@
 -- message bundles items that each keep their own dedup key:
 -- notification_items holds the keys of the items every message carried, so
 -- that an item is told once whichever morning it first comes up. And an
--- escalation (催办, a section's red items copied to its leaders) is an event.
--- Same tables and columns as migrations/mysql/0005_daily.sql.
+-- escalation (催办, a section's red items copied to its leaders) is an event,
+-- and so is a section's month marked sent (month_reported).
+-- Same tables and columns as migrations/mysql/0006_daily.sql.
 
 CREATE TABLE notification_items (
     item_key         TEXT     NOT NULL PRIMARY KEY CHECK (item_key <> '' AND length(item_key) <= 255),
@@ -17,7 +18,7 @@ CREATE INDEX notification_items_notification ON notification_items (notification
 CREATE TABLE events_new (
     id            INTEGER  PRIMARY KEY AUTOINCREMENT,
     plan_id       TEXT     NOT NULL CHECK (plan_id <> '' AND length(plan_id) <= 64),
-    action        TEXT     NOT NULL CHECK (action IN ('reported', 'confirmed', 'returned', 'recorded', 'undone', 'escalated')),
+    action        TEXT     NOT NULL CHECK (action IN ('reported', 'confirmed', 'returned', 'recorded', 'undone', 'escalated', 'month_reported')),
     task          INTEGER  NOT NULL,
     assignee_kind TEXT     NOT NULL CHECK (assignee_kind IN ('section', 'enterprise')),
     assignee_id   TEXT     NOT NULL CHECK (assignee_id <> '' AND length(assignee_id) <= 64),
