@@ -109,7 +109,7 @@ func TestReminderAnsweredInTheBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		lead = sectionMail(n, "daily")
-		if strings.Contains(lead.text, "任务44") || !strings.Contains(lead.text, "任务45（") {
+		if strings.Contains(lead.text, "任务44") || !strings.Contains(lead.text, "任务45 ") {
 			t.Errorf("the sweep after the report:\n%s", lead.text)
 		}
 

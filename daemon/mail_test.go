@@ -291,7 +291,7 @@ func TestFailedDeliveryReachesTheDigest(t *testing.T) {
 		// The digest names the recipient and explains the failure in
 		// Chinese; the error's text is for the operator, not the office.
 		sec, _ := p.Section(failed.Recipient.ID)
-		want := "→ " + sec.Name + "（渠道 mail）：邮件服务器拒收（收件地址不存在或被拒绝）"
+		want := "地址不存在：1条（" + sec.Name + "）"
 		if !strings.Contains(digest.text, "发送失败的提醒（共1条）") || !strings.Contains(digest.text, want) {
 			t.Errorf("digest does not report the failed delivery %s as %q:\n%s", failed.Key, want, digest.text)
 		}

@@ -2,6 +2,7 @@ package render
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -106,7 +107,8 @@ func TestRenderMarkdownKeepsTheLinkWhenCut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"overdue", "agenda", "quarterly"} {
+	cutRE := regexp.MustCompile(`\n……(内容较长|另有[1-9][0-9]*项未列出)，详见邮件或系统\n\[办结登记：点击报告已完成事项\]\(([^)]*)\)$`)
+	for _, name := range []string{"overdue", "agenda", "quarterly", "daily"} {
 		n := rendertest.Find(t, name).Notification(t)
 		n.Name = strings.Repeat("名", 3000)
 		m, err := r.Render(n)
@@ -117,7 +119,7 @@ func TestRenderMarkdownKeepsTheLinkWhenCut(t *testing.T) {
 		if len(m.Markdown) > MarkdownLimit || !utf8.ValidString(m.Markdown) {
 			t.Errorf("%s: markdown is %d bytes (valid UTF-8: %v), want at most %d", name, len(m.Markdown), utf8.ValidString(m.Markdown), MarkdownLimit)
 		}
-		if !strings.HasSuffix(m.Markdown, markdownCut+"\n[办结登记：点击报告已完成事项]("+url+")") {
+		if got := cutRE.FindStringSubmatch(m.Markdown); got == nil || got[2] != url {
 			t.Errorf("%s: markdown is not cut before the link:\n…%s", name, m.Markdown[max(0, len(m.Markdown)-300):])
 		}
 	}
@@ -152,5 +154,31 @@ func TestRenderRefusesBadLinks(t *testing.T) {
 	}
 	if m, err := r.Render(n); err != nil || strings.Contains(m.Text, "办结登记") {
 		t.Errorf("an empty link: %v\n%s", err, m.Text)
+	}
+}
+
+// TestFitMarkdownCutsBetweenItems: a robot message too long for its vendor
+// is cut at an item's line, never inside one, and says how many items it
+// left out.
+func TestFitMarkdownCutsBetweenItems(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("**标题**\n")
+	for i := 1; i <= 300; i++ {
+		fmt.Fprintf(&b, "- 任务%d 示例事项（已逾期%d天）\n", i, i)
+	}
+	got := FitMarkdown(b.String(), MarkdownLimit)
+	if len(got) > MarkdownLimit {
+		t.Fatalf("%d bytes, over %d", len(got), MarkdownLimit)
+	}
+	lines := strings.Split(got, "\n")
+	kept := 0
+	for _, l := range lines[1 : len(lines)-1] {
+		if !regexp.MustCompile(`^- 任务\d+ 示例事项（已逾期\d+天）$`).MatchString(l) {
+			t.Fatalf("a line cut inside an item: %q", l)
+		}
+		kept++
+	}
+	if want := fmt.Sprintf("……另有%d项未列出，详见邮件或系统", 300-kept); lines[len(lines)-1] != want {
+		t.Errorf("last line %q, want %q", lines[len(lines)-1], want)
 	}
 }

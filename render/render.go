@@ -415,16 +415,23 @@ func tidy(s string) string {
 	return strings.TrimRight(strings.Join(out, "\n"), "\n")
 }
 
-// markdownCut ends a markdown message that had to be shortened.
-const markdownCut = "\n……内容较长，详见邮件或系统"
+// markdownCut ends a markdown message that had to be shortened; when the
+// cut lines hold items, markdownMore says how many instead.
+const (
+	markdownCut  = "\n……内容较长，详见邮件或系统"
+	markdownMore = "\n……另有%d项未列出，详见邮件或系统"
+)
 
 // FitMarkdown shortens markdown to at most limit bytes, cutting at a line
-// break where it can and saying that it did.
+// break where it can, so that a list is cut between items, and saying that
+// it did: how many items were left out when the lines cut are list items
+// ("- …" or "3. …").
 func FitMarkdown(s string, limit int) string {
 	if len(s) <= limit {
 		return s
 	}
-	keep := limit - len(markdownCut)
+	room := max(len(markdownCut), len(fmt.Sprintf(markdownMore, 99999)))
+	keep := limit - room
 	if keep <= 0 {
 		return truncateBytes(s, limit)
 	}
@@ -432,7 +439,26 @@ func FitMarkdown(s string, limit int) string {
 	if i := strings.LastIndexByte(cut, '\n'); i > 0 {
 		cut = cut[:i]
 	}
+	if n := countItems(s[len(cut):]); n > 0 {
+		return cut + fmt.Sprintf(markdownMore, n)
+	}
 	return cut + markdownCut
+}
+
+// countItems counts the lines of markdown that are list items.
+func countItems(s string) int {
+	n := 0
+	for _, line := range strings.Split(s, "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "- ") {
+			n++
+			continue
+		}
+		if i := strings.Index(line, ". "); i > 0 && strings.Trim(line[:i], "0123456789") == "" {
+			n++
+		}
+	}
+	return n
 }
 
 // truncateBytes cuts s to at most n bytes without splitting a character.

@@ -56,8 +56,12 @@ func TestRenderGolden(t *testing.T) {
 			if len(m.Events) > 0 {
 				golden(t, tc.Name+".ics.golden", string(Calendar(m.Events, dtstamp)))
 			}
-			if m.Key != n.Key || m.To != n.Address || m.Name != n.Name {
-				t.Errorf("key, to, name = %q, %q, %q; want %q, %q, %q", m.Key, m.To, m.Name, n.Key, n.Address, n.Name)
+			name := n.Name
+			if n.Rule == remindd.Escalate {
+				name += "分管领导" // a copy to the section's leaders
+			}
+			if m.Key != n.Key || m.To != n.Address || m.Name != name {
+				t.Errorf("key, to, name = %q, %q, %q; want %q, %q, %q", m.Key, m.To, m.Name, n.Key, n.Address, name)
 			}
 			if len(m.Markdown) > MarkdownLimit {
 				t.Errorf("markdown is %d bytes, over %d", len(m.Markdown), MarkdownLimit)

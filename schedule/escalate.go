@@ -6,8 +6,8 @@ import (
 	"github.com/remindd/remindd/plan"
 )
 
-// escalate copies a section's red items, those overdue EscalateAfterDays
-// or more, to the section's leaders (分管领导) once every OverdueEveryDays,
+// escalate copies a section's red items, those overdue
+// rules.escalate_after_days or more, to the section's leaders (分管领导) once every OverdueEveryDays,
 // each item at most EscalateMax times: an item the leaders were told of
 // that often drops out, a newly red one comes in. The periods are counted
 // from the day the section's oldest open item turned red, and the key is

@@ -9,16 +9,12 @@ import (
 	"github.com/remindd/remindd/plan"
 )
 
-// EscalateAfterDays is how long an obligation is overdue before it turns
-// red (催办): three weeks.
-const EscalateAfterDays = 21
-
 // Colour is how urgent an open obligation is (DESIGN.md, "Escalation").
 type Colour string
 
 // The colours of an open obligation: none while its deadline is beyond the
 // lead window, blue within it, yellow once overdue, red once overdue for
-// EscalateAfterDays or more.
+// the config's rules.escalate_after_days or more (three weeks by default).
 const (
 	None   Colour = ""
 	Blue   Colour = "blue"
@@ -47,7 +43,7 @@ func (o Obligation) Overdue() bool { return !o.Done && o.Left < 0 }
 // away (negative once passed), under the engine's lead days.
 func (e *Engine) ColourOf(left int) Colour {
 	switch {
-	case left <= -EscalateAfterDays:
+	case left <= -e.Config.Rules.EscalateAfterDays:
 		return Red
 	case left < 0:
 		return Yellow

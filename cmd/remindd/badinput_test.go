@@ -4,12 +4,14 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/remindd/remindd"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -168,6 +170,16 @@ func seedBadInputStore(t *testing.T, addr, config, root string) {
 	}
 	if code, _, errs := cliIn(t, "office-password-1\n", "user", "add", "林主任", "--role", "office", "--config", config, "--store", addr); code != 0 {
 		t.Fatalf("seed: remindd user add: exit %d\n%s", code, errs)
+	}
+	// A section's month marked sent: the desk's doing, no command's.
+	s, err := store.Open(context.Background(), addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.MarkMonthlyReport(context.Background(), "jinjiang-2024", remindd.MonthlyReport{Section: "market-mgmt", Month: "2024-04",
+		By: "林科长", Source: remindd.SourceDesk, At: time.Date(2024, 5, 2, 10, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
 	}
 }
 
