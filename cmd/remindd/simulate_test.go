@@ -11,6 +11,21 @@ import (
 	"testing"
 )
 
+// TestSimulateTakesDates: --from and --to take a date, --from meaning from
+// the day's start and --to to its end, so that one day is --from and --to
+// the same date; anything else is refused naming the flag.
+func TestSimulateTakesDates(t *testing.T) {
+	cfg := tempConfig(t)
+	code, out, errs := cli(t, "simulate", "--config", cfg, "--from", "2024-06-02", "--to", "2024-06-02")
+	if code != 0 || !strings.HasPrefix(out, "2024-06-02T09:00:00+08:00 jobs sweep,agenda,digest:") {
+		t.Errorf("exit %d %s\n%s", code, errs, out)
+	}
+	code, _, errs = cli(t, "simulate", "--config", cfg, "--from", "2024-06-02", "--to", "3 June")
+	if code != 2 || !strings.Contains(errs, `--to "3 June" is neither an RFC 3339 time`) {
+		t.Errorf("a bad --to: exit %d: %s", code, errs)
+	}
+}
+
 // TestSimulateSendsOnlyWhenAsked: simulate writes the file channel's
 // messages and sends nothing through a webhook unless --send is given,
 // saying on stderr which channels it leaves out; with --send the webhook
@@ -40,7 +55,8 @@ office:
 		}
 		args := []string{"simulate", "--config", cfg, "--from", "2024-06-01T10:00:00+08:00", "--to", "2024-06-03T00:00:00+08:00"}
 		if send {
-			args = append(args, "--send")
+			// Dates: from the start of 2 June to its end.
+			args = []string{"simulate", "--config", cfg, "--from", "2024-06-02", "--to", "2024-06-02", "--send"}
 		}
 		hits.Store(0)
 		code, out, errs := cli(t, args...)

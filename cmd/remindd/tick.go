@@ -92,8 +92,8 @@ func (a *app) tick(args []string) error {
 // it leaves out.
 func (a *app) simulate(args []string) error {
 	fs := a.flags("simulate")
-	from := fs.String("from", "", "start, RFC 3339 (exclusive)")
-	to := fs.String("to", "", "end, RFC 3339 (inclusive)")
+	from := fs.String("from", "", "start, RFC 3339 (exclusive), or a date: from that day's start")
+	to := fs.String("to", "", "end, RFC 3339 (inclusive), or a date: to that day's end")
 	level := fs.String("log-level", "warn", "log `level`")
 	force := fs.Bool("force", false, "run even when --from or --to lies outside the plan's span")
 	send := fs.Bool("send", false, "send through every channel (e-mail, robots, webhooks); without it only file and log channels are written, and what the others would carry is left out of the outbox")
@@ -103,11 +103,7 @@ func (a *app) simulate(args []string) error {
 	if *from == "" || *to == "" {
 		return usageError{"give --from and --to"}
 	}
-	start, err := parseAt(*from)
-	if err != nil {
-		return err
-	}
-	end, err := parseAt(*to)
+	start, end, err := a.simulateSpan(*from, *to)
 	if err != nil {
 		return err
 	}
@@ -140,6 +136,36 @@ func (a *app) simulate(args []string) error {
 	fmt.Fprintf(a.stdout, "total: %d enqueued, %d sent, %d retried, %d failed%s\n",
 		total.Enqueued, total.Delivery.Sent, total.Delivery.Retried, total.Delivery.Failed, withheld(total))
 	return nil
+}
+
+// simulateSpan reads --from and --to: RFC 3339 instants, or dates in the
+// plan's zone, --from 2024-09-25 meaning from that day's start and --to
+// 2024-10-12 to that day's end, so that both days are lived through.
+func (a *app) simulateSpan(from, to string) (time.Time, time.Time, error) {
+	var loc *time.Location
+	bound := func(flag, s string, days int) (time.Time, error) {
+		if t, err := time.Parse(time.RFC3339, s); err == nil {
+			return t, nil
+		}
+		if _, err := time.Parse(time.DateOnly, s); err != nil {
+			return time.Time{}, usageError{fmt.Sprintf("%s %q is neither an RFC 3339 time such as 2024-05-28T09:00:00+08:00 nor a date such as 2024-05-28", flag, s)}
+		}
+		if loc == nil {
+			_, p, err := a.load()
+			if err != nil {
+				return time.Time{}, err
+			}
+			loc = p.Location
+		}
+		d, _ := time.ParseInLocation(time.DateOnly, s, loc)
+		return d.AddDate(0, 0, days), nil
+	}
+	start, err := bound("--from", from, 0)
+	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	end, err := bound("--to", to, 1)
+	return start, end, err
 }
 
 func summary(r daemon.TickResult) string {
