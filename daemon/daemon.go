@@ -81,6 +81,10 @@ type Daemon struct {
 
 	debts deliver.Debts // what drains could not write to the store, kept across reloads
 
+	// localOnly keeps out of the outbox what would go through a channel
+	// that reaches people (see WriteLocalOnly).
+	localOnly bool
+
 	// beforeCatchUp, when set (by a test), runs first in Run's start-up
 	// catch-up.
 	beforeCatchUp func()
@@ -217,6 +221,9 @@ func (d *Daemon) current() *setup {
 type TickResult struct {
 	Decided  int
 	Enqueued int
+	// Withheld counts the decided notifications left out of the outbox
+	// because their channel reaches people (WriteLocalOnly).
+	Withheld int
 	Runs     []remindd.Run
 	Delivery Delivery
 }
@@ -227,6 +234,28 @@ func (s *setup) kind(channel string) string {
 		return ch.Type
 	}
 	return ""
+}
+
+// localKinds are the channel types that reach nobody: a folder, the log.
+var localKinds = map[string]bool{"file": true, "log": true}
+
+// WriteLocalOnly makes Decide leave out of the outbox every notification on
+// a channel that reaches people (e-mail, robots, webhooks: every type but
+// file and log), counting them as withheld: a simulation then writes files
+// and log lines and sends nothing, and leaves nothing pending that a later
+// run would send. It returns the configured channels so skipped, each as
+// "name (type)".
+func (d *Daemon) WriteLocalOnly() []string {
+	d.mu.Lock()
+	d.localOnly = true
+	d.mu.Unlock()
+	var skipped []string
+	for _, ch := range d.current().config.Channels {
+		if !localKinds[ch.Type] {
+			skipped = append(skipped, fmt.Sprintf("%s (%s)", ch.Name, ch.Type))
+		}
+	}
+	return skipped
 }
 
 // Decide runs, at instant at, each job whose time passed since its last
@@ -245,6 +274,19 @@ func (d *Daemon) Decide(ctx context.Context, at time.Time) (TickResult, error) {
 	ns, runs, err := s.engine.Due(state, at, last)
 	if err != nil {
 		return TickResult{}, err
+	}
+	withheld := 0
+	d.mu.RLock()
+	localOnly := d.localOnly
+	d.mu.RUnlock()
+	if localOnly {
+		kept := ns[:0]
+		for _, n := range ns {
+			if localKinds[s.kind(n.Channel)] {
+				kept = append(kept, n)
+			}
+		}
+		withheld, ns = len(ns)-len(kept), kept
 	}
 	// Most of what a day's jobs decide was enqueued on an earlier day:
 	// render only what the outbox does not hold yet. A morning message is
@@ -303,9 +345,9 @@ func (d *Daemon) Decide(ctx context.Context, at time.Time) (TickResult, error) {
 		d.metrics.decided.WithLabelValues(string(n.Rule), n.Channel).Inc()
 	}
 	if added > 0 || len(runs) > 0 {
-		d.log.WithFields(logrus.Fields{"at": at.Format(time.RFC3339), "decided": len(ns), "enqueued": added, "jobs": jobNames(runs)}).Info("jobs run")
+		d.log.WithFields(logrus.Fields{"at": at.Format(time.RFC3339), "decided": len(ns) + withheld, "enqueued": added, "withheld": withheld, "jobs": jobNames(runs)}).Info("jobs run")
 	}
-	return TickResult{Decided: len(ns), Enqueued: added, Runs: runs}, nil
+	return TickResult{Decided: len(ns) + withheld, Enqueued: added, Withheld: withheld, Runs: runs}, nil
 }
 
 // escalations are the events an escalation (催办) is kept as in the
@@ -365,7 +407,7 @@ func (d *Daemon) Simulate(ctx context.Context, from, to time.Time, report func(t
 		if err != nil {
 			return fmt.Errorf("tick at %s: %w", t.Format(time.RFC3339), err)
 		}
-		if report != nil && (res.Enqueued > 0 || res.Delivery != (Delivery{})) {
+		if report != nil && (res.Enqueued > 0 || res.Withheld > 0 || res.Delivery != (Delivery{})) {
 			report(t, res)
 		}
 		// Retries fall between job times: deliver at each, as the

@@ -134,10 +134,15 @@ func (d *Daemon) probeStore(ctx context.Context) probe {
 
 // Check reports the daemon's health from its last probe of the store (see
 // healthMaxAge): unavailable when the probe failed or the last write to
-// the store did.
+// the store did. It also says, by the daemon's clock, whether the plan is
+// over and how many days it has left.
 func (d *Daemon) Check(ctx context.Context) Health {
 	p, write := d.health.current(ctx)
-	h := Health{Status: "ok", Store: "ok", LastSuccess: maps.Clone(p.runs), CheckedAt: p.at}
+	s := d.current()
+	span, now := SpanOf(s.plan, time.Duration(s.config.CatchUp)), d.clock.Now()
+	h := Health{Status: "ok", Store: "ok", LastSuccess: maps.Clone(p.runs), CheckedAt: p.at,
+		PlanExpired: span.Expired(now), PlanDaysLeft: span.DaysLeft(now)}
+	d.metrics.planDaysLeft.Set(float64(h.PlanDaysLeft))
 	if h.LastSuccess == nil {
 		h.LastSuccess = map[string]time.Time{}
 	}

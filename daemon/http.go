@@ -17,6 +17,14 @@ type Health struct {
 	LastSuccess map[string]time.Time `json:"last_success"`
 	// CheckedAt is when the store was last probed.
 	CheckedAt time.Time `json:"checked_at"`
+	// PlanExpired is true once the plan is over (past its last day and
+	// the catch-up window): nothing more will be sent until a new year's
+	// plan is configured. The daemon itself is healthy then, so the
+	// status stays ok.
+	PlanExpired bool `json:"plan_expired"`
+	// PlanDaysLeft counts the days from today to the plan's last day (0
+	// on it, negative after it).
+	PlanDaysLeft int `json:"plan_days_left"`
 }
 
 // Handler serves /healthz and /metrics, both from the daemon's last probe

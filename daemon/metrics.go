@@ -15,6 +15,8 @@ type Metrics struct {
 	outbox      *prometheus.GaugeVec
 	leader      prometheus.Gauge
 	storeUp     prometheus.Gauge
+	// planDaysLeft is set at each check, by the daemon's clock.
+	planDaysLeft prometheus.Gauge
 }
 
 // NewMetrics registers the series.
@@ -49,8 +51,12 @@ func NewMetrics() *Metrics {
 			Name: "remindd_store_up",
 			Help: "1 when the store answered the last check and took the last write.",
 		}),
+		planDaysLeft: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "remindd_plan_days_left",
+			Help: "Calendar days from today to the plan's last day (0 on it, negative after it): alert before it runs out, and configure the new year's plan.",
+		}),
 	}
-	m.Registry.MustRegister(m.decided, m.delivered, m.jobRuns, m.lastSuccess, m.outbox, m.leader, m.storeUp,
+	m.Registry.MustRegister(m.decided, m.delivered, m.jobRuns, m.lastSuccess, m.outbox, m.leader, m.storeUp, m.planDaysLeft,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -144,6 +144,9 @@ func (d *Daemon) Run(ctx context.Context, o RunOptions) error {
 	}
 	c.Start()
 	d.log.WithFields(logrus.Fields{"leader": lead.is(), "store": d.store.Driver()}).Info("remindd started")
+	if s := d.current(); SpanOf(s.plan, time.Duration(s.config.CatchUp)).Expired(d.clock.Now()) {
+		d.log.WithFields(logrus.Fields{"plan": s.plan.ID, "last_day": s.plan.Ends().String()}).Warn("the plan is over: nothing more will be sent; configure the new year's plan")
+	}
 	notifySystemd(d.log, sd.SdNotifyReady)
 	// Catch up on start, beside the scheduler: a long outbox must not hold
 	// back readiness. Claims keep it from racing the delivery job; a panic

@@ -54,3 +54,14 @@ func (s Span) recordable(runs []remindd.Run) []remindd.Run {
 	}
 	return out
 }
+
+// Expired reports whether the plan is over at t: past its last day and the
+// catch-up window after it, so that nothing more will ever be sent for it
+// (tick and simulate refuse such an instant as outside the span).
+func (s Span) Expired(t time.Time) bool { return t.After(s.Last) }
+
+// DaysLeft counts the calendar days, in the plan's zone, from t's day to
+// the plan's last day: 0 on the last day, negative after it.
+func (s Span) DaysLeft(t time.Time) int {
+	return plan.DateOf(t.In(s.plan.Location)).DaysUntil(s.plan.Ends())
+}

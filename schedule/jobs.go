@@ -75,7 +75,11 @@ const (
 	toNextWorking
 )
 
-// workingSchedule moves a schedule's activations onto working days.
+// workingSchedule moves a schedule's activations onto working days: with
+// skipNonWorking, those on other days are dropped; with toNextWorking, each
+// on a weekend or holiday moves to the next working day at its own time of
+// day, so that every activation falls on a working day (several landing on
+// the same instant are one).
 type workingSchedule struct {
 	inner cron.Schedule
 	cal   workday.Calendar
@@ -83,38 +87,123 @@ type workingSchedule struct {
 	mode  shiftMode
 }
 
-// Next returns the next activation after t, or the zero time when the holiday
-// data runs out (the config check refuses such a year up front).
+// maxSteps bounds a search for the next activation: each step moves on by at
+// least a day (a cron schedule that fires at all fires within a few years).
+const maxSteps = 5000
+
+// Next returns the first activation strictly after t (after its whole
+// second), or the zero time when there is none or the holiday data runs out
+// (the config check refuses such a year up front). For toNextWorking that is
+// the earliest moved activation after t, which may come from a nominal time
+// at or before t: the agenda of Tuesday 1 October 2024, moved to 8 October,
+// is the next activation after 3 October. Next does not decrease as t grows,
+// as Latest needs, and the catch-up window applies to the moved time.
 func (w *workingSchedule) Next(t time.Time) time.Time {
-	for i := 0; i < 1000; i++ {
+	t = t.Truncate(time.Second)
+	switch w.mode {
+	case skipNonWorking:
+		return w.nextOnWorkday(t)
+	default:
+		return w.nextMoved(t)
+	}
+}
+
+// nextOnWorkday is the first activation after t on a working day. A day off
+// is skipped whole, however many activations it has.
+func (w *workingSchedule) nextOnWorkday(t time.Time) time.Time {
+	for range maxSteps {
 		n := w.inner.Next(t)
 		if n.IsZero() {
 			return n
 		}
-		local := n.In(w.loc)
-		d := plan.DateOf(local)
-		switch w.mode {
-		case skipNonWorking:
-			ok, err := w.cal.IsWorkday(d)
-			if err != nil {
-				return time.Time{}
-			}
-			if ok {
-				return n
-			}
-		case toNextWorking:
-			wd, err := workday.Next(w.cal, d)
-			if err != nil {
-				return time.Time{}
-			}
-			moved := time.Date(wd.Year, wd.Month, wd.Day, local.Hour(), local.Minute(), local.Second(), 0, w.loc)
-			if moved.After(t) {
-				return moved
-			}
+		d := plan.DateOf(n.In(w.loc))
+		ok, err := w.cal.IsWorkday(d)
+		if err != nil {
+			return time.Time{}
 		}
-		t = n
+		if ok {
+			return n
+		}
+		t = w.lastSecond(d)
 	}
 	return time.Time{}
+}
+
+// nextMoved is the earliest moved activation after t. What lands on working
+// day W comes from W itself and the days off just before it; those that can
+// land after t start with the days off before the first working day from
+// t's date on.
+func (w *workingSchedule) nextMoved(t time.Time) time.Time {
+	local := t.In(w.loc)
+	today := plan.DateOf(local)
+	first, err := workday.Next(w.cal, today)
+	if err != nil {
+		return time.Time{}
+	}
+	from, err := w.offBefore(first)
+	if err != nil {
+		return time.Time{}
+	}
+	x := w.midnight(from).Add(-time.Second)
+	for range maxSteps {
+		n := w.inner.Next(x)
+		if n.IsZero() {
+			return n
+		}
+		d := plan.DateOf(n.In(w.loc))
+		day, err := workday.Next(w.cal, d)
+		if err != nil {
+			return time.Time{}
+		}
+		// The activations of d … day all land on day; the earliest of each
+		// day's that lands after t. Days before d had none after x.
+		var best time.Time
+		for dd := d; !day.Before(dd); dd = dd.AddDays(1) {
+			floor := w.midnight(dd).Add(-time.Second)
+			if day == today {
+				floor = time.Date(dd.Year, dd.Month, dd.Day, local.Hour(), local.Minute(), local.Second(), 0, w.loc)
+			}
+			m := w.inner.Next(floor)
+			if m.IsZero() {
+				break
+			}
+			ml := m.In(w.loc)
+			if plan.DateOf(ml) != dd {
+				continue
+			}
+			moved := time.Date(day.Year, day.Month, day.Day, ml.Hour(), ml.Minute(), ml.Second(), 0, w.loc)
+			if moved.After(t) && (best.IsZero() || moved.Before(best)) {
+				best = moved
+			}
+		}
+		if !best.IsZero() {
+			return best
+		}
+		x = w.lastSecond(day)
+	}
+	return time.Time{}
+}
+
+// offBefore returns the first of the days off running up to working day d
+// (d itself when the day before it is a working day).
+func (w *workingSchedule) offBefore(d plan.Date) (plan.Date, error) {
+	for range 60 {
+		ok, err := w.cal.IsWorkday(d.AddDays(-1))
+		if err != nil || ok {
+			return d, err
+		}
+		d = d.AddDays(-1)
+	}
+	return plan.Date{}, fmt.Errorf("no working day within 60 days before %s", d)
+}
+
+func (w *workingSchedule) midnight(d plan.Date) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, w.loc)
+}
+
+// lastSecond is the last whole second of day d: Next of it is on a later day.
+func (w *workingSchedule) lastSecond(d plan.Date) time.Time {
+	return w.midnight(d.AddDays(1)).Add(-time.Second)
 }
 
 // Latest returns the latest activation of s in (after, at]. It does not

@@ -23,14 +23,20 @@ const storeCheckTimeout = 10 * time.Second
 // be built (its secrets are set), file channels can write their folders,
 // the web desk's keys can be read (or the current one created) and the
 // store answers within a bound. It says which plan sections have no
-// contacts (they will get no reminders) and when the store is not migrated
-// yet. It never prints the store's password.
+// contacts (they will get no reminders), when the store is not migrated
+// yet and when the plan is over (nothing more will be sent). It never
+// prints the store's password.
 func (a *app) checkConfig(args []string) error {
 	fs := a.flags("check-config")
+	at := fs.String("at", "", "check as of this RFC 3339 `instant` (default now): whether the plan is over")
 	if pos, err := parse(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
 		return usageError{fmt.Sprintf("unexpected argument %q", pos[0])}
+	}
+	now, err := parseAt(*at)
+	if err != nil {
+		return err
 	}
 	c, p, err := a.load()
 	if err != nil {
@@ -70,6 +76,10 @@ func (a *app) checkConfig(args []string) error {
 		c.File, p.ID, len(p.Tasks), config.MaskStore(c.Store), schema, c.WorkingDays)
 	if warning != "" {
 		fmt.Fprintln(a.stdout, "warning: "+warning)
+	}
+	if span := daemon.SpanOf(p, time.Duration(c.CatchUp)); span.Expired(now) {
+		fmt.Fprintf(a.stdout, "warning: plan %s (%s) is over: its last day was %s and its catch-up window closed %s, so nothing more will be sent; configure the new year's plan (plan: in %s)\n",
+			p.ID, p.File, p.Ends(), span.Last.In(p.Location).Format(time.RFC3339), c.File)
 	}
 	if len(silent) > 0 {
 		fmt.Fprintf(a.stdout, "warning: no contacts for section(s) %s: they get no reminders\n", strings.Join(silent, ", "))

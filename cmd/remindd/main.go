@@ -133,6 +133,7 @@ func (a *app) usage(w io.Writer) {
 func (a *app) flags(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet("remindd "+name, flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
+	fs.Usage = usageOf(name, fs)
 	fs.StringVar(&a.configPath, "config", config.DefaultPath, "configuration `file`")
 	fs.StringVar(&a.store, "store", "", "store as `DRIVER:DSN` (sqlite:PATH or mysql:DSN), overriding the config")
 	return fs

@@ -87,24 +87,23 @@ func (a *app) tick(args []string) error {
 	return nil
 }
 
-// simulate replays every scheduled job time from --from to --to.
+// simulate replays every scheduled job time from --from to --to. Without
+// --send it writes only to file and log channels, and says which channels
+// it leaves out.
 func (a *app) simulate(args []string) error {
 	fs := a.flags("simulate")
-	from := fs.String("from", "", "start, RFC 3339 (exclusive)")
-	to := fs.String("to", "", "end, RFC 3339 (inclusive)")
+	from := fs.String("from", "", "start, RFC 3339 (exclusive), or a date: from that day's start")
+	to := fs.String("to", "", "end, RFC 3339 (inclusive), or a date: to that day's end")
 	level := fs.String("log-level", "warn", "log `level`")
 	force := fs.Bool("force", false, "run even when --from or --to lies outside the plan's span")
+	send := fs.Bool("send", false, "send through every channel (e-mail, robots, webhooks); without it only file and log channels are written, and what the others would carry is left out of the outbox")
 	if err := noArgs(fs, args); err != nil {
 		return err
 	}
 	if *from == "" || *to == "" {
 		return usageError{"give --from and --to"}
 	}
-	start, err := parseAt(*from)
-	if err != nil {
-		return err
-	}
-	end, err := parseAt(*to)
+	start, end, err := a.simulateSpan(*from, *to)
 	if err != nil {
 		return err
 	}
@@ -117,10 +116,16 @@ func (a *app) simulate(args []string) error {
 		return err
 	}
 	defer done()
+	if !*send {
+		if skipped := d.WriteLocalOnly(); len(skipped) > 0 {
+			fmt.Fprintf(a.stderr, "simulate: writing to file and log channels only, not sending through %s: give --send to send\n", strings.Join(skipped, ", "))
+		}
+	}
 	var total daemon.TickResult
 	err = d.Simulate(ctx, start, end, func(t time.Time, r daemon.TickResult) {
 		fmt.Fprintf(a.stdout, "%s %s\n", t.In(p.Location).Format(time.RFC3339), summary(r))
 		total.Enqueued += r.Enqueued
+		total.Withheld += r.Withheld
 		total.Delivery.Sent += r.Delivery.Sent
 		total.Delivery.Retried += r.Delivery.Retried
 		total.Delivery.Failed += r.Delivery.Failed
@@ -128,9 +133,39 @@ func (a *app) simulate(args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "total: %d enqueued, %d sent, %d retried, %d failed\n",
-		total.Enqueued, total.Delivery.Sent, total.Delivery.Retried, total.Delivery.Failed)
+	fmt.Fprintf(a.stdout, "total: %d enqueued, %d sent, %d retried, %d failed%s\n",
+		total.Enqueued, total.Delivery.Sent, total.Delivery.Retried, total.Delivery.Failed, withheld(total))
 	return nil
+}
+
+// simulateSpan reads --from and --to: RFC 3339 instants, or dates in the
+// plan's zone, --from 2024-09-25 meaning from that day's start and --to
+// 2024-10-12 to that day's end, so that both days are lived through.
+func (a *app) simulateSpan(from, to string) (time.Time, time.Time, error) {
+	var loc *time.Location
+	bound := func(flag, s string, days int) (time.Time, error) {
+		if t, err := time.Parse(time.RFC3339, s); err == nil {
+			return t, nil
+		}
+		if _, err := time.Parse(time.DateOnly, s); err != nil {
+			return time.Time{}, usageError{fmt.Sprintf("%s %q is neither an RFC 3339 time such as 2024-05-28T09:00:00+08:00 nor a date such as 2024-05-28", flag, s)}
+		}
+		if loc == nil {
+			_, p, err := a.load()
+			if err != nil {
+				return time.Time{}, err
+			}
+			loc = p.Location
+		}
+		d, _ := time.ParseInLocation(time.DateOnly, s, loc)
+		return d.AddDate(0, 0, days), nil
+	}
+	start, err := bound("--from", from, 0)
+	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	end, err := bound("--to", to, 1)
+	return start, end, err
 }
 
 func summary(r daemon.TickResult) string {
@@ -142,6 +177,15 @@ func summary(r daemon.TickResult) string {
 	if len(jobs) > 0 {
 		j = "jobs " + strings.Join(jobs, ",")
 	}
-	return fmt.Sprintf("%s: %d decided, %d enqueued; %d sent, %d retried, %d failed",
-		j, r.Decided, r.Enqueued, r.Delivery.Sent, r.Delivery.Retried, r.Delivery.Failed)
+	return fmt.Sprintf("%s: %d decided, %d enqueued; %d sent, %d retried, %d failed%s",
+		j, r.Decided, r.Enqueued, r.Delivery.Sent, r.Delivery.Retried, r.Delivery.Failed, withheld(r))
+}
+
+// withheld says, when simulate left any out, how many notifications were
+// for channels it does not send through.
+func withheld(r daemon.TickResult) string {
+	if r.Withheld == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; %d withheld (not sent without --send)", r.Withheld)
 }
