@@ -234,6 +234,8 @@ func TestUpsertEnterprisesAddsThenUpdates(t *testing.T) {
 		}
 
 		a.Name, a.Size, a.Trades, a.Active = "甲旅游集团", "规上", []string{"有限空间"}, false
+		// The forms' attributes are written and updated too.
+		a.Roles, a.StdType, a.Level, a.BenchmarkTier, a.Risk = []string{"标杆培育对象", "示范岗位推荐单位"}, "省标", "二级", "县级", "橙"
 		c := remindd.Enterprise{ID: code(3), Name: "丙博物馆", Sector: "heritage-museums", Active: true}
 		added, updated, err = s.UpsertEnterprises(ctx, []remindd.Enterprise{a, c})
 		if err != nil || added != 1 || updated != 1 {
@@ -263,6 +265,8 @@ func TestUpsertEnterprisesIsAllOrNothing(t *testing.T) {
 		{"17-character credit code", remindd.Enterprise{ID: code(2)[:17], Name: "乙", Active: true}},
 		{"name longer than 255 characters", remindd.Enterprise{ID: code(2), Name: strings.Repeat("晋", 256), Active: true}},
 		{"no name", remindd.Enterprise{ID: code(2), Active: true}},
+		{"a risk colour that is none", remindd.Enterprise{ID: code(2), Name: "乙", Risk: "紫", Active: true}},
+		{"a level that is none", remindd.Enterprise{ID: code(2), Name: "乙", Level: "四级", Active: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
