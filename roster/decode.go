@@ -54,17 +54,17 @@ func newCSVSource(r io.Reader) (*csvSource, error) {
 		return nil, err
 	}
 	gb := badLine > 0
-	var in io.Reader = &boundedReader{r: r, line: 1, recordLine: 1}
+	raw := bufio.NewReader(r)
+	if head, _ := raw.Peek(2); bytes.Equal(head, []byte{0xFF, 0xFE}) || bytes.Equal(head, []byte{0xFE, 0xFF}) {
+		return &csvSource{why: "the file is UTF-16 (Excel's \"Unicode text\"); save it as CSV UTF-8 or as .xlsx"}, nil
+	}
+	var in io.Reader = &boundedReader{r: raw, line: 1, recordLine: 1}
 	if gb {
 		in = transform.NewReader(in, simplifiedchinese.GB18030.NewDecoder())
 	}
 	br := bufio.NewReader(in)
-	head, _ := br.Peek(3)
-	switch {
-	case bytes.HasPrefix(head, []byte("\ufeff")):
+	if head, _ := br.Peek(3); bytes.HasPrefix(head, []byte("\ufeff")) {
 		br.Discard(3) // cannot fail: Peek returned the bytes
-	case !gb && (bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF})):
-		return &csvSource{why: "the file is UTF-16 (Excel's \"Unicode text\"); save it as CSV UTF-8 or as .xlsx"}, nil
 	}
 	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = -1

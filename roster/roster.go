@@ -290,6 +290,7 @@ type reader struct {
 	index    map[string]int // canonical column name → index in a record
 	width    int            // header's number of columns
 	stopped  bool           // a bound was passed: the rest is not read
+	beyond   bool           // a sheet's cell right of the header was ignored
 	err      error          // reading failed (not the file's fault)
 	sectors  map[string]string
 }
@@ -395,6 +396,14 @@ func (rd *reader) each(what string, row func(rec []string)) error {
 		if rec == nil {
 			rows++
 			continue
+		}
+		if rd.src.padded() && len(rec) > rd.width {
+			if !blank(rec[rd.width:]) && !rd.beyond {
+				rd.beyond = true
+				at := rd.src.pos(rd.width)
+				rd.notices = append(rd.notices, fmt.Sprintf("%s: cells right of the header's last column are ignored (the first at %s)", rd.name, at))
+			}
+			rec = rec[:rd.width]
 		}
 		if blank(rec) {
 			continue
