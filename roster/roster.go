@@ -446,7 +446,7 @@ func (rd *reader) readHeader(header []string) bool {
 		return false
 	}
 	if strings.ContainsRune(strings.Join(header, ""), utf8.RuneError) {
-		rd.add(at, "", "%s", lostCharacter)
+		rd.add(at, "", "%s", rd.lost())
 		return false
 	}
 	var ignored []string
@@ -503,6 +503,16 @@ func (rd *reader) readHeader(header []string) bool {
 
 // lostCharacter is the problem of a cell holding U+FFFD.
 const lostCharacter = "holds U+FFFD (\ufffd), a character lost when the file was converted: the file is neither UTF-8 nor GB18030/GBK throughout; save it again as UTF-8 (in Excel: CSV UTF-8) or as .xlsx"
+
+// lost is the problem of a cell holding U+FFFD, saying why the file was
+// read as GB18030 when it was.
+func (rd *reader) lost() string {
+	if cs, ok := rd.src.(*csvSource); ok && cs.badLine > 0 {
+		return fmt.Sprintf("holds U+FFFD (\ufffd) read as GB18030/GBK, as the file was read because line %d is not UTF-8: "+
+			"the file mixes encodings or is neither; save it again as UTF-8 (in Excel: CSV UTF-8) or as .xlsx", cs.badLine)
+	}
+	return lostCharacter
+}
 
 func known(columns []column) string {
 	names := make([]string, len(columns))
@@ -696,7 +706,7 @@ func (rd *reader) unusable(rec []string) (cells map[string]bool, valid bool) {
 			rd.add(rd.at(c.name), c.name, "character %d is %s, a control character; remove it (a cell is one line of plain text)", pos, printable.Name(r))
 			cells[c.name] = true
 		} else if strings.ContainsRune(v, utf8.RuneError) {
-			rd.add(rd.at(c.name), c.name, "%s", lostCharacter)
+			rd.add(rd.at(c.name), c.name, "%s", rd.lost())
 			cells[c.name] = true
 		}
 	}

@@ -142,7 +142,7 @@ func TestReadBad(t *testing.T) {
 		}},
 		{"bad-encoding.csv", []string{
 			// Neither UTF-8 nor GB18030: read as GB18030, the bytes are lost.
-			"bad-encoding.csv line 2: name: holds U+FFFD (\ufffd), a character lost when the file was converted: the file is neither UTF-8 nor GB18030/GBK throughout; save it again as UTF-8 (in Excel: CSV UTF-8) or as .xlsx",
+			"bad-encoding.csv line 2: name: holds U+FFFD (\ufffd) read as GB18030/GBK, as the file was read because line 1 is not UTF-8: the file mixes encodings or is neither; save it again as UTF-8 (in Excel: CSV UTF-8) or as .xlsx",
 		}},
 		{"empty.csv", []string{
 			"empty.csv: file is empty, want a header row and one row per enterprise",
