@@ -112,7 +112,7 @@ func TestReadXLSXSheet(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "r.xlsx")
 	workbook(t, path, map[string][][]any{
-		"说明": {{"本表由办公室维护"}},
+		"说明":   {{"本表由办公室维护"}},
 		"2024": {{"序号", "统一社会信用代码", "企业名称", "所属行业", "规模"}, {1, "91350582MA46NJB583", "甲", "tourism", "规模以上"}},
 	})
 	ros, err := roster.ReadFile(path, "2024", rules)
@@ -215,4 +215,3 @@ func TestReadXLSXZipBomb(t *testing.T) {
 		}
 	}
 }
-
