@@ -1061,3 +1061,37 @@ func TestMarkAllSent(t *testing.T) {
 		}
 	})
 }
+
+// TestUpsertEnterprisesInBatches: more enterprises than one statement
+// writes are all written, counted and read back; a bad one in a later batch
+// is named, and nothing is written.
+func TestUpsertEnterprisesInBatches(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		var list []remindd.Enterprise
+		for i := range 1203 {
+			list = append(list, remindd.Enterprise{ID: fmt.Sprintf("91350582%010d", i), Name: fmt.Sprintf("第%d家", i), Sector: "tourism", Size: "小微", Active: true, Roles: []string{"标杆培育对象"}})
+		}
+		bad := append([]remindd.Enterprise(nil), list...)
+		bad[1100].Name = ""
+		if _, _, err := s.UpsertEnterprises(ctx, bad); err == nil || !strings.Contains(err.Error(), "enterprise "+list[1100].ID+": ") {
+			t.Errorf("a bad row in the third batch: %v, want it named", err)
+		}
+		if got, err := s.Enterprises(ctx); err != nil || len(got) != 0 {
+			t.Fatalf("after a refused batch: %d enterprises, %v", len(got), err)
+		}
+		if added, updated, err := s.UpsertEnterprises(ctx, list[:700]); err != nil || added != 700 || updated != 0 {
+			t.Fatalf("first 700: %d added, %d updated, %v", added, updated, err)
+		}
+		if added, updated, err := s.UpsertEnterprises(ctx, list); err != nil || added != 503 || updated != 700 {
+			t.Fatalf("all: %d added, %d updated, %v", added, updated, err)
+		}
+		got, err := s.Enterprises(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(list, got); diff != "" {
+			t.Errorf("read back (-want +got):\n%s", diff)
+		}
+	})
+}
