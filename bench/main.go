@@ -91,7 +91,8 @@ func run() error {
 	flag.IntVar(&b.deskClients, "desk-clients", 20, "concurrent clients of the desk")
 	flag.DurationVar(&b.deskWindow, "desk-window", 30*time.Second, "timed window of each kind of desk load")
 	flag.DurationVar(&b.deskWarm, "desk-warm", 3*time.Second, "untimed warm-up before each window")
-	only := flag.String("only", "sweep,deliver,idle,desk", "which parts to run: sweep, deliver, idle, desk")
+	only := flag.String("only", "sweep,deliver,idle,desk", "which parts to run: sweep, deliver, idle, desk, import (import alone prints its section and leaves RESULTS.md)")
+	importSize := flag.String("import-size", "100k", "rows of the .xlsx the import part imports")
 	flag.DurationVar(&b.maxSweep, "max-sweep", 2*time.Minute, "stop a sweep process running longer")
 	maxRSS := flag.Int64("max-rss-mb", 4096, "stop a sweep process using more resident memory (MB)")
 	experiments := flag.Bool("experiments", true, "after each sweep, time other ways of reading the completions")
@@ -117,10 +118,10 @@ func run() error {
 	for _, p := range strings.Split(*only, ",") {
 		p = strings.TrimSpace(p)
 		switch p {
-		case "sweep", "deliver", "idle", "desk":
+		case "sweep", "deliver", "idle", "desk", "import":
 			parts[p] = true
 		default:
-			return fmt.Errorf("-only %q: want parts among sweep, deliver, idle and desk", p)
+			return fmt.Errorf("-only %q: want parts among sweep, deliver, idle, desk and import", p)
 		}
 	}
 	if b.bin, err = filepath.Abs(b.bin); err != nil {
@@ -160,6 +161,22 @@ func run() error {
 	}
 	rep.machine = b.machine(ctx)
 	b.logf("machine: %s", strings.Join(rep.machine, "; "))
+
+	if parts["import"] {
+		n, err := parseSize(*importSize)
+		if err != nil {
+			return err
+		}
+		b.logf("import: a %d-row .xlsx", n)
+		res, err := b.benchImport(ctx, n)
+		if err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
+		fmt.Println(res.report())
+		if len(parts) == 1 {
+			return nil
+		}
+	}
 
 	sk, err := startSink()
 	if err != nil {

@@ -25,12 +25,12 @@ const (
 // the two on each row), when it was done, by whom, and a note. The bounds
 // are the completions table's (check.go).
 var completionColumns = []column{
-	{colTask, "任务", true, 9},
-	{colSection, "科室", false, 64},
-	{colCode, "统一社会信用代码", false, 64},
-	{colDoneAt, "完成时间", true, 64},
-	{colBy, "登记人", false, remindd.MaxDoneBy},
-	{colNote, "备注", false, remindd.MaxNote},
+	{colTask, "任务", true, 9, nil},
+	{colSection, "科室", false, 64, nil},
+	{colCode, "统一社会信用代码", false, 64, nil},
+	{colDoneAt, "完成时间", true, 64, nil},
+	{colBy, "登记人", false, remindd.MaxDoneBy, nil},
+	{colNote, "备注", false, remindd.MaxNote, nil},
 }
 
 // CompletionRow is one row of a completions file: a task done by a section
@@ -73,14 +73,14 @@ func ReadCompletions(name string, r io.Reader, loc *time.Location) ([]Completion
 func (rd *reader) completion(rec []string, loc *time.Location) (row CompletionRow, ok bool) {
 	ok = true
 	bad := func(c, format string, args ...any) {
-		rd.add(rd.line(c), c, format, args...)
+		rd.add(rd.at(c), c, format, args...)
 		ok = false
 	}
 	unusable, valid := rd.unusable(rec)
 	if !valid {
 		return row, false
 	}
-	row.Line, _ = rd.csv.FieldPos(0)
+	row.Line = rd.src.pos(0).line
 	cell := func(c string) (string, bool) { return rd.cell(rec, c), !unusable[c] }
 
 	if v, check := cell(colTask); check {

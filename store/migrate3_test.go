@@ -64,8 +64,10 @@ func upgradeFixture(t *testing.T, b storetest.Backend) (*store.Store, *daemon.Da
 	if err != nil {
 		t.Fatal(err)
 	}
-	mustUpsert(t, s, list...)
 	mustUpsert(t, now, list...)
+	// Schema 2 has the enterprise columns of schema 1 only.
+	copyRows(t, now, s, "enterprises", "credit_code", "name", "sector", "size_class", "trades",
+		"contact_name", "email", "mobile", "webhook", "active", "updated_at")
 	quiet := logrus.New()
 	quiet.SetOutput(io.Discard)
 	daemonOn := func(s *store.Store) *daemon.Daemon {
@@ -100,11 +102,15 @@ func upgradeFixture(t *testing.T, b storetest.Backend) (*store.Store, *daemon.Da
 }
 
 // copyRows copies every row of table from one store to another of the same
-// backend, each column as it is.
-func copyRows(t *testing.T, from, to *store.Store, table string) {
+// backend, each column as it is: the columns named, or every one.
+func copyRows(t *testing.T, from, to *store.Store, table string, columns ...string) {
 	t.Helper()
 	ctx := context.Background()
-	rows, err := from.DB().QueryContext(ctx, `SELECT * FROM `+table)
+	selected := "*"
+	if len(columns) > 0 {
+		selected = strings.Join(columns, ", ")
+	}
+	rows, err := from.DB().QueryContext(ctx, `SELECT `+selected+` FROM `+table)
 	if err != nil {
 		t.Fatal(err)
 	}

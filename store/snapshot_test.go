@@ -88,7 +88,8 @@ func TestSnapshotReadsCompletionsThroughTheIndex(t *testing.T) {
 // TestSnapshotEnterprisesCarryWhatTheRulesRead: the snapshot's enterprises,
 // active or not and by credit code, have every field the rules read, each
 // their own or shared (sector, size class, trades) as written; not the
-// contact's name and mobile number.
+// contact's name and mobile number, nor the forms' attributes; their roles
+// (tasks address 相关企业 by role).
 func TestSnapshotEnterprisesCarryWhatTheRulesRead(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
@@ -98,6 +99,7 @@ func TestSnapshotEnterprisesCarryWhatTheRulesRead(t *testing.T) {
 				ID: code(9 - i), Name: fmt.Sprintf("晋江市第%d旅行社", i), Sector: []string{"tourism", "culture"}[i%2],
 				Size: []string{"规上", "中等", "小微"}[i%3], Trades: trades, Contact: "陈晓明", Mobile: "13800000000",
 				Email: fmt.Sprintf("a%d@example.cn", i), Webhook: []string{"", "https://example.cn/hook?key=1"}[i%2], Active: i != 3,
+				Roles: [][]string{{"标杆培育对象"}, nil, {"标杆培育对象", "认证企业"}}[i%3], StdType: "国标", Level: "三级", BenchmarkTier: "市级", Risk: "蓝",
 			})
 		}
 		mustUpsert(t, s, written...)
@@ -109,6 +111,7 @@ func TestSnapshotEnterprisesCarryWhatTheRulesRead(t *testing.T) {
 		for i := len(written) - 1; i >= 0; i-- {
 			e := written[i]
 			e.Contact, e.Mobile = "", ""
+			e.StdType, e.Level, e.BenchmarkTier, e.Risk = "", "", "", ""
 			want = append(want, e)
 		}
 		if diff := cmp.Diff(want, st.Enterprises); diff != "" {

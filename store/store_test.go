@@ -234,6 +234,8 @@ func TestUpsertEnterprisesAddsThenUpdates(t *testing.T) {
 		}
 
 		a.Name, a.Size, a.Trades, a.Active = "甲旅游集团", "规上", []string{"有限空间"}, false
+		// The forms' attributes are written and updated too.
+		a.Roles, a.StdType, a.Level, a.BenchmarkTier, a.Risk = []string{"标杆培育对象", "示范岗位推荐单位"}, "省标", "二级", "县级", "橙"
 		c := remindd.Enterprise{ID: code(3), Name: "丙博物馆", Sector: "heritage-museums", Active: true}
 		added, updated, err = s.UpsertEnterprises(ctx, []remindd.Enterprise{a, c})
 		if err != nil || added != 1 || updated != 1 {
@@ -263,6 +265,8 @@ func TestUpsertEnterprisesIsAllOrNothing(t *testing.T) {
 		{"17-character credit code", remindd.Enterprise{ID: code(2)[:17], Name: "乙", Active: true}},
 		{"name longer than 255 characters", remindd.Enterprise{ID: code(2), Name: strings.Repeat("晋", 256), Active: true}},
 		{"no name", remindd.Enterprise{ID: code(2), Active: true}},
+		{"a risk colour that is none", remindd.Enterprise{ID: code(2), Name: "乙", Risk: "紫", Active: true}},
+		{"a level that is none", remindd.Enterprise{ID: code(2), Name: "乙", Level: "四级", Active: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -1054,6 +1058,40 @@ func TestMarkAllSent(t *testing.T) {
 		}
 		if depth[store.StatusSent] != 2 || depth[store.StatusPending] != 1 {
 			t.Errorf("depth %v", depth)
+		}
+	})
+}
+
+// TestUpsertEnterprisesInBatches: more enterprises than one statement
+// writes are all written, counted and read back; a bad one in a later batch
+// is named, and nothing is written.
+func TestUpsertEnterprisesInBatches(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		var list []remindd.Enterprise
+		for i := range 1203 {
+			list = append(list, remindd.Enterprise{ID: fmt.Sprintf("91350582%010d", i), Name: fmt.Sprintf("第%d家", i), Sector: "tourism", Size: "小微", Active: true, Roles: []string{"标杆培育对象"}})
+		}
+		bad := append([]remindd.Enterprise(nil), list...)
+		bad[1100].Name = ""
+		if _, _, err := s.UpsertEnterprises(ctx, bad); err == nil || !strings.Contains(err.Error(), "enterprise "+list[1100].ID+": ") {
+			t.Errorf("a bad row in the third batch: %v, want it named", err)
+		}
+		if got, err := s.Enterprises(ctx); err != nil || len(got) != 0 {
+			t.Fatalf("after a refused batch: %d enterprises, %v", len(got), err)
+		}
+		if added, updated, err := s.UpsertEnterprises(ctx, list[:700]); err != nil || added != 700 || updated != 0 {
+			t.Fatalf("first 700: %d added, %d updated, %v", added, updated, err)
+		}
+		if added, updated, err := s.UpsertEnterprises(ctx, list); err != nil || added != 503 || updated != 700 {
+			t.Fatalf("all: %d added, %d updated, %v", added, updated, err)
+		}
+		got, err := s.Enterprises(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(list, got); diff != "" {
+			t.Errorf("read back (-want +got):\n%s", diff)
 		}
 	})
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"text/tabwriter"
 
 	"github.com/remindd/remindd/notify"
@@ -14,12 +13,13 @@ import (
 func (a *app) enterprises(args []string) error {
 	fs := a.flags("enterprises")
 	format := fs.String("format", "table", "output `format` of list: table or json")
+	sheet := fs.String("sheet", "", "the `sheet` of an .xlsx workbook to import (default: the first)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) == 0 {
-		return usageError{"want enterprises import FILE.csv or enterprises list"}
+		return usageError{"want enterprises import FILE (.csv or .xlsx) or enterprises list"}
 	}
 	c, p, err := a.load()
 	if err != nil {
@@ -28,15 +28,14 @@ func (a *app) enterprises(args []string) error {
 	ctx := context.Background()
 	switch {
 	case pos[0] == "import" && len(pos) == 2:
-		f, err := os.Open(pos[1])
+		ros, err := roster.ReadFile(pos[1], *sheet, roster.RulesOf(p))
 		if err != nil {
 			return err
 		}
-		defer f.Close()
-		list, err := roster.Read(pos[1], f, roster.RulesOf(p))
-		if err != nil {
-			return err
+		for _, n := range ros.Notices {
+			fmt.Fprintf(a.stderr, "remindd enterprises: notice: %s\n", n)
 		}
+		list := ros.Enterprises
 		s, err := a.openStore(ctx, c)
 		if err != nil {
 			return err
@@ -48,7 +47,7 @@ func (a *app) enterprises(args []string) error {
 		}
 		fmt.Fprintf(a.stdout, "%s: %d enterprises imported (%d added, %d updated)\n", pos[1], len(list), added, updated)
 		return nil
-	case pos[0] == "list" && len(pos) == 1:
+	case pos[0] == "list" && len(pos) == 1 && *sheet == "":
 		if err := checkFormat(*format, "table", "json"); err != nil {
 			return err
 		}
@@ -75,5 +74,5 @@ func (a *app) enterprises(args []string) error {
 		fmt.Fprintf(w, "%d enterprises\n", len(list))
 		return w.Flush()
 	}
-	return usageError{"want enterprises import FILE.csv or enterprises list"}
+	return usageError{"want enterprises import FILE (.csv or .xlsx) or enterprises list"}
 }

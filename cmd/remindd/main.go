@@ -59,7 +59,7 @@ func commands() []command {
 		{"baseline", "baseline --before DATE [--section ID|NAME] --by WHO --note WHY: at go-live, record everything due before DATE as done", (*app).baseline},
 		{"completions", "completions import FILE.csv: record completions (task, section or credit_code, done_at, by, note); a bad file is refused whole", (*app).completions},
 		{"achieve", "achieve --sector ID --metric benchmark|certified|demo_post --name X [--at DATE]: record an achievement", (*app).achieve},
-		{"enterprises", "enterprises import FILE.csv | enterprises list: add or update enterprises; list them", (*app).enterprises},
+		{"enterprises", "enterprises import FILE.csv|FILE.xlsx [--sheet NAME] | enterprises list: add or update enterprises; list them", (*app).enterprises},
 		{"outbox", "outbox [--format table|json] | outbox retry (--key K | --failed): every notification and its delivery status; send failed ones again", (*app).outbox},
 		{"migrate", "migrate: create or upgrade the store's schema", (*app).migrate},
 		{"check-config", "check-config: validate the config and the plan it names", (*app).checkConfig},
