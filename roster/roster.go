@@ -126,7 +126,7 @@ const colOffice = colSection
 // columns lists every column in canonical order with its Chinese header and
 // the most characters a cell may hold: the length of its column in the
 // MySQL schema (store/migrations/mysql/0001_init.sql and
-// 0005_enterprise_attrs.sql, VARCHAR lengths in characters), so that an
+// 0007_enterprise_attrs.sql, VARCHAR lengths in characters), so that an
 // over-long cell is refused here, naming line and column, the same on every
 // backend, rather than by the database. A credit code's exact length is
 // creditcode's to check; its bound only keeps a pasted paragraph out of the

@@ -1,8 +1,8 @@
--- remindd schema 5 for SQLite: what the monthly forms (附件4, 附件5) need
+-- remindd schema 7 for SQLite: what the monthly forms (附件4, 附件5) need
 -- to know about an enterprise: its roles (标杆培育对象 …, joined by 、),
 -- standardisation type (国标/省标/地标) and level (一级/二级/三级/自评),
 -- benchmark tier (市级/县级) and risk colour (红/橙/黄/蓝); '' when
--- unknown. Same columns as migrations/mysql/0005_enterprise_attrs.sql.
+-- unknown. Same columns as migrations/mysql/0007_enterprise_attrs.sql.
 -- The runner splits on semicolons: none inside a statement.
 
 ALTER TABLE enterprises ADD COLUMN roles TEXT NOT NULL DEFAULT '' CHECK (length(roles) <= 1024);
