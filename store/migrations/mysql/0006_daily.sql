@@ -1,4 +1,4 @@
--- remindd schema (daily) for MySQL 8 / MariaDB 10.6+: the one morning
+-- remindd schema 6 for MySQL 8 / MariaDB 10.6+: the one morning
 -- message. A daily message bundles items that each keep their own dedup
 -- key: notification_items holds the keys of the items every message carried,
 -- so that an item is told once whichever morning it first comes up. And an

@@ -1,4 +1,4 @@
--- remindd schema 7 for SQLite: the months' reports the sections marked sent
+-- remindd schema 5 for SQLite: the months' reports the sections marked sent
 -- (五（五）: the written summary and the forms), one row per section and
 -- month, never deleted: the record of who marked it, how and when. Same
 -- table and columns as migrations/mysql/0005_monthly_reports.sql.

@@ -1,4 +1,4 @@
--- remindd schema (daily) for SQLite: the one morning message. A daily
+-- remindd schema 6 for SQLite: the one morning message. A daily
 -- message bundles items that each keep their own dedup key:
 -- notification_items holds the keys of the items every message carried, so
 -- that an item is told once whichever morning it first comes up. And an
