@@ -1,0 +1,4 @@
+-- Placeholder for the roster helper's migration 0005 (issue 12: the enterprises'
+-- form attributes). It holds no statement: migrations are numbered 1, 2, …
+-- without a gap, and this branch's 0006 needs a 0005. At merge the roster
+-- branch's 0005 replaces this file.
