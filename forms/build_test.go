@@ -172,6 +172,9 @@ func TestBuildOneSection(t *testing.T) {
 			t.Fatal(err)
 		}
 		u := got.Units[forms.CityDirect]
+		if want := "附件5-2024-05-" + strings.TrimSuffix(strings.TrimPrefix(tc.unit, "晋江市文化和旅游局（"), "）") + ".xlsx"; got.FileName("附件5") != want {
+			t.Errorf("%s: file name %q, want %q", tc.section, got.FileName("附件5"), want)
+		}
 		if got.Header.Unit != tc.unit || u.Enterprises != tc.sizes || u.DemoPosts[0] != tc.posts || u.Figures["warned"] != tc.warned {
 			t.Errorf("%s: unit %q, sizes %v, posts %v, warned %d; want %q, %v, %v, %d", tc.section,
 				got.Header.Unit, u.Enterprises, u.DemoPosts[0], u.Figures["warned"], tc.unit, tc.sizes, tc.posts, tc.warned)

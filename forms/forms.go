@@ -113,8 +113,10 @@ func (u *Unit) RiskTotal() int64 { return u.Risk[0] + u.Risk[1] + u.Risk[2] + u.
 type Forms struct {
 	Month   remindd.Month
 	Section string // "" for the bureau as a whole
-	Header  Header
-	Units   [2]Unit // CityDirect, County
+	// SectionName is the section's name, "" for the bureau.
+	SectionName string
+	Header      Header
+	Units       [2]Unit // CityDirect, County
 	// Missing lists the sections (of the plan's own, not external) that
 	// entered no figures for the month.
 	Missing []string
@@ -162,6 +164,9 @@ func Build(in Input) (*Forms, error) {
 		}
 	}
 	f := &Forms{Month: in.Month, Section: in.Section, Header: in.Header}
+	if in.Section != "" {
+		f.SectionName = sections[0].Name
+	}
 	for i := range f.Units {
 		f.Units[i].Figures = map[string]int64{}
 	}

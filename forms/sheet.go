@@ -33,8 +33,15 @@ type Cell struct {
 	Value      any
 }
 
-// FileName is the file a sheet is written to: 附件4-2024-05.xlsx.
-func FileName(name string, m remindd.Month) string { return name + "-" + m.String() + ".xlsx" }
+// FileName is the file a form is written to: 附件4-2024-05.xlsx for the
+// bureau, 附件4-2024-05-行业管理科.xlsx for one section's part.
+func (f *Forms) FileName(form string) string {
+	name := form + "-" + f.Month.String()
+	if f.SectionName != "" {
+		name += "-" + f.SectionName
+	}
+	return name + ".xlsx"
+}
 
 // Sheets lays both forms out: 附件4, then 附件5.
 func (f *Forms) Sheets() []Sheet { return []Sheet{f.sheet4(), f.sheet5()} }

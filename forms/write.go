@@ -33,7 +33,7 @@ func (f *Forms) Files() ([]File, error) {
 		if err != nil {
 			return nil, fmt.Errorf("forms: %s: %w", s.Name, err)
 		}
-		out = append(out, File{Name: FileName(s.Name, f.Month), Bytes: b})
+		out = append(out, File{Name: f.FileName(s.Name), Bytes: b})
 	}
 	return out, nil
 }
