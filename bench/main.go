@@ -91,8 +91,9 @@ func run() error {
 	flag.IntVar(&b.deskClients, "desk-clients", 20, "concurrent clients of the desk")
 	flag.DurationVar(&b.deskWindow, "desk-window", 30*time.Second, "timed window of each kind of desk load")
 	flag.DurationVar(&b.deskWarm, "desk-warm", 3*time.Second, "untimed warm-up before each window")
-	only := flag.String("only", "sweep,deliver,idle,desk", "which parts to run: sweep, deliver, idle, desk, import (import alone prints its section and leaves RESULTS.md)")
+	only := flag.String("only", "sweep,deliver,idle,desk", "which parts to run: sweep, deliver, idle, desk, import, forms (import or forms alone prints its section and leaves RESULTS.md)")
 	importSize := flag.String("import-size", "100k", "rows of the .xlsx the import part imports")
+	formsSize := flag.String("forms-size", "100k", "population of the forms' store")
 	flag.DurationVar(&b.maxSweep, "max-sweep", 2*time.Minute, "stop a sweep process running longer")
 	maxRSS := flag.Int64("max-rss-mb", 4096, "stop a sweep process using more resident memory (MB)")
 	experiments := flag.Bool("experiments", true, "after each sweep, time other ways of reading the completions")
@@ -118,10 +119,10 @@ func run() error {
 	for _, p := range strings.Split(*only, ",") {
 		p = strings.TrimSpace(p)
 		switch p {
-		case "sweep", "deliver", "idle", "desk", "import":
+		case "sweep", "deliver", "idle", "desk", "import", "forms":
 			parts[p] = true
 		default:
-			return fmt.Errorf("-only %q: want parts among sweep, deliver, idle, desk and import", p)
+			return fmt.Errorf("-only %q: want parts among sweep, deliver, idle, desk, import and forms", p)
 		}
 	}
 	if b.bin, err = filepath.Abs(b.bin); err != nil {
@@ -282,6 +283,17 @@ func run() error {
 			return fmt.Errorf("desk: %w", err)
 		}
 		rep.desk = res
+	}
+	if parts["forms"] {
+		n, err := parseSize(*formsSize)
+		if err != nil {
+			return err
+		}
+		b.logf("forms: remindd forms --month 2024-05 over %d enterprises", n)
+		rep.forms = &formsResult{size: n}
+		if err := b.benchForms(ctx, rep.forms); err != nil {
+			return fmt.Errorf("forms: %w", err)
+		}
 	}
 	rep.elapsed = time.Since(b.started)
 	text := rep.results(b)

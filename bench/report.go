@@ -26,6 +26,7 @@ type report struct {
 	deliver *deliverResult
 	idle    *idleResult
 	desk    *deskResult
+	forms   *formsResult
 }
 
 // machine describes the host and the database server.
@@ -213,6 +214,9 @@ func (r *report) summary(b *bench) string {
 	}
 	if r.desk != nil {
 		s.WriteString(r.desk.summary())
+	}
+	if r.forms != nil {
+		s.WriteString(r.forms.summary())
 	}
 	s.WriteString("\ntargets:\n")
 	for _, t := range r.targets() {

@@ -166,11 +166,14 @@ const serialColumn = "序号"
 
 // canonical returns the canonical name of a header cell, or "".
 func canonical(columns []column, header string) string {
-	h := strings.ToLower(narrowText(header, true))
-	h = strings.TrimRight(h, "*")
-	h = strings.Join(strings.Fields(h), "")
+	norm := func(s string) string {
+		s = strings.ToLower(narrowText(s, true))
+		s = strings.TrimRight(s, "*")
+		return strings.Join(strings.Fields(s), "")
+	}
+	h := norm(header)
 	for _, c := range columns {
-		if h == c.name || h == c.zh || slices.Contains(c.aliases, h) {
+		if h == c.name || h == c.zh || h == norm(c.zh) || slices.Contains(c.aliases, h) {
 			return c.name
 		}
 	}

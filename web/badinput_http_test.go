@@ -231,6 +231,13 @@ func seedCorpusStore(t *testing.T, s *store.Store, p *plan.Plan) {
 		By: "市场管理科", Source: remindd.SourceLink, At: morning}); err != nil {
 		t.Fatal(err)
 	}
+	may := remindd.MonthlyFigures{Section: "industry-mgmt", Month: remindd.Month{Year: 2024, Month: time.May}, Values: map[string]int64{}, By: corpusOffice}
+	for _, c := range remindd.FigureColumns {
+		may.Values[c.Key] = 1
+	}
+	if _, _, err := s.PutFigures(ctx, []remindd.MonthlyFigures{may}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.Enqueue(ctx, []store.Message{{Key: "badinput:lead:section:industry-mgmt:2024-05-24", PlanID: p.ID, Rule: "daily",
 		RecipientKind: remindd.KindSection, RecipientID: "industry-mgmt", Channel: "log", Subject: "待办提醒", Body: "任务44 还剩 7 天",
 		Tasks: []int{44}, Items: []string{"lead:section:industry-mgmt:44@2024-05-31/d7:log"}, NextAttempt: corpusNow}}); err != nil {

@@ -161,6 +161,7 @@ func seedBadInputStore(t *testing.T, addr, config, root string) {
 		{"enterprises", "import", filepath.Join(root, "examples", "enterprises.csv")},
 		{"done", "--task", "44", "--section", "industry-mgmt", "--at", "2024-05-20T10:00:00+08:00", "--by", "张三"},
 		{"achieve", "--sector", "tourism", "--metric", "demo_post", "--name", "某酒店党员模范岗", "--kind", "党员模范岗", "--at", "2024-05-15"},
+		{"figures", "import", filepath.Join(root, "testdata", "badinput", "base", "figures.csv")},
 		{"tick", "--at", "2024-05-24T09:00:00+08:00", "--log-level", "error"},
 	} {
 		code, _, errs := cli(t, append(args, "--config", config, "--store", addr)...)

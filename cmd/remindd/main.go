@@ -58,6 +58,8 @@ func commands() []command {
 		{"link", "link (--section ID | --enterprise CODE): print a recipient's personal link, as its messages carry it", (*app).link},
 		{"baseline", "baseline --before DATE [--section ID|NAME] --by WHO --note WHY: at go-live, record everything due before DATE as done", (*app).baseline},
 		{"completions", "completions import FILE.csv: record completions (task, section or credit_code, done_at, by, note); a bad file is refused whole", (*app).completions},
+		{"forms", "forms --month YYYY-MM [--section ID] [--out DIR]: write the monthly forms 附件4 and 附件5 as .xlsx", (*app).forms},
+		{"figures", "figures import FILE.csv: record the monthly figures sections entered for the forms; a bad file is refused whole", (*app).figures},
 		{"achieve", "achieve --sector ID --metric benchmark|certified|demo_post --name X [--at DATE]: record an achievement", (*app).achieve},
 		{"enterprises", "enterprises import FILE.csv|FILE.xlsx [--sheet NAME] | enterprises list: add or update enterprises; list them", (*app).enterprises},
 		{"outbox", "outbox [--format table|json] | outbox retry (--key K | --failed): every notification and its delivery status; send failed ones again", (*app).outbox},
