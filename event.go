@@ -45,10 +45,18 @@ const (
 	// Escalated: a long-overdue obligation was copied to the section's
 	// leaders (催办). It changes nothing done; it is kept in the history.
 	Escalated Action = "escalated"
+	// MonthReported: a section marks its month's reports (the summary and
+	// the forms 附件4/附件5) sent. Task is 0: it is about no task.
+	MonthReported Action = "month_reported"
+	// Edited: what the forms need to know about an enterprise (its roles,
+	// standardisation type and level, benchmark tier, risk colour) or a
+	// section's monthly figures were changed on the desk; Note says what.
+	// Task is 0.
+	Edited Action = "edited"
 )
 
 // Actions lists every action, in the order of the flow.
-var Actions = []Action{Reported, Confirmed, Returned, Recorded, Undone, Escalated}
+var Actions = []Action{Reported, Confirmed, Returned, Recorded, Undone, Escalated, MonthReported, Edited}
 
 // Event is one change to what is done: what (Action on the obligation Task
 // of Assignee), who (By), how (Source), why (Note: the note of a report or

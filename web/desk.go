@@ -255,6 +255,10 @@ func actionName(a remindd.Action) string {
 		return "撤销"
 	case remindd.Escalated:
 		return "催办（抄送分管领导）"
+	case remindd.MonthReported:
+		return "月报已报送"
+	case remindd.Edited:
+		return "修改信息"
 	}
 	return string(a)
 }

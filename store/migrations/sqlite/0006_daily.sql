@@ -3,7 +3,8 @@
 -- notification_items holds the keys of the items every message carried, so
 -- that an item is told once whichever morning it first comes up. And an
 -- escalation (催办, a section's red items copied to its leaders) is an event,
--- and so is a section's month marked sent (month_reported).
+-- and so are a section's month marked sent (month_reported) and an edit on
+-- the desk (edited).
 -- Same tables and columns as migrations/mysql/0006_daily.sql.
 
 CREATE TABLE notification_items (
@@ -18,7 +19,7 @@ CREATE INDEX notification_items_notification ON notification_items (notification
 CREATE TABLE events_new (
     id            INTEGER  PRIMARY KEY AUTOINCREMENT,
     plan_id       TEXT     NOT NULL CHECK (plan_id <> '' AND length(plan_id) <= 64),
-    action        TEXT     NOT NULL CHECK (action IN ('reported', 'confirmed', 'returned', 'recorded', 'undone', 'escalated', 'month_reported')),
+    action        TEXT     NOT NULL CHECK (action IN ('reported', 'confirmed', 'returned', 'recorded', 'undone', 'escalated', 'month_reported', 'edited')),
     task          INTEGER  NOT NULL,
     assignee_kind TEXT     NOT NULL CHECK (assignee_kind IN ('section', 'enterprise')),
     assignee_id   TEXT     NOT NULL CHECK (assignee_id <> '' AND length(assignee_id) <= 64),
