@@ -3,11 +3,16 @@ package daemon_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/internal/storetest"
+	"github.com/remindd/remindd/notify"
 	"github.com/remindd/remindd/schedule"
 	"github.com/remindd/remindd/store"
 )
@@ -134,6 +139,52 @@ func TestAMorningWithNothingNewSendsNothing(t *testing.T) {
 		}
 		if len(keys) != 1 || !strings.HasPrefix(keys[0], "returned:section:industry-mgmt:") {
 			t.Errorf("26 May's message carries %v, want the return only", keys)
+		}
+	})
+}
+
+// TestEnterpriseMessagesSpeakToTheEnterprise is issue 11's last acceptance:
+// over the spring quarter's notice, the May deadline's mornings and the
+// June overdue repeats, no message to an enterprise repeats the bureau's
+// instruction to its sections (督促、指导…); each says what the enterprise
+// itself must do, names the section that supervises it with its phone,
+// and carries the enterprise's link.
+func TestEnterpriseMessagesSpeakToTheEnterprise(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		c, p := fixture(t)
+		importExample(t, s, p)
+		d := newDaemon(t, c, p, s, "a")
+		ctx := context.Background()
+		for _, tick := range []time.Time{at(4, 1, 9, 0), at(5, 24, 9, 0), at(5, 31, 9, 0), at(6, 3, 9, 0)} {
+			if _, err := d.Tick(ctx, tick); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rules := map[string]int{}
+		for _, r := range outbox(t, s) {
+			if r.Recipient.Kind != remindd.KindEnterprise {
+				continue
+			}
+			rules[r.Rule]++
+			b, err := os.ReadFile(filepath.Join(outboxDir(t, c), notify.FileName(r.Key)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			body := string(b)
+			for _, bad := range []string{"督促", "指导"} {
+				if strings.Contains(body, bad) {
+					t.Errorf("%s tells the enterprise to %s:\n%s", r.Key, bad, body)
+				}
+			}
+			if !regexp.MustCompile(`主管科室：\S+科（联系人：\S+，电话：0595-\d+）`).MatchString(body) {
+				t.Errorf("%s names no supervising section with its phone:\n%s", r.Key, body)
+			}
+			if len(linkRE.FindAllString(body, -1)) != 1 {
+				t.Errorf("%s carries no link of its own:\n%s", r.Key, body)
+			}
+		}
+		if rules["quarterly"] == 0 || rules["daily"] == 0 {
+			t.Errorf("enterprise messages by rule: %v; want quarterly notices and morning messages", rules)
 		}
 	})
 }
