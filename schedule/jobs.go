@@ -250,6 +250,34 @@ func Latest(s cron.Schedule, after, at time.Time) (time.Time, bool) {
 	return s.Next(lo), true
 }
 
+// EvaluateJob returns what job j decides at instant when against state s,
+// as Due would: the sweep's items bundled into morning messages.
+func (e *Engine) EvaluateJob(s *remindd.State, j Job, when time.Time) ([]remindd.Notification, error) {
+	out, err := e.evaluateJob(nil, e.newView(s), j, when)
+	if err != nil {
+		return nil, err
+	}
+	Sort(out)
+	return out, nil
+}
+
+// evaluateJob appends to out what job j decides at instant when.
+func (e *Engine) evaluateJob(out []remindd.Notification, v *view, j Job, when time.Time) ([]remindd.Notification, error) {
+	if j.Name != JobSweep {
+		out, err := e.evaluate(out, v, when, j.Rules)
+		if err != nil {
+			return nil, fmt.Errorf("job %s: %w", j.Name, err)
+		}
+		return out, nil
+	}
+	// The sweep's items make one morning message per recipient.
+	day, err := e.evaluate(nil, v, when, j.Rules)
+	if err != nil {
+		return nil, fmt.Errorf("job %s: %w", j.Name, err)
+	}
+	return append(out, Bundle(day, when, e.Plan.Location)...), nil
+}
+
 // Due is what a tick at instant at does: for each job, its latest activation
 // in (last recorded run, at], bounded by the catch-up window, is evaluated
 // against state s. lastRuns may be empty (a new store). It returns the
@@ -285,15 +313,8 @@ func (e *Engine) Due(s *remindd.State, at time.Time, lastRuns map[string]time.Ti
 		}
 		// Jobs run different rules and keys start with the rule: no two
 		// jobs decide the same key.
-		if j.Name == JobSweep {
-			// The sweep's items make one morning message per recipient.
-			var day []remindd.Notification
-			if day, err = e.evaluate(nil, v, when, j.Rules); err != nil {
-				return nil, nil, fmt.Errorf("job %s: %w", j.Name, err)
-			}
-			out = append(out, Bundle(day, when, e.Plan.Location)...)
-		} else if out, err = e.evaluate(out, v, when, j.Rules); err != nil {
-			return nil, nil, fmt.Errorf("job %s: %w", j.Name, err)
+		if out, err = e.evaluateJob(out, v, j, when); err != nil {
+			return nil, nil, err
 		}
 		runs = append(runs, remindd.Run{Job: j.Name, At: when})
 	}

@@ -40,15 +40,20 @@ func (a *app) due(args []string) error {
 	keys := make([]string, 0, len(ns)+len(ran.ns))
 	for _, n := range append(ns[:len(ns):len(ns)], ran.ns...) {
 		keys = append(keys, n.Key)
+		keys = append(keys, n.PartKeys()...)
 	}
 	have, err := a.outboxHas(v.config, keys)
 	if err != nil {
 		return err
 	}
+	// A notification is in the outbox when its key is, or, for a morning
+	// message, when each of its items was told already: a tick enqueues
+	// nothing for it.
+	sent := func(k string) bool { return have[k] }
 	count := func(ns []remindd.Notification) int {
 		n := 0
 		for _, x := range ns {
-			if have[x.Key] {
+			if _, left := x.Without(sent); have[x.Key] || !left {
 				n++
 			}
 		}
@@ -118,7 +123,7 @@ func ranAlready(e *schedule.Engine, v atView) (ran, error) {
 		if last, recorded := v.runs[j.Name]; !ok || !recorded || last.Before(when) {
 			continue
 		}
-		ns, err := e.Evaluate(v.state, when, j.Rules...)
+		ns, err := e.EvaluateJob(v.state, j, when)
 		if err != nil {
 			return ran{}, err
 		}
