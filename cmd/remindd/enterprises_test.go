@@ -34,7 +34,8 @@ func enterprisesAt(t *testing.T, addr string) []remindd.Enterprise {
 
 // officeWorkbook writes examples/enterprises.csv as an office keeps it: an
 // .xlsx with a title row, 序号, Chinese headers in another order, sectors
-// and size classes by their Chinese names, 是/否, and a 备注 column.
+// and size classes by their Chinese names, 是/否, the forms' columns
+// (角色, 达标类型, 级别, 标杆层级, 风险等级), and a 备注 column.
 func officeWorkbook(t *testing.T, path string) {
 	t.Helper()
 	f, err := os.Open("../../examples/enterprises.csv")
@@ -57,12 +58,14 @@ func officeWorkbook(t *testing.T, path string) {
 	defer wb.Close()
 	rows := [][]any{
 		{"晋江市文旅行业企业名单"},
-		{"序号", "企业名称", "统一社会信用代码", "所属行业", "规模", "行业类别", "联系人", "手机", "邮箱", "机器人", "是否启用", "备注"},
+		{"序号", "企业名称", "统一社会信用代码", "所属行业", "规模", "行业类别", "联系人", "手机", "邮箱", "机器人", "是否启用",
+			"角色", "达标类型", "级别", "标杆层级", "风险等级", "备注"},
 	}
 	for i, r := range recs[1:] {
 		v := func(c string) string { return r[col[c]] }
 		rows = append(rows, []any{i + 1, v("name"), v("credit_code"), sectors[v("sector")], sizes[v("size")], v("trades"),
-			v("contact"), v("mobile"), v("email"), v("webhook"), active[v("active")], ""})
+			v("contact"), v("mobile"), v("email"), v("webhook"), active[v("active")],
+			v("roles"), v("std_type"), v("level"), v("benchmark_tier"), v("risk"), ""})
 	}
 	for i, row := range rows {
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)
