@@ -35,7 +35,7 @@ func enterpriseOf(e remindd.Enterprise) remindd.Recipient {
 
 // linkServer is a test server on s with the example enterprises' two above
 // and the sections' phones.
-func linkServer(t *testing.T, s *store.Store, o web.Options) *testServer {
+func linkServer(t testing.TB, s *store.Store, o web.Options) *testServer {
 	t.Helper()
 	if _, _, err := s.UpsertEnterprises(context.Background(), []remindd.Enterprise{smallTravel, scriptName}); err != nil {
 		t.Fatal(err)

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -105,7 +107,9 @@ func (st *standing) owed(n int) (schedule.Obligation, bool) {
 
 // item is an open obligation as the page shows it.
 type item struct {
-	N      int
+	N int
+	// ID is N in decimal: the form's value and the ids' suffix.
+	ID     string
 	Text   string
 	Due    string
 	Colour string
@@ -114,6 +118,8 @@ type item struct {
 	Returned *returned
 	// By is who the report form names when left blank.
 	By string
+	// Card is the item drawn (cards.go).
+	Card template.HTML
 }
 
 type returned struct {
@@ -263,10 +269,18 @@ func (h *handler) recipientView(ctx context.Context, rec *recipient, st *standin
 		if o.Done {
 			continue
 		}
-		it := item{N: o.Task.N, Text: o.Task.Text, Due: dateCN(o.Due), Colour: colourName(o.Colour), Badge: badge(o.Left), By: v.By}
+		it := item{N: o.Task.N, ID: strconv.Itoa(o.Task.N), Text: o.Task.Text, Due: dateCN(o.Due), Colour: colourName(o.Colour), Badge: badge(o.Left), By: v.By}
 		if e, ok := st.Returns[o.Task.N]; ok {
 			it.Returned = &returned{Reason: e.Note, By: e.By, At: h.timeCN(e.At)}
 			v.Returned++
+		}
+		later := o.Left >= 0 && monthEnd.Before(o.Due) && o.Left > lead
+		if !later {
+			card, err := h.card(it)
+			if err != nil {
+				return nil, fmt.Errorf("task %d: %w", o.Task.N, err)
+			}
+			it.Card = card
 		}
 		switch {
 		case o.Left < 0:

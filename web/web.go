@@ -110,6 +110,8 @@ type handler struct {
 	behindCache behindCache
 	// overview keeps the desk overview's figures (desk_overview.go).
 	overviewCache overviewCache
+	// cards keeps the open items' cards (cards.go).
+	cards cardCache
 }
 
 // New builds the handler of the desk and the personal links. It fails when
