@@ -22,58 +22,71 @@ const byMark = "\uE000"
 // Past it (the badges change daily) the cache starts again.
 const maxCards = 4096
 
-// cardKey is everything a card shows but the reporter's name.
+// cardKey is the template a card is drawn with and everything it shows
+// but the reporter's name.
 type cardKey struct {
+	Template                 string
 	N                        int
 	Text, Due, Colour, Badge string
 }
 
+// drawn is a card kept: the HTML before the reporter's name and after it,
+// or all of it when it shows no name.
+type drawn struct {
+	before, after string
+	named         bool
+}
+
 type cardCache struct {
 	mu sync.Mutex
-	m  map[cardKey][2]string
+	m  map[cardKey]drawn
 }
 
 // attrEscaper escapes as html/template does a value in a quoted attribute
 // or in text (its htmlReplacementTable).
 var attrEscaper = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp;", "'", "&#39;", "+", "&#43;", "<", "&lt;", ">", "&gt;")
 
-// card draws it's card. An item returned by the office (its reason is the
-// recipient's own) is drawn by the template each time.
-func (h *handler) card(it item) (template.HTML, error) {
+// card draws it with the recipient page's template name ("item", or a
+// checklist's line, "check" or "check-due"). An item returned by the
+// office (its reason is the recipient's own) is drawn each time.
+func (h *handler) card(name string, it item) (template.HTML, error) {
 	if it.Returned != nil {
-		return h.drawCard(it)
+		return h.drawCard(name, it)
 	}
-	k := cardKey{N: it.N, Text: it.Text, Due: it.Due, Colour: it.Colour, Badge: it.Badge}
+	k := cardKey{Template: name, N: it.N, Text: it.Text, Due: it.Due, Colour: it.Colour, Badge: it.Badge}
 	c := &h.cards
 	c.mu.Lock()
-	parts, ok := c.m[k]
+	d, ok := c.m[k]
 	c.mu.Unlock()
 	if !ok {
 		marked := it
 		marked.By = byMark
-		html, err := h.drawCard(marked)
+		html, err := h.drawCard(name, marked)
 		if err != nil {
 			return "", err
 		}
 		before, after, found := strings.Cut(string(html), byMark)
-		if !found || strings.Contains(after, byMark) {
-			return h.drawCard(it) // the mark is not where the name goes
+		if strings.Contains(after, byMark) || strings.Contains(it.Text+it.Due+it.Badge, byMark) {
+			return h.drawCard(name, it) // the mark is not only where the name goes
 		}
-		parts = [2]string{before, after}
+		d = drawn{before: before, after: after, named: found}
 		c.mu.Lock()
 		if c.m == nil || len(c.m) >= maxCards {
-			c.m = map[cardKey][2]string{}
+			c.m = map[cardKey]drawn{}
 		}
-		c.m[k] = parts
+		c.m[k] = d
 		c.mu.Unlock()
 	}
-	return template.HTML(parts[0] + attrEscaper.Replace(it.By) + parts[1]), nil
+	if !d.named {
+		return template.HTML(d.before), nil
+	}
+	return template.HTML(d.before + attrEscaper.Replace(it.By) + d.after), nil
 }
 
-// drawCard executes the "item" template for it.
-func (h *handler) drawCard(it item) (template.HTML, error) {
+// drawCard executes the recipient page's template name for it.
+func (h *handler) drawCard(name string, it item) (template.HTML, error) {
 	var b strings.Builder
-	if err := h.pages["recipient"].ExecuteTemplate(&b, "item", it); err != nil {
+	if err := h.pages["recipient"].ExecuteTemplate(&b, name, it); err != nil {
 		return "", err
 	}
 	return template.HTML(b.String()), nil

@@ -18,23 +18,23 @@ func TestCardSplicesTheName(t *testing.T) {
 	marked.N, marked.ID, marked.Text = 45, "45", "文中有\uE000标记"
 	for _, it := range []item{marked, marked} {
 		it.By = "王小明"
-		got, err := h.card(it)
+		got, err := h.card("item", it)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want, _ := h.drawCard(it); got != want {
+		if want, _ := h.drawCard("item", it); got != want {
 			t.Errorf("a text with the mark: card\n%s\nwant\n%s", got, want)
 		}
 	}
 	for _, by := range []string{"王小明", `<b>赵</b>`, `"x" onfocus='y'`, "a+b&c", "\x00nul", "", "\uE000 mark", "bad \xff utf-8"} {
 		it := base
 		it.By = by
-		want, err := h.drawCard(it)
+		want, err := h.drawCard("item", it)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for look := range 2 {
-			got, err := h.card(it)
+			got, err := h.card("item", it)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -46,11 +46,11 @@ func TestCardSplicesTheName(t *testing.T) {
 	it := base
 	it.By = "王小明"
 	it.Returned = &returned{Reason: "请补充整改照片", By: "林主任", At: "2024年5月25日 10:00"}
-	got, err := h.card(it)
+	got, err := h.card("item", it)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want, _ := h.drawCard(it); got != want {
+	if want, _ := h.drawCard("item", it); got != want {
 		t.Errorf("returned item's card\n%s\nwant\n%s", got, want)
 	}
 	if len(h.cards.m) != 1 {

@@ -118,8 +118,9 @@ type item struct {
 	Returned *returned
 	// By is who the report form names when left blank.
 	By string
-	// Card is the item drawn (cards.go).
-	Card template.HTML
+	// Card is the item drawn (cards.go), Check its line in a checklist of
+	// items.
+	Card, Check template.HTML
 }
 
 type returned struct {
@@ -275,12 +276,19 @@ func (h *handler) recipientView(ctx context.Context, rec *recipient, st *standin
 			v.Returned++
 		}
 		later := o.Left >= 0 && monthEnd.Before(o.Due) && o.Left > lead
-		if !later {
-			card, err := h.card(it)
-			if err != nil {
-				return nil, fmt.Errorf("task %d: %w", o.Task.N, err)
+		var err error
+		switch {
+		case later:
+			it.Check, err = h.card("check-due", it)
+		case o.Left < 0:
+			if it.Card, err = h.card("item", it); err == nil {
+				it.Check, err = h.card("check", it)
 			}
-			it.Card = card
+		default:
+			it.Card, err = h.card("item", it)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("task %d: %w", o.Task.N, err)
 		}
 		switch {
 		case o.Left < 0:

@@ -121,14 +121,3 @@ func BenchmarkReportPost(b *testing.B) {
 		i++
 	}
 }
-
-func TestDumpBenchPage(t *testing.T) {
-	b := &testing.B{}
-	_ = b
-	s := storetest.Backends(t)[1].Open(t)
-	srv := linkServer(t, s, web.Options{RequireConfirmation: true, Now: func() time.Time { return benchNow }})
-	for _, who := range []remindd.Recipient{enterpriseOf(smallTravel), industry} {
-		_, body := srv.get(t, "/r/"+srv.token(t, who))
-		t.Logf("%s: %d bytes, %d forms\n%s", who, len(body), strings.Count(body, "<form"), body)
-	}
-}
