@@ -262,6 +262,32 @@ func TestReportSeveral(t *testing.T) {
 	}
 }
 
+// TestReportAgain: a report of a task reported before records nothing and
+// says who reported it and when; a link that records without the office's
+// confirmation does not confirm a report waiting for it.
+func TestReportAgain(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		srv := linkServer(t, s, web.Options{RequireConfirmation: true})
+		path := "/r/" + srv.token(t, industry)
+		res, _ := srv.post(t, path, url.Values{"task": {"44"}, "by": {"张科长"}})
+		wantStatus(t, "POST task 44", res, http.StatusOK)
+		confirming, recording := linkServer(t, s, web.Options{RequireConfirmation: true}), linkServer(t, s, web.Options{RequireConfirmation: false})
+		before := storetest.Dump(t, s)
+		for _, again := range []*testServer{confirming, recording} {
+			o := again.Options
+			res, body := again.post(t, path, url.Values{"task": {"44"}, "by": {"李四"}})
+			wantStatus(t, "POST task 44 again", res, http.StatusOK)
+			wantContains(t, body, "这些事项此前已报告", "任务44", "待确认", "张科长", "2024年5月24日 09:00")
+			if strings.Contains(body, "李四") {
+				t.Errorf("confirmation %v names the second reporter:\n%s", o.RequireConfirmation, body)
+			}
+			if diff := cmp.Diff(before, storetest.Dump(t, s)); diff != "" {
+				t.Errorf("reporting again (confirmation %v) changed the store (-before +after):\n%s", o.RequireConfirmation, diff)
+			}
+		}
+	})
+}
+
 // TestReportRefused: a form with a task the recipient does not owe, or a
 // bad field, is refused whole with a 400 page that says what is wrong.
 func TestReportRefused(t *testing.T) {

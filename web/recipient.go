@@ -64,22 +64,18 @@ type standing struct {
 // standingOf reads rec's completions and history from the store and asks
 // the rules what it owes at now.
 func (h *handler) standingOf(ctx context.Context, rec *recipient, now time.Time) (*standing, error) {
-	cs, err := h.Store.CompletionsOf(ctx, h.Plan.ID, rec.Who)
-	if err != nil {
-		return nil, fmt.Errorf("completions of %s: %w", rec.Who, err)
+	st := &standing{}
+	if err := h.readCompletions(ctx, rec, st); err != nil {
+		return nil, err
 	}
 	events, err := h.Store.Events(ctx, h.Plan.ID, store.EventFilter{Assignees: []remindd.Recipient{rec.Who}})
 	if err != nil {
 		return nil, fmt.Errorf("events of %s: %w", rec.Who, err)
 	}
-	st := &standing{Completions: map[int]remindd.Completion{}, Returns: map[int]remindd.Event{}}
-	var state remindd.State
-	for _, c := range cs {
-		st.Completions[c.Task] = c
-		state.Done.Add(c.Task, rec.Who)
-	}
-	if rec.Enterprise != nil {
-		state.Enterprises = []remindd.Enterprise{*rec.Enterprise}
+	st.Returns = map[int]remindd.Event{}
+	state := h.stateOf(rec)
+	for n := range st.Completions {
+		state.Done.Add(n, rec.Who)
 	}
 	// Events come newest first: a task's first is its last word.
 	seen := map[int]bool{}
@@ -92,8 +88,31 @@ func (h *handler) standingOf(ctx context.Context, rec *recipient, now time.Time)
 			st.Returns[e.Task] = e
 		}
 	}
-	st.Obligations = h.engine.Obligations(&state, now, rec.Who)
+	st.Obligations = h.engine.Obligations(state, now, rec.Who)
 	return st, nil
+}
+
+// readCompletions reads rec's completions into st.
+func (h *handler) readCompletions(ctx context.Context, rec *recipient, st *standing) error {
+	cs, err := h.Store.CompletionsOf(ctx, h.Plan.ID, rec.Who)
+	if err != nil {
+		return fmt.Errorf("completions of %s: %w", rec.Who, err)
+	}
+	st.Completions = make(map[int]remindd.Completion, len(cs))
+	for _, c := range cs {
+		st.Completions[c.Task] = c
+	}
+	return nil
+}
+
+// stateOf is the state the rules need to say what rec owes, with nothing
+// done: for an enterprise, its record.
+func (h *handler) stateOf(rec *recipient) *remindd.State {
+	state := &remindd.State{}
+	if rec.Enterprise != nil {
+		state.Enterprises = []remindd.Enterprise{*rec.Enterprise}
+	}
+	return state
 }
 
 // owed returns rec's obligation of task n, if it owes it.
