@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"context"
+	"html/template"
 	"slices"
 	"strings"
 	"sync"
@@ -32,6 +33,11 @@ type behindSummary struct {
 	// Contacts are the contact name and mobile of each of Top, by credit
 	// code: the snapshot leaves them out.
 	Contacts map[string][2]string
+
+	// once draws html, what the section's page shows of it (recipient.go).
+	once sync.Once
+	html template.HTML
+	err  error
 }
 
 // behindFigures are what one snapshot says of the enterprises: each

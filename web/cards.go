@@ -85,8 +85,13 @@ func (h *handler) card(name string, it item) (template.HTML, error) {
 
 // drawCard executes the recipient page's template name for it.
 func (h *handler) drawCard(name string, it item) (template.HTML, error) {
+	return h.drawPart(name, it)
+}
+
+// drawPart executes the recipient page's template name for data.
+func (h *handler) drawPart(name string, data any) (template.HTML, error) {
 	var b strings.Builder
-	if err := h.pages["recipient"].ExecuteTemplate(&b, name, it); err != nil {
+	if err := h.pages["recipient"].ExecuteTemplate(&b, name, data); err != nil {
 		return "", err
 	}
 	return template.HTML(b.String()), nil

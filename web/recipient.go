@@ -196,6 +196,9 @@ type recipientView struct {
 
 // behindView is a section's enterprises with obligations overdue.
 type behindView struct {
+	// HTML is the view drawn. A page's view has only At and HTML: the
+	// rest is filled to draw it, once per summary of the figures.
+	HTML   template.HTML
 	At     string // when they were counted
 	Total  int    // enterprises behind
 	Shown  []enterpriseBehind
@@ -381,8 +384,23 @@ func (h *handler) behind(ctx context.Context, section string, now time.Time) (*b
 	}
 	v := &behindView{At: h.timeCN(at)}
 	if sum == nil {
+		if v.HTML, err = h.drawPart("behind", v); err != nil {
+			return nil, err
+		}
 		return v, nil
 	}
+	// The rest is the same on every page of the section until the
+	// figures are refreshed: drawn once.
+	sum.once.Do(func() { sum.html, sum.err = h.drawPart("behind", h.behindShown(sum, *v)) })
+	if sum.err != nil {
+		return nil, sum.err
+	}
+	v.HTML = sum.html
+	return v, nil
+}
+
+// behindShown is v with sum's enterprises and counts.
+func (h *handler) behindShown(sum *behindSummary, v behindView) *behindView {
 	v.Total, v.ByTask, v.More = sum.Total, sum.ByTask, sum.Total-len(sum.Top)
 	for _, b := range sum.Top {
 		eb := enterpriseBehind{Name: b.Name, ID: b.ID, Count: len(b.Overdue), Overdue: taskList(b.Overdue)}
@@ -393,7 +411,7 @@ func (h *handler) behind(ctx context.Context, section string, now time.Time) (*b
 		eb.Contact, eb.Mobile = c[0], c[1]
 		v.Shown = append(v.Shown, eb)
 	}
-	return v, nil
+	return &v
 }
 
 // taskList writes task numbers, ascending, as 任务1–3、5.
