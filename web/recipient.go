@@ -153,6 +153,8 @@ type doneItem struct {
 	Reported         bool // awaiting the office's 销号
 	DoneAt, By, Note string
 	Source           string
+	// Head is the card's number, state and text, drawn (cards.go).
+	Head template.HTML
 }
 
 // group is the overdue items of one deadline.
@@ -337,6 +339,14 @@ func (h *handler) recipientView(ctx context.Context, rec *recipient, st *standin
 		d := doneItem{N: n, Reported: c.Status == remindd.StatusReported, DoneAt: h.timeCN(c.DoneAt), By: c.By, Note: c.Note, Source: sourceCN(c.Source)}
 		if t, ok := h.Plan.Task(n); ok {
 			d.Text = t.Text
+		}
+		head := item{N: n, ID: strconv.Itoa(n), Text: d.Text, Colour: "green", Badge: "已完成"}
+		if d.Reported {
+			head.Colour, head.Badge = "blue", "待确认"
+		}
+		var err error
+		if d.Head, err = h.card("done-head", head); err != nil {
+			return nil, fmt.Errorf("task %d: %w", n, err)
 		}
 		if d.Reported {
 			v.Reported = append(v.Reported, d)
