@@ -407,12 +407,21 @@ func TestReturnedShown(t *testing.T) {
 	if _, err := s.Apply(context.Background(), "jinjiang-2024", []remindd.Event{
 		{Action: remindd.Reported, Task: 44, Assignee: industry, By: "张科长", Source: remindd.SourceLink, At: testNow.Add(-time.Hour)},
 		{Action: remindd.Returned, Task: 44, Assignee: industry, By: "李主任", Source: remindd.SourceDesk, Note: "请补充达标企业名单", At: testNow},
+		// Task 72 is due in July: among the items due later.
+		{Action: remindd.Reported, Task: 72, Assignee: industry, By: "张科长", Source: remindd.SourceLink, At: testNow.Add(-time.Hour)},
+		{Action: remindd.Returned, Task: 72, Assignee: industry, By: "李主任", Source: remindd.SourceDesk, Note: "请附修订后的预案", At: testNow},
 	}); err != nil {
 		t.Fatal(err)
 	}
 	path := "/r/" + srv.token(t, industry)
 	_, body := srv.get(t, path)
-	wantContains(t, body, "有 1 项报告被局办公室退回", "局办公室退回（李主任）：请补充达标企业名单", `name="task" value="44"`)
+	wantContains(t, body, "有 2 项报告被局办公室退回", "局办公室退回（李主任）：请补充达标企业名单", `name="task" value="44"`,
+		// A returned item due later is a card with its reason, unfolded,
+		// beside the checklist of the others.
+		`<details class="later" id="later" open>`, `id="task-72"`, "局办公室退回（李主任）：请附修订后的预案", "勾选后一起报告")
+	if strings.Contains(body, `type="checkbox" name="task" value="72"`) {
+		t.Error("task 72, returned, is also in the checklist of items due later")
+	}
 	res, _ := srv.post(t, path, url.Values{"task": {"44"}})
 	wantStatus(t, "report again", res, http.StatusOK)
 	if c := completionsOf(t, s, industry)[44]; c.Status != remindd.StatusReported {

@@ -176,13 +176,17 @@ type recipientView struct {
 	Overdue []item
 	// Groups are the overdue items by deadline, the oldest first; Open
 	// unfolds them, when there are few.
-	Groups   []group
-	Open     bool
-	Current  []item
-	Later    []item
-	Reported []doneItem
-	Done     []doneItem
-	Returned int
+	Groups  []group
+	Open    bool
+	Current []item
+	// Later are the items not due soon: a checklist of one form, but
+	// for those returned by the office (LaterReturned of them), each a
+	// card with the reason.
+	Later         []item
+	LaterReturned int
+	Reported      []doneItem
+	Done          []doneItem
+	Returned      int
 	// CurrentDue is this month's deadline: Current are the items due by
 	// then or within the lead window.
 	CurrentDue string
@@ -302,6 +306,8 @@ func (h *handler) recipientView(ctx context.Context, rec *recipient, st *standin
 		later := o.Left >= 0 && monthEnd.Before(o.Due) && o.Left > lead
 		var err error
 		switch {
+		case later && it.Returned != nil:
+			it.Card, err = h.card("item", it) // with the office's reason
 		case later:
 			it.Check, err = h.card("check-due", it)
 		case o.Left < 0:
@@ -326,6 +332,9 @@ func (h *handler) recipientView(ctx context.Context, rec *recipient, st *standin
 			v.Current = append(v.Current, it)
 		default:
 			v.Later = append(v.Later, it)
+			if it.Returned != nil {
+				v.LaterReturned++
+			}
 		}
 	}
 	v.Open = len(v.Overdue) <= openGroups
