@@ -215,6 +215,7 @@ func (h *handler) summarise(list []schedule.EnterpriseBehind) *behindSummary {
 func (h *handler) recorded() {
 	h.listsChanged()
 	h.overviewChanged()
+	h.pendingChanged()
 }
 
 // reportedThroughLink marks the lists and the overview outdated: a

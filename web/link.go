@@ -162,6 +162,9 @@ func (h *handler) report(w http.ResponseWriter, r *http.Request) {
 		}
 		if len(evs) > 0 {
 			h.reportedThroughLink()
+			if action == remindd.Reported {
+				h.pendingAdded(len(evs))
+			}
 		}
 	}
 	if st.Completions == nil && len(written) < len(tasks) {

@@ -112,6 +112,9 @@ type handler struct {
 	overviewCache overviewCache
 	// cards keeps the open items' cards (cards.go).
 	cards cardCache
+	// pending keeps the office's count of reports awaiting 销号
+	// (pending.go).
+	pending pendingCache
 }
 
 // New builds the handler of the desk and the personal links. It fails when
