@@ -88,10 +88,26 @@ func TestBehindCache(t *testing.T) {
 		if got := names(now.Add(4 * time.Second)); len(got) != 0 {
 			t.Errorf("after the refresh: behind %v, want none", got)
 		}
-		// Old lists are refreshed without a record too.
-		names(now.Add(4*time.Second + behindTTL))
+		// Reports through links refresh them at most every
+		// behindRefreshEvery, counted from the last refresh's start.
+		h.reportedThroughLink()
+		names(now.Add(2*time.Second + behindRefreshEvery - time.Second))
+		if len(pending) != 1 {
+			t.Fatalf("%d refreshes within %v of the last, after a report through a link: want none more", len(pending)-1, behindRefreshEvery)
+		}
+		names(now.Add(2*time.Second + behindRefreshEvery))
 		if len(pending) != 2 {
-			t.Errorf("%d refreshes after the TTL, want 2", len(pending))
+			t.Fatalf("%d refreshes %v after the last, after a report through a link: want 2", len(pending), behindRefreshEvery)
+		}
+		pending[1]()
+		names(now.Add(3*time.Second + behindRefreshEvery))
+		if len(pending) != 2 {
+			t.Fatalf("%d refreshes without anything new: want 2", len(pending))
+		}
+		// Old lists are refreshed without a record too.
+		names(now.Add(2*time.Second + behindRefreshEvery + behindTTL))
+		if len(pending) != 3 {
+			t.Errorf("%d refreshes after the TTL, want 3", len(pending))
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -122,4 +123,46 @@ func TestBrowserEnterprise(t *testing.T) {
 	}
 	wantContains(t, text, smallTravel.Name, "主管科室：行业管理科", "0595-85600001", "任务44")
 	browsertest.Screenshot(t, ctx, "enterprise")
+}
+
+// TestBrowserReportLater: an enterprise's officer on a phone opens the
+// items due later, folded into one checklist, ticks the first, says how it
+// was done and reports it; the confirmation names it and the store has it
+// reported. Screenshots of the opened list and the confirmation.
+func TestBrowserReportLater(t *testing.T) {
+	s := storetest.Backends(t)[0].Open(t)
+	srv := linkServer(t, s, web.Options{RequireConfirmation: true})
+	ctx := browsertest.New(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/r/"+srv.token(t, enterpriseOf(smallTravel))), chromedp.WaitVisible(chromedp.ID("task-44"))); err != nil {
+		t.Fatal(err)
+	}
+	first := `#later input[type=checkbox]`
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#later > summary")), chromedp.WaitVisible(chromedp.CSS(first))); err != nil {
+		t.Fatal(err)
+	}
+	value, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("`+first+`").value`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantContains(t, browsertest.Text(t, ctx), "以后到期", "勾选后一起报告", "任务"+value+"（")
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(first)),
+		chromedp.SendKeys(chromedp.ID("note-later"), "已提前完成。"),
+	); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.NotWiderThanPhone(t, ctx, "the opened list of items due later")
+	browsertest.Screenshot(t, ctx, "later")
+	browsertest.Submit(t, ctx, "#later form > button")
+	wantContains(t, browsertest.Text(t, ctx), "已收到您的报告", "任务"+value, "已提前完成。", "王小明")
+	browsertest.Screenshot(t, ctx, "later-reported")
+	cs := completionsOf(t, s, enterpriseOf(smallTravel))
+	if len(cs) != 1 {
+		t.Fatalf("completions %v, want task %s only", cs, value)
+	}
+	for n, c := range cs {
+		if fmt.Sprint(n) != value || c.Status != remindd.StatusReported || c.Note != "已提前完成。" {
+			t.Errorf("task %d: %+v, want task %s reported with the note", n, c, value)
+		}
+	}
 }

@@ -122,11 +122,9 @@ func (h *handler) report(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	now := h.Now()
-	st, err := h.standingOf(r.Context(), rec, now)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
+	// What rec owes does not depend on what it did: the form is checked
+	// without reading the store.
+	st := &standing{Obligations: h.engine.Obligations(h.stateOf(rec), now, rec.Who)}
 	tasks, msg := h.reportedTasks(r.PostForm["task"], st)
 	if msg != "" {
 		h.errorPage(w, r, http.StatusBadRequest, "无法登记", msg+"本次没有登记任何事项。请返回上一页重新选择。")
@@ -134,7 +132,14 @@ func (h *handler) report(w http.ResponseWriter, r *http.Request) {
 	}
 	action := remindd.Reported
 	if !h.RequireConfirmation {
+		// A record through a link must not confirm what was reported
+		// before (the store's record would): what is reported or done is
+		// read first and left out.
 		action = remindd.Recorded
+		if err := h.readCompletions(r.Context(), rec, st); err != nil {
+			h.fail(w, r, err)
+			return
+		}
 	}
 	var changes []remindd.Event
 	for _, n := range tasks {
@@ -142,6 +147,9 @@ func (h *handler) report(w http.ResponseWriter, r *http.Request) {
 			changes = append(changes, remindd.Event{Action: action, Task: n, Assignee: rec.Who, By: by, Source: remindd.SourceLink, Note: note, At: now})
 		}
 	}
+	// A report of a task reported or done before writes nothing (a
+	// double click, a replay): the store says what it wrote, and only
+	// then are the others' completions read, to say when and by whom.
 	written := map[int]bool{}
 	if len(changes) > 0 {
 		evs, err := h.Store.Apply(r.Context(), h.Plan.ID, changes)
@@ -154,6 +162,15 @@ func (h *handler) report(w http.ResponseWriter, r *http.Request) {
 		}
 		if len(evs) > 0 {
 			h.reportedThroughLink()
+			if action == remindd.Reported {
+				h.pendingAdded(len(evs))
+			}
+		}
+	}
+	if st.Completions == nil && len(written) < len(tasks) {
+		if err := h.readCompletions(r.Context(), rec, st); err != nil {
+			h.fail(w, r, err)
+			return
 		}
 	}
 	v := &reportView{Name: rec.Name, Confirm: h.RequireConfirmation, Back: "/r/" + r.PathValue("token"), Note: note, By: by, At: h.timeCN(now)}

@@ -35,7 +35,7 @@ func enterpriseOf(e remindd.Enterprise) remindd.Recipient {
 
 // linkServer is a test server on s with the example enterprises' two above
 // and the sections' phones.
-func linkServer(t *testing.T, s *store.Store, o web.Options) *testServer {
+func linkServer(t testing.TB, s *store.Store, o web.Options) *testServer {
 	t.Helper()
 	if _, _, err := s.UpsertEnterprises(context.Background(), []remindd.Enterprise{smallTravel, scriptName}); err != nil {
 		t.Fatal(err)
@@ -262,6 +262,32 @@ func TestReportSeveral(t *testing.T) {
 	}
 }
 
+// TestReportAgain: a report of a task reported before records nothing and
+// says who reported it and when; a link that records without the office's
+// confirmation does not confirm a report waiting for it.
+func TestReportAgain(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		srv := linkServer(t, s, web.Options{RequireConfirmation: true})
+		path := "/r/" + srv.token(t, industry)
+		res, _ := srv.post(t, path, url.Values{"task": {"44"}, "by": {"张科长"}})
+		wantStatus(t, "POST task 44", res, http.StatusOK)
+		confirming, recording := linkServer(t, s, web.Options{RequireConfirmation: true}), linkServer(t, s, web.Options{RequireConfirmation: false})
+		before := storetest.Dump(t, s)
+		for _, again := range []*testServer{confirming, recording} {
+			o := again.Options
+			res, body := again.post(t, path, url.Values{"task": {"44"}, "by": {"李四"}})
+			wantStatus(t, "POST task 44 again", res, http.StatusOK)
+			wantContains(t, body, "这些事项此前已报告", "任务44", "待确认", "张科长", "2024年5月24日 09:00")
+			if strings.Contains(body, "李四") {
+				t.Errorf("confirmation %v names the second reporter:\n%s", o.RequireConfirmation, body)
+			}
+			if diff := cmp.Diff(before, storetest.Dump(t, s)); diff != "" {
+				t.Errorf("reporting again (confirmation %v) changed the store (-before +after):\n%s", o.RequireConfirmation, diff)
+			}
+		}
+	})
+}
+
 // TestReportRefused: a form with a task the recipient does not owe, or a
 // bad field, is refused whole with a 400 page that says what is wrong.
 func TestReportRefused(t *testing.T) {
@@ -381,12 +407,21 @@ func TestReturnedShown(t *testing.T) {
 	if _, err := s.Apply(context.Background(), "jinjiang-2024", []remindd.Event{
 		{Action: remindd.Reported, Task: 44, Assignee: industry, By: "张科长", Source: remindd.SourceLink, At: testNow.Add(-time.Hour)},
 		{Action: remindd.Returned, Task: 44, Assignee: industry, By: "李主任", Source: remindd.SourceDesk, Note: "请补充达标企业名单", At: testNow},
+		// Task 72 is due in July: among the items due later.
+		{Action: remindd.Reported, Task: 72, Assignee: industry, By: "张科长", Source: remindd.SourceLink, At: testNow.Add(-time.Hour)},
+		{Action: remindd.Returned, Task: 72, Assignee: industry, By: "李主任", Source: remindd.SourceDesk, Note: "请附修订后的预案", At: testNow},
 	}); err != nil {
 		t.Fatal(err)
 	}
 	path := "/r/" + srv.token(t, industry)
 	_, body := srv.get(t, path)
-	wantContains(t, body, "有 1 项报告被局办公室退回", "局办公室退回（李主任）：请补充达标企业名单", `name="task" value="44"`)
+	wantContains(t, body, "有 2 项报告被局办公室退回", "局办公室退回（李主任）：请补充达标企业名单", `name="task" value="44"`,
+		// A returned item due later is a card with its reason, unfolded,
+		// beside the checklist of the others.
+		`<details class="later" id="later" open>`, `id="task-72"`, "局办公室退回（李主任）：请附修订后的预案", "勾选后一起报告")
+	if strings.Contains(body, `type="checkbox" name="task" value="72"`) {
+		t.Error("task 72, returned, is also in the checklist of items due later")
+	}
 	res, _ := srv.post(t, path, url.Values{"task": {"44"}})
 	wantStatus(t, "report again", res, http.StatusOK)
 	if c := completionsOf(t, s, industry)[44]; c.Status != remindd.StatusReported {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 )
 
 //go:embed templates/*.tmpl
@@ -82,8 +83,9 @@ func (h *handler) draw(w http.ResponseWriter, r *http.Request, status int, name,
 	if !ok {
 		return fmt.Errorf("no page %q", name)
 	}
-	var b bytes.Buffer
-	if err := t.ExecuteTemplate(&b, "base", view{Title: title, Office: h.Office, Data: data}); err != nil {
+	b := buffers.Get().(*bytes.Buffer)
+	defer putBuffer(b)
+	if err := t.ExecuteTemplate(b, "base", view{Title: title, Office: h.Office, Data: data}); err != nil {
 		return fmt.Errorf("page %s: %w", name, err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -92,6 +94,22 @@ func (h *handler) draw(w http.ResponseWriter, r *http.Request, status int, name,
 		w.Write(b.Bytes())
 	}
 	return nil
+}
+
+// buffers are the pages' buffers, used again: growing a new one to a
+// page's 30-100 KB was most of what a page allocated.
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxKeptBuffer is the largest buffer put back: a rare huge page (the
+// history of every event) is not held for the next small one.
+const maxKeptBuffer = 1 << 20
+
+func putBuffer(b *bytes.Buffer) {
+	if b.Cap() > maxKeptBuffer {
+		return
+	}
+	b.Reset()
+	buffers.Put(b)
 }
 
 // problem is what the error page shows: what went wrong and what to do.

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -62,22 +64,18 @@ type standing struct {
 // standingOf reads rec's completions and history from the store and asks
 // the rules what it owes at now.
 func (h *handler) standingOf(ctx context.Context, rec *recipient, now time.Time) (*standing, error) {
-	cs, err := h.Store.CompletionsOf(ctx, h.Plan.ID, rec.Who)
-	if err != nil {
-		return nil, fmt.Errorf("completions of %s: %w", rec.Who, err)
+	st := &standing{}
+	if err := h.readCompletions(ctx, rec, st); err != nil {
+		return nil, err
 	}
 	events, err := h.Store.Events(ctx, h.Plan.ID, store.EventFilter{Assignees: []remindd.Recipient{rec.Who}})
 	if err != nil {
 		return nil, fmt.Errorf("events of %s: %w", rec.Who, err)
 	}
-	st := &standing{Completions: map[int]remindd.Completion{}, Returns: map[int]remindd.Event{}}
-	var state remindd.State
-	for _, c := range cs {
-		st.Completions[c.Task] = c
-		state.Done.Add(c.Task, rec.Who)
-	}
-	if rec.Enterprise != nil {
-		state.Enterprises = []remindd.Enterprise{*rec.Enterprise}
+	st.Returns = map[int]remindd.Event{}
+	state := h.stateOf(rec)
+	for n := range st.Completions {
+		state.Done.Add(n, rec.Who)
 	}
 	if rec.Who.Kind == remindd.KindSection {
 		// A section's milestone tasks are done when its sectors met them.
@@ -96,8 +94,31 @@ func (h *handler) standingOf(ctx context.Context, rec *recipient, now time.Time)
 			st.Returns[e.Task] = e
 		}
 	}
-	st.Obligations = h.engine.Obligations(&state, now, rec.Who)
+	st.Obligations = h.engine.Obligations(state, now, rec.Who)
 	return st, nil
+}
+
+// readCompletions reads rec's completions into st.
+func (h *handler) readCompletions(ctx context.Context, rec *recipient, st *standing) error {
+	cs, err := h.Store.CompletionsOf(ctx, h.Plan.ID, rec.Who)
+	if err != nil {
+		return fmt.Errorf("completions of %s: %w", rec.Who, err)
+	}
+	st.Completions = make(map[int]remindd.Completion, len(cs))
+	for _, c := range cs {
+		st.Completions[c.Task] = c
+	}
+	return nil
+}
+
+// stateOf is the state the rules need to say what rec owes, with nothing
+// done: for an enterprise, its record.
+func (h *handler) stateOf(rec *recipient) *remindd.State {
+	state := &remindd.State{}
+	if rec.Enterprise != nil {
+		state.Enterprises = []remindd.Enterprise{*rec.Enterprise}
+	}
+	return state
 }
 
 // owed returns rec's obligation of task n, if it owes it.
@@ -111,7 +132,9 @@ func (st *standing) owed(n int) (schedule.Obligation, bool) {
 
 // item is an open obligation as the page shows it.
 type item struct {
-	N      int
+	N int
+	// ID is N in decimal: the form's value and the ids' suffix.
+	ID     string
 	Text   string
 	Due    string
 	Colour string
@@ -120,6 +143,9 @@ type item struct {
 	Returned *returned
 	// By is who the report form names when left blank.
 	By string
+	// Card is the item drawn (cards.go), Check its line in a checklist of
+	// items.
+	Card, Check template.HTML
 }
 
 type returned struct {
@@ -133,6 +159,8 @@ type doneItem struct {
 	Reported         bool // awaiting the office's 销号
 	DoneAt, By, Note string
 	Source           string
+	// Head is the card's number, state and text, drawn (cards.go).
+	Head template.HTML
 }
 
 // group is the overdue items of one deadline.
@@ -154,13 +182,17 @@ type recipientView struct {
 	Overdue []item
 	// Groups are the overdue items by deadline, the oldest first; Open
 	// unfolds them, when there are few.
-	Groups   []group
-	Open     bool
-	Current  []item
-	Later    []item
-	Reported []doneItem
-	Done     []doneItem
-	Returned int
+	Groups  []group
+	Open    bool
+	Current []item
+	// Later are the items not due soon: a checklist of one form, but
+	// for those returned by the office (LaterReturned of them), each a
+	// card with the reason.
+	Later         []item
+	LaterReturned int
+	Reported      []doneItem
+	Done          []doneItem
+	Returned      int
 	// CurrentDue is this month's deadline: Current are the items due by
 	// then or within the lead window.
 	CurrentDue string
@@ -176,6 +208,9 @@ type recipientView struct {
 
 // behindView is a section's enterprises with obligations overdue.
 type behindView struct {
+	// HTML is the view drawn. A page's view has only At and HTML: the
+	// rest is filled to draw it, once per summary of the figures.
+	HTML   template.HTML
 	At     string // when they were counted
 	Total  int    // enterprises behind
 	Shown  []enterpriseBehind
@@ -269,10 +304,27 @@ func (h *handler) recipientView(ctx context.Context, rec *recipient, st *standin
 		if o.Done {
 			continue
 		}
-		it := item{N: o.Task.N, Text: o.Task.Text, Due: dateCN(o.Due), Colour: colourName(o.Colour), Badge: badge(o.Left), By: v.By}
+		it := item{N: o.Task.N, ID: strconv.Itoa(o.Task.N), Text: o.Task.Text, Due: dateCN(o.Due), Colour: colourName(o.Colour), Badge: badge(o.Left), By: v.By}
 		if e, ok := st.Returns[o.Task.N]; ok {
 			it.Returned = &returned{Reason: e.Note, By: e.By, At: h.timeCN(e.At)}
 			v.Returned++
+		}
+		later := o.Left >= 0 && monthEnd.Before(o.Due) && o.Left > lead
+		var err error
+		switch {
+		case later && it.Returned != nil:
+			it.Card, err = h.card("item", it) // with the office's reason
+		case later:
+			it.Check, err = h.card("check-due", it)
+		case o.Left < 0:
+			if it.Card, err = h.card("item", it); err == nil {
+				it.Check, err = h.card("check", it)
+			}
+		default:
+			it.Card, err = h.card("item", it)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("task %d: %w", o.Task.N, err)
 		}
 		switch {
 		case o.Left < 0:
@@ -286,6 +338,9 @@ func (h *handler) recipientView(ctx context.Context, rec *recipient, st *standin
 			v.Current = append(v.Current, it)
 		default:
 			v.Later = append(v.Later, it)
+			if it.Returned != nil {
+				v.LaterReturned++
+			}
 		}
 	}
 	v.Open = len(v.Overdue) <= openGroups
@@ -299,6 +354,14 @@ func (h *handler) recipientView(ctx context.Context, rec *recipient, st *standin
 		d := doneItem{N: n, Reported: c.Status == remindd.StatusReported, DoneAt: h.timeCN(c.DoneAt), By: c.By, Note: c.Note, Source: sourceCN(c.Source)}
 		if t, ok := h.Plan.Task(n); ok {
 			d.Text = t.Text
+		}
+		head := item{N: n, ID: strconv.Itoa(n), Text: d.Text, Colour: "green", Badge: "已完成"}
+		if d.Reported {
+			head.Colour, head.Badge = "blue", "待确认"
+		}
+		var err error
+		if d.Head, err = h.card("done-head", head); err != nil {
+			return nil, fmt.Errorf("task %d: %w", n, err)
 		}
 		if d.Reported {
 			v.Reported = append(v.Reported, d)
@@ -346,8 +409,23 @@ func (h *handler) behind(ctx context.Context, section string, now time.Time) (*b
 	}
 	v := &behindView{At: h.timeCN(at)}
 	if sum == nil {
+		if v.HTML, err = h.drawPart("behind", v); err != nil {
+			return nil, err
+		}
 		return v, nil
 	}
+	// The rest is the same on every page of the section until the
+	// figures are refreshed: drawn once.
+	sum.once.Do(func() { sum.html, sum.err = h.drawPart("behind", h.behindShown(sum, *v)) })
+	if sum.err != nil {
+		return nil, sum.err
+	}
+	v.HTML = sum.html
+	return v, nil
+}
+
+// behindShown is v with sum's enterprises and counts.
+func (h *handler) behindShown(sum *behindSummary, v behindView) *behindView {
 	v.Total, v.ByTask, v.More = sum.Total, sum.ByTask, sum.Total-len(sum.Top)
 	for _, b := range sum.Top {
 		eb := enterpriseBehind{Name: b.Name, ID: b.ID, Count: len(b.Overdue), Overdue: taskList(b.Overdue)}
@@ -358,7 +436,7 @@ func (h *handler) behind(ctx context.Context, section string, now time.Time) (*b
 		eb.Contact, eb.Mobile = c[0], c[1]
 		v.Shown = append(v.Shown, eb)
 	}
-	return v, nil
+	return &v
 }
 
 // taskList writes task numbers, ascending, as 任务1–3、5.

@@ -110,6 +110,11 @@ type handler struct {
 	behindCache behindCache
 	// overview keeps the desk overview's figures (desk_overview.go).
 	overviewCache overviewCache
+	// cards keeps the open items' cards (cards.go).
+	cards cardCache
+	// pending keeps the office's count of reports awaiting 销号
+	// (pending.go).
+	pending pendingCache
 }
 
 // New builds the handler of the desk and the personal links. It fails when
