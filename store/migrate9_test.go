@@ -12,11 +12,11 @@ import (
 	"github.com/remindd/remindd/store"
 )
 
-// TestMigrationToSchema5ClustersCompletionsByAssignee: schema 5 keeps
+// TestMigrationToSchema9ClustersCompletionsByAssignee: schema 9 keeps
 // every completion written under schema 4, keys the table by (plan,
 // assignee, task) in that order, and still refuses a second row of one
 // obligation: a report of it again changes nothing, a Complete updates it.
-func TestMigrationToSchema5ClustersCompletionsByAssignee(t *testing.T) {
+func TestMigrationToSchema9ClustersCompletionsByAssignee(t *testing.T) {
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
 			ctx := context.Background()
@@ -45,7 +45,7 @@ func TestMigrationToSchema5ClustersCompletionsByAssignee(t *testing.T) {
 				t.Fatal(err)
 			}
 			if diff := cmp.Diff(before, storetest.Dump(t, s)["completions"]); diff != "" {
-				t.Errorf("schema 5 changed the completions (-before +after):\n%s", diff)
+				t.Errorf("schema 9 changed the completions (-before +after):\n%s", diff)
 			}
 			q := `SELECT name FROM pragma_table_info('completions') WHERE pk > 0 ORDER BY pk`
 			if s.Driver() == "mysql" {

@@ -1,9 +1,9 @@
--- remindd schema 5 for SQLite: completions get a primary key, (plan_id,
+-- remindd schema 9 for SQLite: completions get a primary key, (plan_id,
 -- assignee_kind, assignee_id, task), and are stored by it (WITHOUT ROWID),
 -- so that the rows of one assignee, which its personal page reads, lie
 -- together. The primary key has the unique key completions_obligation's
 -- columns, which it replaces. Same key as
--- migrations/mysql/0005_completions_by_assignee.sql.
+-- migrations/mysql/0009_completions_by_assignee.sql.
 -- SQLite cannot change a table's key: the table is made again, with the
 -- columns, checks and indexes of schemas 1, 2 and 4, in the migration's
 -- transaction. The runner splits on semicolons: none inside a statement.
