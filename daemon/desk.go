@@ -30,7 +30,7 @@ func Desk(c *config.Config, p *plan.Plan, s *store.Store, log *logrus.Entry, clo
 		if ps, ok := p.Section(sec.ID); ok {
 			name = ps.Name
 		}
-		sections[sec.ID] = web.Contact{Name: name, Phone: sec.Phone}
+		sections[sec.ID] = web.Contact{Name: name, Phone: sec.Phone, Person: sec.Contact}
 	}
 	return web.New(web.Options{
 		Plan: p, Store: s, Config: c, Signer: signer, BaseURL: c.Web.BaseURL,

@@ -145,6 +145,15 @@ type Task struct {
 	Cycle       *Cycle    `yaml:"cycle"`
 }
 
+// TextFor is what task t asks of its reader: to an enterprise, the
+// enterprise's own action when the plan gives one; otherwise the task's text.
+func (t *Task) TextFor(enterprise bool) string {
+	if enterprise && t.Enterprises != nil && t.Enterprises.Action != "" {
+		return t.Enterprises.Action
+	}
+	return t.Text
+}
+
 // Audience narrows which enterprises a task directs. An audience without
 // sizes, trades or roles means every enterprise. Sizes and Trades take in an
 // enterprise whose size class is in Sizes or that carries one of Trades;

@@ -176,7 +176,7 @@ func (h *handler) report(w http.ResponseWriter, r *http.Request) {
 	v := &reportView{Name: rec.Name, Confirm: h.RequireConfirmation, Back: "/r/" + r.PathValue("token"), Note: note, By: by, At: h.timeCN(now)}
 	for _, n := range tasks {
 		t, _ := h.Plan.Task(n)
-		d := doneItem{N: n, Text: t.Text}
+		d := doneItem{N: n, Text: t.TextFor(rec.Enterprise != nil)}
 		if written[n] {
 			v.Recorded = append(v.Recorded, d)
 			continue
@@ -278,7 +278,7 @@ func (h *handler) calendar(w http.ResponseWriter, r *http.Request) {
 			events = append(events, render.Event{UID: feedUID(rec.Who, o.Due), Date: o.Due})
 		}
 		tasks[o.Due] = append(tasks[o.Due], o.Task.N)
-		events[i].Description += fmt.Sprintf("任务%d：%s\n", o.Task.N, render.OneLine(o.Task.Text))
+		events[i].Description += fmt.Sprintf("任务%d：%s\n", o.Task.N, render.OneLine(o.Task.TextFor(rec.Enterprise != nil)))
 	}
 	for i := range events {
 		e := &events[i]

@@ -123,8 +123,9 @@ func TestSectionPage(t *testing.T) {
 	})
 }
 
-// TestEnterprisePage: an enterprise's page shows what it owes and its
-// supervising section's phone, and not what only sections owe.
+// TestEnterprisePage: an enterprise's page shows what it owes, in its own
+// words (the plan's action, not the bureau's 督促、指导 to its sections),
+// and its supervising section's phone, and not what only sections owe.
 func TestEnterprisePage(t *testing.T) {
 	s := storetest.Backends(t)[0].Open(t)
 	srv := linkServer(t, s, web.Options{})
@@ -134,6 +135,9 @@ func TestEnterprisePage(t *testing.T) {
 		`value="44"`, `placeholder="王小明"`)
 	if strings.Contains(body, `id="task-1"`) {
 		t.Error("an enterprise's page lists task 1, which only sections owe")
+	}
+	if !strings.Contains(body, "完成管理达标") || strings.Contains(body, "督促") || strings.Contains(body, "指导") {
+		t.Errorf("an enterprise's page does not speak to the enterprise:\n%s", body)
 	}
 }
 

@@ -304,7 +304,7 @@ func (h *handler) recipientView(ctx context.Context, rec *recipient, st *standin
 		if o.Done {
 			continue
 		}
-		it := item{N: o.Task.N, ID: strconv.Itoa(o.Task.N), Text: o.Task.Text, Due: dateCN(o.Due), Colour: colourName(o.Colour), Badge: badge(o.Left), By: v.By}
+		it := item{N: o.Task.N, ID: strconv.Itoa(o.Task.N), Text: o.Task.TextFor(rec.Enterprise != nil), Due: dateCN(o.Due), Colour: colourName(o.Colour), Badge: badge(o.Left), By: v.By}
 		if e, ok := st.Returns[o.Task.N]; ok {
 			it.Returned = &returned{Reason: e.Note, By: e.By, At: h.timeCN(e.At)}
 			v.Returned++
@@ -353,7 +353,7 @@ func (h *handler) recipientView(ctx context.Context, rec *recipient, st *standin
 		c := st.Completions[n]
 		d := doneItem{N: n, Reported: c.Status == remindd.StatusReported, DoneAt: h.timeCN(c.DoneAt), By: c.By, Note: c.Note, Source: sourceCN(c.Source)}
 		if t, ok := h.Plan.Task(n); ok {
-			d.Text = t.Text
+			d.Text = t.TextFor(rec.Enterprise != nil)
 		}
 		head := item{N: n, ID: strconv.Itoa(n), Text: d.Text, Colour: "green", Badge: "已完成"}
 		if d.Reported {

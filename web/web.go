@@ -36,6 +36,8 @@ const DefaultSessionTTL = 12 * time.Hour
 type Contact struct {
 	Name  string
 	Phone string
+	// Person is who answers Phone, as enterprises are told to ask for.
+	Person string
 }
 
 // Store is what the pages read and write; *store.Store has it.
