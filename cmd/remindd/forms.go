@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -31,8 +32,15 @@ func (a *app) forms(args []string) error {
 	if m.Before(remindd.Since2021Aug) {
 		return usageError{fmt.Sprintf("--month %s: the forms count from %s on", m, remindd.Since2021Aug)}
 	}
-	if st, err := os.Stat(*out); err != nil || !st.IsDir() {
+	if st, err := os.Stat(*out); err == nil && !st.IsDir() {
 		return usageError{fmt.Sprintf("--out %q: not a folder", *out)}
+	} else if errors.Is(err, os.ErrNotExist) {
+		// A folder for the month's forms, as a clerk names it.
+		if err := os.MkdirAll(*out, 0o755); err != nil {
+			return fmt.Errorf("--out: %w", err)
+		}
+	} else if err != nil {
+		return fmt.Errorf("--out: %w", err)
 	}
 	c, p, err := a.load()
 	if err != nil {

@@ -114,6 +114,10 @@ func TestFiguresImportAndForms(t *testing.T) {
 func TestFormsCommandLineMistakes(t *testing.T) {
 	dir := t.TempDir()
 	st := []string{"--config", exampleConfig, "--store", "sqlite:" + filepath.Join(dir, "r.db")}
+	notFolder := filepath.Join(dir, "forms.txt")
+	if err := os.WriteFile(notFolder, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -121,7 +125,7 @@ func TestFormsCommandLineMistakes(t *testing.T) {
 		{[]string{"forms"}, "--month is required"},
 		{[]string{"forms", "--month", "2024-13", "--out", dir}, `--month "2024-13": want a month written YYYY-MM`},
 		{[]string{"forms", "--month", "2021-07", "--out", dir}, "--month 2021-07: the forms count from 2021-08 on"},
-		{[]string{"forms", "--month", "2024-05", "--out", filepath.Join(dir, "nowhere")}, "not a folder"},
+		{[]string{"forms", "--month", "2024-05", "--out", notFolder}, "not a folder"},
 		{[]string{"forms", "--month", "2024-05", "--out", dir, "--section", "宣传科"}, `--section "宣传科": unknown section`},
 		{[]string{"figures", "export"}, "want figures import FILE.csv"},
 	} {
@@ -134,6 +138,26 @@ func TestFormsCommandLineMistakes(t *testing.T) {
 	for _, e := range entries {
 		if strings.HasSuffix(e.Name(), ".xlsx") {
 			t.Errorf("wrote %s", e.Name())
+		}
+	}
+}
+
+// TestFormsMakeTheirFolder: --out names the folder for the month's forms,
+// as a clerk would; it is made when it does not exist yet.
+func TestFormsMakeTheirFolder(t *testing.T) {
+	dir := t.TempDir()
+	st := []string{"--config", exampleConfig, "--store", "sqlite:" + filepath.Join(dir, "r.db")}
+	if code, _, errs := cli(t, append([]string{"migrate"}, st...)...); code != 0 {
+		t.Fatal(errs)
+	}
+	out := filepath.Join(dir, "月报", "2024-05")
+	code, stdout, errs := cli(t, append([]string{"forms", "--month", "2024-05", "--out", out}, st...)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, name := range []string{"附件4-2024-05.xlsx", "附件5-2024-05.xlsx"} {
+		if _, err := os.Stat(filepath.Join(out, name)); err != nil || !strings.Contains(stdout, name) {
+			t.Errorf("%s: %v\n%s", name, err, stdout)
 		}
 	}
 }
