@@ -229,6 +229,15 @@ type DigestBody struct {
 	// Unreported are the sections that have not marked Month's report
 	// sent on the desk.
 	Unreported []SectionName `json:"unreported,omitempty"`
+	// Forms names the files of Month's forms (附件4, 附件5) the office's
+	// digest carries; FormsFailed says they could not be made, and so are
+	// not attached. FiguresMissing are the sections that entered no
+	// figures for Month: the forms count theirs as 0. The daemon fills
+	// these three from the store as it renders the digest; the rules
+	// leave them empty.
+	Forms          []string      `json:"forms,omitempty"`
+	FormsFailed    bool          `json:"forms_failed,omitempty"`
+	FiguresMissing []SectionName `json:"figures_missing,omitempty"`
 }
 
 // SectionName is a section by id and name.

@@ -310,13 +310,21 @@ func (d *Daemon) Decide(ctx context.Context, at time.Time) (TickResult, error) {
 			fresh = append(fresh, n)
 		}
 	}
+	// The office's digest carries the month's forms (附件4, 附件5), read
+	// before the enqueue's transaction begins.
+	monthly := d.digestForms(ctx, s, fresh, at)
 	msgs := func(yield func(store.Message, error) bool) {
 		for _, n := range fresh {
+			var attachments []render.Attachment
+			if f := monthly[digestMonth(n)]; f != nil {
+				n, attachments = f.withForms(n), f.files
+			}
 			m, err := s.renderer.Render(n)
 			if err != nil {
 				yield(store.Message{}, fmt.Errorf("render %s: %w", n.Key, err))
 				return
 			}
+			m.Attachments = attachments
 			body, err := render.Encode(m, s.kind(n.Channel))
 			if err != nil {
 				yield(store.Message{}, err)

@@ -244,8 +244,8 @@ func (e *emailChannel) closeIdle() {
 }
 
 // message builds the e-mail for m: UTF-8 subject and sender name, a stable
-// Message-ID from the dedup key, text with an HTML alternative, and an .ics
-// attachment when m has deadlines.
+// Message-ID from the dedup key, text with an HTML alternative, an .ics
+// attachment when m has deadlines, and m's own attachments (see attach).
 func (e *emailChannel) message(m render.Message, now time.Time) (*mail.Msg, error) {
 	// Base64 carries Chinese text in a third of quoted-printable's size.
 	msg := mail.NewMsg(mail.WithEncoding(mail.EncodingB64))
@@ -271,6 +271,9 @@ func (e *emailChannel) message(m render.Message, now time.Time) (*mail.Msg, erro
 		if err != nil {
 			return nil, permanent(ClassMessage, fmt.Errorf("channel %s: message %s: attach calendar: %w", e.name, oneLine(m.Key), err))
 		}
+	}
+	if err := attach(msg, m); err != nil {
+		return nil, permanent(ClassMessage, fmt.Errorf("channel %s: message %s: %w", e.name, oneLine(m.Key), err))
 	}
 	return msg, nil
 }

@@ -13,9 +13,10 @@ import (
 )
 
 // fileChannel writes each message as a text file into a folder, named after
-// its dedup key: what the README's demo reads in a terminal. A message is
-// written to a temporary file and renamed into place, so a crash never
-// leaves half a file, and sending the same key again replaces the file.
+// its dedup key: what the README's demo reads in a terminal; its
+// attachments (the digest's forms) go beside it. A file is written to a
+// temporary file and renamed into place, so a crash never leaves half a
+// file, and sending the same key again replaces the files.
 type fileChannel struct {
 	dir string
 	// beforeRename, when set (tests), runs on the written temporary file.
@@ -47,7 +48,24 @@ func (c *fileChannel) sendEach(ctx context.Context, batch []render.Message, done
 	}
 }
 
-func (c *fileChannel) write(m render.Message) (err error) {
+// write writes m's attachments beside its file (see AttachmentFileName),
+// then the message, each whole: the message's file appears once every file
+// it names is in place.
+func (c *fileChannel) write(m render.Message) error {
+	var names []string
+	for _, a := range m.Attachments {
+		name := AttachmentFileName(m.Key, a.Name)
+		if err := c.writeFile(name, a.Data); err != nil {
+			return fmt.Errorf("attachment %s: %w", name, err)
+		}
+		names = append(names, name)
+	}
+	return c.writeFile(FileName(m.Key), []byte(fileContent(m, names)))
+}
+
+// writeFile writes data to the file name of the folder through a
+// temporary file renamed into place.
+func (c *fileChannel) writeFile(name string, data []byte) (err error) {
 	f, err := os.CreateTemp(c.dir, ".writing-*")
 	if err != nil {
 		return err
@@ -59,7 +77,7 @@ func (c *fileChannel) write(m render.Message) (err error) {
 			os.Remove(tmp)
 		}
 	}()
-	if _, err = f.WriteString(fileContent(m)); err != nil {
+	if _, err = f.Write(data); err != nil {
 		return err
 	}
 	if err = f.Sync(); err != nil {
@@ -76,11 +94,12 @@ func (c *fileChannel) write(m render.Message) (err error) {
 			return err
 		}
 	}
-	return os.Rename(tmp, filepath.Join(c.dir, FileName(m.Key)))
+	return os.Rename(tmp, filepath.Join(c.dir, name))
 }
 
-// fileContent is the subject, the recipient, a blank line and the text.
-func fileContent(m render.Message) string {
+// fileContent is the subject, the recipient, the files of the attachments
+// (when it has any), a blank line and the text.
+func fileContent(m render.Message, attachments []string) string {
 	to := oneLine(m.Name)
 	if addr := MaskAddress(m.To); addr != "" {
 		if to != "" {
@@ -88,8 +107,20 @@ func fileContent(m render.Message) string {
 		}
 		to += "<" + addr + ">"
 	}
+	head := "Subject: " + oneLine(m.Subject) + "\nTo: " + to + "\n"
+	if len(attachments) > 0 {
+		head += "Attachments: " + strings.Join(attachments, ", ") + "\n"
+	}
 	text := strings.TrimRight(m.Text, "\n")
-	return "Subject: " + oneLine(m.Subject) + "\nTo: " + to + "\n\n" + text + "\n"
+	return head + "\n" + text + "\n"
+}
+
+// AttachmentFileName is the file an attachment of the message with this
+// dedup key is written to, beside the message's own (FileName): the
+// message's name without .txt, a dot, and the attachment's name made safe
+// (no path separator, quote or control character; at most 50 characters).
+func AttachmentFileName(key, name string) string {
+	return strings.TrimSuffix(FileName(key), ".txt") + "." + attachmentName(name)
 }
 
 // FileName is the file a message with this dedup key is written to: the key

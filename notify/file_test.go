@@ -94,7 +94,7 @@ func TestFileContentGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, tc.Name+".file.golden", fileContent(m))
+			golden(t, tc.Name+".file.golden", fileContent(m, nil))
 		})
 	}
 }
@@ -175,13 +175,13 @@ func TestFileChannelFolderIsAFile(t *testing.T) {
 
 func TestFileContentKeepsHeadersOneLine(t *testing.T) {
 	m := render.Message{Key: "k", Name: rendertest.Hostile, To: "a@b.example\r\nBcc: x@y", Subject: "主题\r\nBcc: x@y", Text: "正文\n"}
-	got := fileContent(m)
+	got := fileContent(m, nil)
 	lines := strings.SplitN(got, "\n", 4)
 	if !strings.HasPrefix(lines[0], "Subject: ") || !strings.HasPrefix(lines[1], "To: ") || lines[2] != "" || lines[3] != "正文\n" {
 		t.Errorf("file content\n%s", got)
 	}
 	robot := render.Message{Key: "k", Name: "企业", To: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=" + wecomKey}
-	if got := fileContent(robot); strings.Contains(got, wecomKey) {
+	if got := fileContent(robot, nil); strings.Contains(got, wecomKey) {
 		t.Errorf("file shows the robot key:\n%s", got)
 	}
 }
@@ -202,5 +202,60 @@ func TestFileName(t *testing.T) {
 	long := FileName(strings.Repeat("a", 300))
 	if len(long) > 200 || long == FileName(strings.Repeat("a", 301)) {
 		t.Errorf("long keys give %q", long)
+	}
+}
+
+// TestFileChannelWritesAttachments: the digest's forms are written beside
+// its file, named after it, byte for byte, and its file lists them; when an
+// attachment cannot be written, neither is the message (it is retried).
+func TestFileChannelWritesAttachments(t *testing.T) {
+	ch := fileChannelIn(t, t.TempDir())
+	m := rendered(t, "digest")
+	m.Attachments = []render.Attachment{
+		{Name: "附件4-2024-05.xlsx", ContentType: "application/octet-stream", Data: []byte("PK\x03\x04 four")},
+		{Name: "附件5-2024-05.xlsx", ContentType: "application/octet-stream", Data: []byte("PK\x03\x04 five")},
+	}
+	if err := ch.Send(context.Background(), []render.Message{m})[0]; err != nil {
+		t.Fatal(err)
+	}
+	stem := strings.TrimSuffix(FileName(m.Key), ".txt")
+	want := []string{stem + ".txt", stem + ".附件4-2024-05.xlsx", stem + ".附件5-2024-05.xlsx"}
+	if diff := cmp.Diff(want, listDir(t, ch.dir)); diff != "" {
+		t.Fatalf("files (-want +got):\n%s", diff)
+	}
+	for i, a := range m.Attachments {
+		b, err := os.ReadFile(filepath.Join(ch.dir, want[i+1]))
+		if err != nil || string(b) != string(a.Data) {
+			t.Errorf("%s holds %q (%v), want %q", want[i+1], b, err, a.Data)
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(ch.dir, want[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "\nAttachments: "+want[1]+", "+want[2]+"\n\n") {
+		t.Errorf("the message's file does not list its attachments:\n%s", string(b)[:300])
+	}
+
+	other := fileChannelIn(t, t.TempDir())
+	other.beforeRename = func(string) error { return errors.New("disk full") }
+	if err := other.Send(context.Background(), []render.Message{m})[0]; err == nil || !Temporary(err) || !strings.Contains(err.Error(), "附件4-2024-05.xlsx") {
+		t.Errorf("err = %v, want a temporary one naming the attachment", err)
+	}
+	if names := listDir(t, other.dir); len(names) != 0 {
+		t.Errorf("files %v after a failed write, want none", names)
+	}
+}
+
+func TestAttachmentFileName(t *testing.T) {
+	for _, tc := range []struct{ key, name, want string }{
+		{"digest:office:office:2024-06:outbox", "附件4-2024-05.xlsx", "digest_office_office_2024-06_outbox.附件4-2024-05.xlsx"},
+		{"k", "../../etc/passwd", "k._.._etc_passwd"},
+		{"k", "a\x00b\r\n.xlsx", "k.a_b__.xlsx"},
+		{"k", "", "k.attachment"},
+	} {
+		if got := AttachmentFileName(tc.key, tc.name); got != tc.want {
+			t.Errorf("AttachmentFileName(%q, %q) = %q, want %q", tc.key, tc.name, got, tc.want)
+		}
 	}
 }

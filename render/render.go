@@ -640,6 +640,13 @@ type digestView struct {
 	// report sent (、-joined), "" when all have; Reported says whether the
 	// body knew of reports at all.
 	Unreported string
+	// Forms names the month's forms the e-mail attaches (附件4-2024-05.xlsx、
+	// 附件5-2024-05.xlsx), "" when it attaches none; FormsFailed says they
+	// could not be made. FiguresMissing names the sections without figures
+	// for the month (、-joined).
+	Forms          string
+	FormsFailed    bool
+	FiguresMissing string
 	// Desk is the desk overview's URL, Outbox its outbox page's; "" without
 	// a desk.
 	Desk, Outbox string
@@ -909,6 +916,14 @@ func (r *Renderer) digest(d *remindd.DigestBody, today plan.Date, esc func(strin
 		un = append(un, esc(u.Name))
 	}
 	dv.Unreported = strings.Join(un, "、")
+	var forms, missing []string
+	for _, f := range d.Forms {
+		forms = append(forms, esc(OneLine(f)))
+	}
+	for _, m := range d.FiguresMissing {
+		missing = append(missing, esc(m.Name))
+	}
+	dv.Forms, dv.FormsFailed, dv.FiguresMissing = strings.Join(forms, "、"), d.FormsFailed, strings.Join(missing, "、")
 	if r.desk != "" {
 		dv.Desk, dv.Outbox = r.desk+"/desk", r.desk+"/desk/outbox"
 	}

@@ -385,3 +385,52 @@ func rendered(t *testing.T, name string) Message {
 	}
 	return m
 }
+
+// TestRenderDigestForms: the digest the daemon gives the month's forms
+// names the attached files and the sections without figures, and says so
+// when the forms could not be made; a robot's markdown points to the e-mail
+// and the desk.
+func TestRenderDigestForms(t *testing.T) {
+	r := newRenderer(t)
+	n := rendertest.Find(t, "digest").Notification(t)
+	body := *n.Digest
+	body.Forms = []string{"附件4-2024-05.xlsx", "附件5-2024-05.xlsx"}
+	body.FiguresMissing = []remindd.SectionName{{ID: "market-mgmt", Name: "市场管理科"}, {ID: "cultural-heritage", Name: "文化遗产科"}}
+	n.Digest = &body
+	m, err := r.Render(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "digest-forms.text.golden", m.Text)
+	golden(t, "digest-forms.html.golden", m.HTML)
+	golden(t, "digest-forms.markdown.golden", m.Markdown)
+	for part, s := range map[string]string{"text": m.Text, "html": m.HTML} {
+		for _, want := range []string{"附件：附件4-2024-05.xlsx、附件5-2024-05.xlsx", "以下科室尚未填报2024年5月月报数据：", "市场管理科、文化遗产科", "附件4、附件5中其数据按0计"} {
+			if !strings.Contains(s, want) {
+				t.Errorf("%s lacks %q", part, want)
+			}
+		}
+	}
+	if !strings.Contains(m.Markdown, "月报表附件4、附件5已生成：见邮件附件，或在工作台下载 "+rendertest.Linker(t).BaseURL+"/desk") {
+		t.Errorf("markdown does not say where the forms are:\n%s", m.Markdown)
+	}
+
+	body = *rendertest.Find(t, "digest").Notification(t).Digest
+	body.FormsFailed = true
+	n.Digest = &body
+	if m, err = r.Render(n); err != nil {
+		t.Fatal(err)
+	}
+	for part, s := range map[string]string{"text": m.Text, "html": m.HTML, "markdown": m.Markdown} {
+		if !strings.Contains(s, "附件5未能生成") && !strings.Contains(s, "附件5）未能生成") || strings.Contains(s, "附件：") || strings.Contains(s, "尚未填报") {
+			t.Errorf("%s with the forms failed does not say so; it ends:\n%s", part, s[max(0, len(s)-600):])
+		}
+	}
+	plain, err := r.Render(rendertest.Find(t, "digest").Notification(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(plain.Text, "附件：") || strings.Contains(plain.Text, "未能生成") {
+		t.Errorf("a digest without forms mentions them:\n%s", plain.Text)
+	}
+}
