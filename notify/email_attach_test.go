@@ -146,7 +146,7 @@ func TestEmailAttachesFilesWithChineseNames(t *testing.T) {
 	}
 	// The text and HTML parts and the calendar are still there.
 	r := parseMail(t, got[0].Data)
-	if !strings.Contains(r.text, "五、本月报送事项") || !strings.Contains(r.html, "<h3") {
+	if !strings.Contains(r.text, "五、月报报送情况") || !strings.Contains(r.html, "<h3") {
 		t.Error("text or HTML part missing beside the attachments")
 	}
 }
