@@ -33,7 +33,9 @@ type attrSelect struct {
 
 // attributesView is the form of an enterprise's attributes.
 type attributesView struct {
-	Action  string
+	Action string
+	// Summary says what is filled in, for the folded form's title.
+	Summary string
 	Roles   []attrChoice
 	Selects []attrSelect
 }
@@ -68,6 +70,17 @@ func (h *handler) attributesView(e *remindd.Enterprise, action string) *attribut
 			sel.Choices = append(sel.Choices, attrChoice{Value: val, Selected: val == cur})
 		}
 		v.Selects = append(v.Selects, sel)
+	}
+	var filled []string
+	for _, x := range []struct{ label, v string }{{"角色", strings.Join(a.Roles, "、")}, {"达标类型", a.StdType}, {"级别", a.Level},
+		{"标杆层级", a.BenchmarkTier}, {"风险等级", a.Risk}} {
+		if x.v != "" {
+			filled = append(filled, x.label+" "+x.v)
+		}
+	}
+	v.Summary = strings.Join(filled, " · ")
+	if v.Summary == "" {
+		v.Summary = "未填"
 	}
 	return v
 }

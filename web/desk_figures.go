@@ -36,10 +36,10 @@ type figuresView struct {
 	deskNav
 	Section, SectionName string
 	Month, MonthLabel    string
-	MaxMonth             string // the latest month that may be entered, YYYY-MM
-	MinMonth             string
-	Sections             []navLink
-	Groups               []figureGroup
+	// Months are the months that may be entered, the latest first.
+	Months   []monthOption
+	Sections []navLink
+	Groups   []figureGroup
 	// Entered says figures were entered before, by By at At.
 	Entered  bool
 	By, At   string
@@ -84,6 +84,22 @@ func (h *handler) figureMonth(raw string) (remindd.Month, string) {
 		return m, fmt.Sprintf("月份 %s 还没有到，不能填报。", monthCN(m))
 	}
 	return m, ""
+}
+
+// monthOption is a month a form's choice offers.
+type monthOption struct {
+	Value, Label string
+	Selected     bool
+}
+
+// monthOptions are the months of the figures and the forms, from the
+// current one back to the forms' counting base, selected marked.
+func (h *handler) monthOptions(selected remindd.Month) []monthOption {
+	var out []monthOption
+	for m := remindd.MonthOf(h.today(h.Now())); !m.Before(remindd.Since2021Aug); m = m.AddMonths(-1) {
+		out = append(out, monthOption{Value: m.String(), Label: monthCN(m), Selected: m == selected})
+	}
+	return out
 }
 
 // figureSection reads the section of a figures form or query for u: ""
@@ -173,7 +189,7 @@ func (h *handler) figuresView(r *http.Request, u remindd.User, section string, m
 		return nil, err
 	}
 	v := &figuresView{deskNav: nav, Section: section, Month: m.String(), MonthLabel: monthCN(m),
-		MaxMonth: remindd.MonthOf(h.today(h.Now())).String(), MinMonth: remindd.Since2021Aug.String(), Sections: h.figureSections(u)}
+		Months: h.monthOptions(m), Sections: h.figureSections(u)}
 	if s, ok := h.Plan.Section(section); ok {
 		v.SectionName = s.Name
 	}

@@ -41,8 +41,8 @@ type monthlySectionRow struct {
 // monthlyPageView is the 月报 page of a month.
 type monthlyPageView struct {
 	deskNav
-	Month, MonthLabel  string
-	MaxMonth, MinMonth string
+	Month, MonthLabel string
+	Months            []monthOption
 	// Downloads are the office's: the bureau's forms.
 	Downloads []formDownload
 	Rows      []monthlySectionRow
@@ -93,7 +93,7 @@ func (h *handler) monthlyPage(w http.ResponseWriter, r *http.Request, u remindd.
 		return
 	}
 	v := &monthlyPageView{deskNav: nav, Month: m.String(), MonthLabel: monthCN(m), To: h.Plan.Reporting.To,
-		MaxMonth: remindd.MonthOf(h.today(h.Now())).String(), MinMonth: remindd.Since2021Aug.String()}
+		Months: h.monthOptions(m)}
 	if u.Role == remindd.RoleOffice {
 		v.Downloads = h.downloads(m, "", "")
 	}

@@ -93,7 +93,9 @@ func TestBrowserMonthly(t *testing.T) {
 	// An enterprise's attributes.
 	open("/desk/enterprises/"+smallHotel, "#attributes")
 	browsertest.NotWiderThanPhone(t, ctx, "an enterprise's page with its attributes")
+	wantContains(t, browsertest.Text(t, ctx), "报表信息 未填")
 	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS("#attributes summary")),
 		chromedp.Click(chromedp.CSS(`#attributes input[value="标杆培育对象"]`)),
 		chromedp.SetValue(chromedp.ID("attr-risk"), "红"),
 		chromedp.SetValue(chromedp.ID("attr-std_type"), "省标"),
