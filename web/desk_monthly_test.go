@@ -109,7 +109,10 @@ func TestMonthlyReportMarked(t *testing.T) {
 		_, body = ob.get(t, "/desk")
 		wantContains(t, body, "已报送 <b>2</b>/4 个科室", "尚未报送：公共文化和艺术科、文化遗产科")
 		_, body = ob.get(t, "/desk/history")
-		wantContains(t, body, "月报已报送")
+		wantContains(t, body, "月报已报送</span> 市场管理科", "月报 2024-05")
+		if strings.Contains(body, "任务0") {
+			t.Error("the history names a task 0")
+		}
 	})
 }
 
