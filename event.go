@@ -111,14 +111,20 @@ type User struct {
 }
 
 // Check reports the first thing in e that no store holds, or nil: an
-// unknown action, a task number below 1, an assignee that is not a section
+// unknown action, a task number below 1 (or, for MonthReported and
+// Edited, not 0), an assignee that is not a section
 // or an enterprise, or a text the completion's check refuses (by, note,
 // enterprise). Fields are named by name.
 func (e *Event) Check(name Namer) error {
 	if !slices.Contains(Actions, e.Action) {
 		return fmt.Errorf("%s %q: unknown", name.name("action"), e.Action)
 	}
-	if e.Task < 1 {
+	switch {
+	case e.Action == MonthReported || e.Action == Edited:
+		if e.Task != 0 {
+			return fmt.Errorf("%s %d: a %s event is about no task: 0", name.name("task"), e.Task, e.Action)
+		}
+	case e.Task < 1:
 		return fmt.Errorf("%s %d: a task number is 1 or more", name.name("task"), e.Task)
 	}
 	if e.Assignee.Kind != KindSection && e.Assignee.Kind != KindEnterprise {

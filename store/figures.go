@@ -25,8 +25,9 @@ func figureKeys() []string {
 // section had for its month, all in one transaction: one refused row (a
 // check of MonthlyFigures.Check, or the database's) writes nothing. It
 // returns how many were new and how many replaced figures already there.
-// The figures have no event: events are about a task's obligation, and
-// each row keeps who entered it (By), how (Source) and when.
+// An import's figures have no event (each row keeps who entered it, By,
+// how, Source, and when); the desk's, one section's month at a time, go
+// through EnterFigures, which adds one.
 func (s *Store) PutFigures(ctx context.Context, list []remindd.MonthlyFigures) (added, replaced int, err error) {
 	for _, f := range list {
 		if err := f.Check(nil); err != nil {
@@ -37,28 +38,14 @@ func (s *Store) PutFigures(ctx context.Context, list []remindd.MonthlyFigures) (
 	if err != nil {
 		return 0, 0, err
 	}
-	keys := figureKeys()
-	cols := append(append([]string{"section", "month"}, keys...), "updated_by", "source", "updated_at")
-	d := s.dialect
-	q := `INSERT INTO monthly_figures (` + strings.Join(cols, ", ") + `) VALUES (` + placeholders(len(cols)) + `) ` +
-		d.doUpdate([]string{"section", "month"}, d.takeNew(cols[2:]...)...)
 	err = s.inTx(ctx, nil, func(tx *sql.Tx) error {
 		added, replaced = 0, 0
 		for _, f := range list {
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM monthly_figures WHERE section = ? AND month = ?`+d.forUpdate,
-				f.Section, f.Month.String()).Scan(&n); err != nil {
-				return fmt.Errorf("figures of %s for %s: %w", f.Section, f.Month, err)
+			was, err := s.putFigures(ctx, tx, f, now)
+			if err != nil {
+				return err
 			}
-			args := []any{f.Section, f.Month.String()}
-			for _, k := range keys {
-				args = append(args, f.Values[k])
-			}
-			args = append(args, f.By, f.Source, now)
-			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-				return fmt.Errorf("figures of %s for %s: %w", f.Section, f.Month, err)
-			}
-			if n > 0 {
+			if was {
 				replaced++
 			} else {
 				added++
@@ -70,6 +57,30 @@ func (s *Store) PutFigures(ctx context.Context, list []remindd.MonthlyFigures) (
 		return 0, 0, fmt.Errorf("store: put figures: %w", err)
 	}
 	return added, replaced, nil
+}
+
+// putFigures writes f in tx, replacing what its section had for its
+// month, and reports whether there was something to replace.
+func (s *Store) putFigures(ctx context.Context, tx *sql.Tx, f remindd.MonthlyFigures, now any) (bool, error) {
+	keys := figureKeys()
+	cols := append(append([]string{"section", "month"}, keys...), "updated_by", "source", "updated_at")
+	d := s.dialect
+	q := `INSERT INTO monthly_figures (` + strings.Join(cols, ", ") + `) VALUES (` + placeholders(len(cols)) + `) ` +
+		d.doUpdate([]string{"section", "month"}, d.takeNew(cols[2:]...)...)
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM monthly_figures WHERE section = ? AND month = ?`+d.forUpdate,
+		f.Section, f.Month.String()).Scan(&n); err != nil {
+		return false, fmt.Errorf("figures of %s for %s: %w", f.Section, f.Month, err)
+	}
+	args := []any{f.Section, f.Month.String()}
+	for _, k := range keys {
+		args = append(args, f.Values[k])
+	}
+	args = append(args, f.By, f.Source, now)
+	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		return false, fmt.Errorf("figures of %s for %s: %w", f.Section, f.Month, err)
+	}
+	return n > 0, nil
 }
 
 // Figures returns what section entered for month, and whether it entered

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"regexp"
 	"time"
@@ -13,9 +14,10 @@ import (
 var validMonth = regexp.MustCompile(`^[0-9]{4}-(0[1-9]|1[0-2])$`)
 
 // MarkMonthlyReport records that a section sent its report for a month
-// (YYYY-MM): by whom, how (remindd.SourceLink, SourceDesk …) and at r.At.
-// A month marked already is left as it was, and false says so: a form sent
-// twice records once.
+// (YYYY-MM): by whom, how (remindd.SourceLink, SourceDesk …) and at r.At,
+// with an event (remindd.MonthReported, task 0, the section its assignee)
+// in the same transaction. A month marked already is left as it was, and
+// false says so: a form sent twice records once.
 func (s *Store) MarkMonthlyReport(ctx context.Context, planID string, r remindd.MonthlyReport) (bool, error) {
 	if !validMonth.MatchString(r.Month) {
 		return false, fmt.Errorf("store: monthly report of %s: month %q is not YYYY-MM", r.Section, r.Month)
@@ -23,22 +25,37 @@ func (s *Store) MarkMonthlyReport(ctx context.Context, planID string, r remindd.
 	if r.Section == "" {
 		return false, fmt.Errorf("store: monthly report of %s: no section", r.Month)
 	}
+	if r.At.IsZero() {
+		r.At = s.now()
+	}
+	e := remindd.Event{Action: remindd.MonthReported, Assignee: remindd.Recipient{Kind: remindd.KindSection, ID: r.Section},
+		By: r.By, Source: r.Source, Note: "月报 " + r.Month, At: r.At}
+	if err := e.Check(nil); err != nil {
+		return false, fmt.Errorf("store: monthly report of %s %s: %w", r.Section, r.Month, err)
+	}
 	at, err := s.instant(r.At)
 	if err != nil {
 		return false, fmt.Errorf("store: monthly report of %s %s: %w", r.Section, r.Month, err)
 	}
-	res, err := s.db.ExecContext(ctx, `INSERT INTO monthly_reports
+	var added bool
+	err = s.inTx(ctx, nil, func(tx *sql.Tx) error {
+		n, err := affected(tx.ExecContext(ctx, `INSERT INTO monthly_reports
 (plan_id, section, month, reported_by, source, reported_at) VALUES (`+placeholders(6)+`) `+
-		s.dialect.doNothing("plan_id", "section", "month"),
-		planID, r.Section, r.Month, r.By, r.Source, at)
+			s.dialect.doNothing("plan_id", "section", "month"),
+			planID, r.Section, r.Month, r.By, r.Source, at))
+		if err != nil {
+			return err
+		}
+		if added = n == 1; !added {
+			return nil
+		}
+		_, err = s.addEvent(ctx, tx, planID, e)
+		return err
+	})
 	if err != nil {
 		return false, fmt.Errorf("store: monthly report of %s %s: %w", r.Section, r.Month, err)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("store: monthly report of %s %s: %w", r.Section, r.Month, err)
-	}
-	return n == 1, nil
+	return added, nil
 }
 
 // MonthlyReports lists the months' reports marked sent, by month, then

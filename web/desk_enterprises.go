@@ -54,6 +54,9 @@ type enterpriseView struct {
 	CanDecide              bool
 	RecordReports          bool
 	Page                   string
+	// Attributes is the form of what the monthly forms count the
+	// enterprise by (desk_attributes.go).
+	Attributes *attributesView
 	taskGroups
 }
 
@@ -307,6 +310,7 @@ func (h *handler) enterprisePage(w http.ResponseWriter, r *http.Request, u remin
 		Supervisors: h.supervisors(e), Today: dateCN(h.today(now)), CanDecide: mayDecide(u),
 		RecordReports: !mayDecide(u) && h.RequireConfirmation, Page: d.page}
 	v.taskGroups = h.taskGroups(st, d.page+"/reason?task=", v.CanDecide, d.mayUndo)
+	v.Attributes = h.attributesView(e, d.page+"/attributes")
 	h.render(w, r, http.StatusOK, "desk_enterprise", e.Name, v)
 }
 

@@ -31,6 +31,9 @@ type overviewView struct {
 	Sections []sectionProgress
 	Sectors  []sectorView
 	Legend   []standingStyle
+	// Monthly are the months' reports and who has not marked them sent
+	// (monthly.go).
+	Monthly []monthUnreported
 }
 
 // sectionProgress is a section's count of tasks in each state, and its
@@ -228,6 +231,10 @@ func (h *handler) overview(w http.ResponseWriter, r *http.Request, u remindd.Use
 	for _, sp := range f.sections {
 		sp.Link = maySee(u, sp.ID)
 		v.Sections = append(v.Sections, sp)
+	}
+	if v.Monthly, err = h.unreported(ctx, h.Now()); err != nil {
+		h.fail(w, r, err)
+		return
 	}
 	h.render(w, r, http.StatusOK, "desk_overview", "工作总览", v)
 }

@@ -53,6 +53,8 @@ type sectionView struct {
 	CanDecide bool
 	// Reports: a section user's record waits for the office's 销号.
 	RecordReports bool
+	// Monthly is the section's "本月已报送" form (monthly.go).
+	Monthly *monthlyView
 	taskGroups
 }
 
@@ -96,6 +98,13 @@ func (h *handler) sectionPage(w http.ResponseWriter, r *http.Request, u remindd.
 	v := &sectionView{deskNav: nav, ID: rec.Who.ID, Name: rec.Name, Today: dateCN(h.today(now)),
 		CanDecide: mayDecide(u), RecordReports: !mayDecide(u) && h.RequireConfirmation}
 	v.taskGroups = h.taskGroups(st, "/desk/sections/"+url.PathEscape(rec.Who.ID)+"/reason?task=", v.CanDecide, v.CanDecide)
+	if v.Monthly, err = h.monthlyView(ctx, rec.Who.ID, "/desk/sections/"+url.PathEscape(rec.Who.ID)+"/monthly", now); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if v.Monthly != nil {
+		v.Monthly.Desk = true
+	}
 	h.render(w, r, http.StatusOK, "desk_section", rec.Name, v)
 }
 

@@ -204,6 +204,8 @@ type recipientView struct {
 	By          string // the form's default for by
 	Confirm     bool   // reports wait for the office's 销号
 	Inactive    bool   // an enterprise no longer in the roster's active list
+	// Monthly is a section's "本月已报送" form (monthly.go).
+	Monthly *monthlyView
 }
 
 // behindView is a section's enterprises with obligations overdue.
@@ -375,6 +377,12 @@ func (h *handler) recipientView(ctx context.Context, rec *recipient, st *standin
 			return nil, err
 		}
 		v.Behind = b
+		if v.Monthly, err = h.monthlyView(ctx, rec.Who.ID, "/r/"+token+"/monthly", now); err != nil {
+			return nil, err
+		}
+		if v.Monthly != nil {
+			v.Monthly.By = rec.Name
+		}
 	}
 	return v, nil
 }

@@ -55,6 +55,16 @@ type Store interface {
 	Undelivered(ctx context.Context, planID string, limit int) (store.Undelivered, error)
 	Retry(ctx context.Context, ids []int64, now time.Time) (int, error)
 
+	// The monthly reports, figures and forms (monthly.go, desk_figures.go,
+	// desk_forms.go) and the enterprises' form attributes
+	// (desk_attributes.go).
+	MarkMonthlyReport(ctx context.Context, planID string, r remindd.MonthlyReport) (bool, error)
+	MonthlyReports(ctx context.Context, planID string) ([]remindd.MonthlyReport, error)
+	Figures(ctx context.Context, section string, month remindd.Month) (remindd.MonthlyFigures, bool, error)
+	FiguresThrough(ctx context.Context, through remindd.Month) ([]remindd.MonthlyFigures, error)
+	EnterFigures(ctx context.Context, planID string, f remindd.MonthlyFigures) (bool, error)
+	UpdateEnterpriseAttributes(ctx context.Context, planID, code string, a store.EnterpriseAttributes, by, source string, at time.Time) (string, error)
+
 	AddUser(ctx context.Context, u remindd.User, hash string) error
 	UserByName(ctx context.Context, name string) (u remindd.User, hash string, ok bool, err error)
 	CreateSession(ctx context.Context, id, user string, created, expires time.Time) error
@@ -170,6 +180,7 @@ func (h *handler) routes(mux *http.ServeMux) {
 	mux.Handle("GET /static/", h.static())
 	h.linkRoutes(mux)
 	h.deskRoutes(mux)
+	h.monthlyRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if allow := h.allowed(r); allow != "" {
 			w.Header().Set("Allow", allow)
