@@ -650,6 +650,8 @@ type digestView struct {
 	// Desk is the desk overview's URL, Outbox its outbox page's; "" without
 	// a desk.
 	Desk, Outbox string
+	// Monthly is the desk's page of the month's reports, figures and forms.
+	Monthly string
 }
 
 type sectionRow struct {
@@ -926,6 +928,7 @@ func (r *Renderer) digest(d *remindd.DigestBody, today plan.Date, esc func(strin
 	dv.Forms, dv.FormsFailed, dv.FiguresMissing = strings.Join(forms, "、"), d.FormsFailed, strings.Join(missing, "、")
 	if r.desk != "" {
 		dv.Desk, dv.Outbox = r.desk+"/desk", r.desk+"/desk/outbox"
+		dv.Monthly = r.desk + "/desk/monthly?month=" + d.Month
 	}
 	return dv
 }
