@@ -185,9 +185,7 @@ func (h *handler) achievementRow(n *names, u remindd.User, a remindd.Achievement
 // field (the message names the field), once: a form sent twice finds the
 // first. The office records for every sector, a section for its own.
 func (h *handler) recordAchievement(w http.ResponseWriter, r *http.Request, u remindd.User) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxDeskForm)
-	if err := r.ParseForm(); err != nil {
-		h.errorPage(w, r, http.StatusBadRequest, "表单无法识别", "提交的内容无法识别或过长。请返回上一页重新操作。")
+	if !h.parseForm(w, r, maxDeskForm) {
 		return
 	}
 	f := achievementForm{}

@@ -100,9 +100,7 @@ func (h *handler) changeAttributes(w http.ResponseWriter, r *http.Request, u rem
 	if !ok {
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxMonthlyForm)
-	if err := r.ParseForm(); err != nil {
-		h.errorPage(w, r, http.StatusBadRequest, "表单无法识别", "提交的内容无法识别或过长。请返回上一页重新操作。")
+	if !h.parseForm(w, r, maxMonthlyForm) {
 		return
 	}
 	var (

@@ -194,9 +194,7 @@ func (h *handler) recordBaseline(w http.ResponseWriter, r *http.Request, u remin
 		h.officeOnly(w, r)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxDeskForm)
-	if err := r.ParseForm(); err != nil {
-		h.errorPage(w, r, http.StatusBadRequest, "表单无法识别", "提交的内容无法识别或过长。请返回上一页重新操作。")
+	if !h.parseForm(w, r, maxDeskForm) {
 		return
 	}
 	ctx := r.Context()

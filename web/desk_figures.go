@@ -228,9 +228,7 @@ func parseFigure(raw string) (int64, string) {
 // enterFigures writes the figures of a section's month, all of them or,
 // when one is wrong, none.
 func (h *handler) enterFigures(w http.ResponseWriter, r *http.Request, u remindd.User) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxDeskForm)
-	if err := r.ParseForm(); err != nil {
-		h.errorPage(w, r, http.StatusBadRequest, "表单无法识别", "提交的内容无法识别或过长。请返回上一页重新操作。")
+	if !h.parseForm(w, r, maxDeskForm) {
 		return
 	}
 	section, ok := h.figureSection(w, r, u, r.PostForm.Get("section"))

@@ -151,9 +151,7 @@ func (h *handler) resend(w http.ResponseWriter, r *http.Request, u remindd.User)
 		h.officeOnly(w, r)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxDeskForm)
-	if err := r.ParseForm(); err != nil {
-		h.errorPage(w, r, http.StatusBadRequest, "表单无法识别", "提交的内容无法识别或过长。请返回上一页重新操作。")
+	if !h.parseForm(w, r, maxDeskForm) {
 		return
 	}
 	values := r.PostForm["id"]

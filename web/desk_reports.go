@@ -208,9 +208,7 @@ func (h *handler) decideReports(w http.ResponseWriter, r *http.Request, u remind
 		h.forbidden(w, r)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxDeskForm)
-	if err := r.ParseForm(); err != nil {
-		h.errorPage(w, r, http.StatusBadRequest, "表单无法识别", "提交的内容无法识别或过长。请返回上一页重新操作。")
+	if !h.parseForm(w, r, maxDeskForm) {
 		return
 	}
 	action, keys := remindd.Action(r.PostForm.Get("action")), r.PostForm["r"]

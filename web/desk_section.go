@@ -241,9 +241,7 @@ func (h *handler) changeSection(w http.ResponseWriter, r *http.Request, u remind
 // office's 销号 when reports need confirmation.
 func (h *handler) changeObligations(w http.ResponseWriter, r *http.Request, u remindd.User, d *deskRecipient) {
 	rec := d.rec
-	r.Body = http.MaxBytesReader(w, r.Body, maxDeskForm)
-	if err := r.ParseForm(); err != nil {
-		h.errorPage(w, r, http.StatusBadRequest, "表单无法识别", "提交的内容无法识别或过长。请返回上一页重新操作。")
+	if !h.parseForm(w, r, maxDeskForm) {
 		return
 	}
 	action, tasks := remindd.Action(r.PostForm.Get("action")), r.PostForm["task"]

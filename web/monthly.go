@@ -134,9 +134,7 @@ func (h *handler) markMonthlyByLink(w http.ResponseWriter, r *http.Request) {
 		h.errorPage(w, r, http.StatusNotFound, "企业无需在此报送月报", "月报由各科室报送。请返回本页面办理待办事项。")
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxMonthlyForm)
-	if err := r.ParseForm(); err != nil {
-		h.errorPage(w, r, http.StatusBadRequest, "表单无法识别", "提交的内容无法识别或过长。请返回上一页重新操作。")
+	if !h.parseForm(w, r, maxMonthlyForm) {
 		return
 	}
 	by := strings.TrimSpace(r.PostForm.Get("by"))
@@ -157,9 +155,7 @@ func (h *handler) markMonthlyOnDesk(w http.ResponseWriter, r *http.Request, u re
 	if !ok {
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxMonthlyForm)
-	if err := r.ParseForm(); err != nil {
-		h.errorPage(w, r, http.StatusBadRequest, "表单无法识别", "提交的内容无法识别或过长。请返回上一页重新操作。")
+	if !h.parseForm(w, r, maxMonthlyForm) {
 		return
 	}
 	nav, err := h.nav(r.Context(), u, rec.Who.ID)

@@ -120,6 +120,17 @@ type problem struct {
 }
 
 // errorPage answers status with a Chinese page: its title, what to do, and
+// parseForm reads a desk form's POST body of at most limit bytes; a body
+// too long or malformed answers 400 with a Chinese page, and false.
+func (h *handler) parseForm(w http.ResponseWriter, r *http.Request, limit int64) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	if err := r.ParseForm(); err != nil {
+		h.errorPage(w, r, http.StatusBadRequest, "表单无法识别", "提交的内容无法识别或过长。请返回上一页重新操作。")
+		return false
+	}
+	return true
+}
+
 // the office's name and phone.
 func (h *handler) errorPage(w http.ResponseWriter, r *http.Request, status int, title, advice string) {
 	h.render(w, r, status, "error", title, problem{Status: status, Title: title, Advice: advice})

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/remindd/remindd"
+	"github.com/remindd/remindd/config"
 	"github.com/remindd/remindd/plan"
 	"github.com/remindd/remindd/roster"
 	"github.com/remindd/remindd/store"
@@ -14,20 +15,7 @@ import (
 
 // completions imports completions from a file, all of them or none.
 func (a *app) completions(args []string) error {
-	fs := a.flags("completions")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 2 || pos[0] != "import" {
-		return usageError{"want completions import FILE.csv"}
-	}
-	name := pos[1]
-	c, p, err := a.load()
-	if err != nil {
-		return err
-	}
-	f, err := os.Open(name)
+	name, f, c, p, err := a.openImport("completions", args)
 	if err != nil {
 		return err
 	}
@@ -124,4 +112,27 @@ func completionChanges(ctx context.Context, name string, p *plan.Plan, s *store.
 		return nil, problems
 	}
 	return changes, nil
+}
+
+// openImport reads the arguments of `CMD import FILE`: the file, opened,
+// and the config and plan. The caller closes the file.
+func (a *app) openImport(cmd string, args []string) (string, *os.File, *config.Config, *plan.Plan, error) {
+	fs := a.flags(cmd)
+	pos, err := parse(fs, args)
+	if err != nil {
+		return "", nil, nil, nil, err
+	}
+	if len(pos) != 2 || pos[0] != "import" {
+		return "", nil, nil, nil, usageError{"want " + cmd + " import FILE.csv"}
+	}
+	name := pos[1]
+	c, p, err := a.load()
+	if err != nil {
+		return "", nil, nil, nil, err
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return "", nil, nil, nil, err
+	}
+	return name, f, c, p, nil
 }

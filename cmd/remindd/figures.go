@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 
 	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/roster"
@@ -11,20 +10,7 @@ import (
 
 // figures imports the monthly figures sections entered, all of them or none.
 func (a *app) figures(args []string) error {
-	fs := a.flags("figures")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 2 || pos[0] != "import" {
-		return usageError{"want figures import FILE.csv"}
-	}
-	name := pos[1]
-	c, p, err := a.load()
-	if err != nil {
-		return err
-	}
-	f, err := os.Open(name)
+	name, f, c, p, err := a.openImport("figures", args)
 	if err != nil {
 		return err
 	}
