@@ -13,6 +13,7 @@ import (
 	"github.com/remindd/remindd"
 	"github.com/remindd/remindd/internal/storetest"
 	"github.com/remindd/remindd/notify"
+	"github.com/remindd/remindd/plan"
 	"github.com/remindd/remindd/schedule"
 	"github.com/remindd/remindd/store"
 )
@@ -185,6 +186,83 @@ func TestEnterpriseMessagesSpeakToTheEnterprise(t *testing.T) {
 		}
 		if rules["quarterly"] == 0 || rules["daily"] == 0 {
 			t.Errorf("enterprise messages by rule: %v; want quarterly notices and morning messages", rules)
+		}
+	})
+}
+
+// TestEscalationCopiesRedItemsToLeaders is issue 11's point 4 as the daemon
+// lives it: simulated from 20 May to 30 June, each section's items overdue
+// three weeks or more (red) are copied weekly to its leader_contacts, each
+// item at most escalate_max times, never before it is red; every copy is
+// kept in the history as an escalated event per task; and the office's
+// digest of 2 June flags the red items 【催办】.
+func TestEscalationCopiesRedItemsToLeaders(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		c, p := fixture(t)
+		d := newDaemon(t, c, p, s, "a")
+		ctx := context.Background()
+		if err := d.Simulate(ctx, at(5, 20, 0, 0), at(6, 30, 23, 0), nil); err != nil {
+			t.Fatal(err)
+		}
+		leaders := map[string]string{}
+		for _, sec := range c.Sections {
+			if len(sec.LeaderContacts) > 0 {
+				leaders[sec.ID] = sec.LeaderContacts[0].Address
+			}
+		}
+		copies := map[string]int{} // section and task → copies
+		tasks := 0
+		var digest store.OutboxRow
+		for _, r := range outbox(t, s) {
+			if r.Rule == "digest" && strings.Contains(r.Key, ":2024-06:") {
+				digest = r
+			}
+			if r.Rule != "escalate" {
+				continue
+			}
+			if r.Recipient.Kind != remindd.KindSection || r.Address != leaders[r.Recipient.ID] {
+				t.Errorf("%s goes to %s %s, want the section's leader %s", r.Key, r.Recipient, r.Address, leaders[r.Recipient.ID])
+			}
+			day := plan.DateOf(r.CreatedAt.In(p.Location))
+			for _, n := range r.Tasks {
+				task, _ := p.Task(n)
+				if late := p.DueDate(task.Month).DaysUntil(day); late < c.Rules.EscalateAfterDays {
+					t.Errorf("%s copies task %d, only %d days late", r.Key, n, late)
+				}
+				copies[fmt.Sprintf("%s %d", r.Recipient.ID, n)]++
+				tasks++
+			}
+		}
+		if tasks == 0 {
+			t.Fatal("no red item was copied to a leader")
+		}
+		for k, n := range copies {
+			if n > c.Rules.EscalateMax {
+				t.Errorf("%s copied %d times, at most %d", k, n, c.Rules.EscalateMax)
+			}
+		}
+		evs, err := s.Events(ctx, p.ID, store.EventFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		escalated := 0
+		for _, e := range evs {
+			if e.Action == remindd.Escalated {
+				escalated++
+				if e.Source != remindd.SourceRule || e.Assignee.Kind != remindd.KindSection {
+					t.Errorf("escalation event %+v", e)
+				}
+			}
+		}
+		if escalated != tasks {
+			t.Errorf("%d escalated events, want one per task copied: %d", escalated, tasks)
+		}
+		b, err := os.ReadFile(filepath.Join(outboxDir(t, c), notify.FileName(digest.Key)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), "【催办】") {
+			t.Errorf("the digest of 2 June flags no red item:\n%s", b)
 		}
 	})
 }

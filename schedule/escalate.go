@@ -30,18 +30,29 @@ func (ev *evaluation) escalate(out []remindd.Notification) ([]remindd.Notificati
 			if -it.left < after {
 				continue
 			}
+			red = append(red, it)
 			if oldest.IsZero() || it.due.Before(oldest) {
 				oldest = it.due
-			}
-			if (-it.left-after)/every < max {
-				red = append(red, it)
 			}
 		}
 		if len(red) == 0 {
 			continue
 		}
+		// Periods count from the day the oldest item turned red; an item
+		// is copied in the periods from the one it turned red in, max of
+		// them.
 		redSince := oldest.AddDays(after)
 		k := redSince.DaysUntil(ev.today) / every
+		kept := red[:0]
+		for _, it := range red {
+			if first := redSince.DaysUntil(it.due.AddDays(after)) / every; k-first < max {
+				kept = append(kept, it)
+			}
+		}
+		if len(kept) == 0 {
+			continue
+		}
+		red = kept
 		out = ev.send(out, message{
 			rule: remindd.Escalate, to: a.who, name: a.name,
 			what: redSince.AddDays(k * every).String(), items: red,
