@@ -105,15 +105,20 @@ func (b *bench) benchImport(ctx context.Context, n int) (*importResult, error) {
 	return res, nil
 }
 
-// importReport is the import's section of the results, in Markdown.
-func (r *importResult) report() string {
+// medians are the runs' median wall time and peak RSS.
+func (r *importResult) medians() (time.Duration, int64) {
 	var walls []time.Duration
 	var rss []int64
 	for _, p := range r.runs {
 		walls = append(walls, p.wall)
 		rss = append(rss, p.maxRSS)
 	}
-	wall, peak := median(walls), median(rss)
+	return median(walls), median(rss)
+}
+
+// importReport is the import's section of the results, in Markdown.
+func (r *importResult) report() string {
+	wall, peak := r.medians()
 	met := func(ok bool) string {
 		if ok {
 			return "met"

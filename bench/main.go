@@ -177,6 +177,7 @@ func run() error {
 		if len(parts) == 1 {
 			return nil
 		}
+		rep.imports = res
 	}
 
 	sk, err := startSink()

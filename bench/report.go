@@ -27,6 +27,7 @@ type report struct {
 	idle    *idleResult
 	desk    *deskResult
 	forms   *formsResult
+	imports *importResult
 }
 
 // machine describes the host and the database server.
@@ -186,6 +187,16 @@ func (r *report) targets() []target {
 	}
 	if r.desk != nil {
 		out = append(out, r.desk.targets()...)
+	}
+	if f := r.forms; f != nil {
+		wall, rss := median(f.wall), median(f.rss)
+		out = append(out, target{fmt.Sprintf("forms of %s enterprises ≤ %s, RSS ≤ %s", human(f.size), ms(formsWallTarget), mb(formsRSSTarget)),
+			fmt.Sprintf("%s, %s RSS", ms(wall), mb(rss)), yesNo(wall <= formsWallTarget && rss <= formsRSSTarget)})
+	}
+	if im := r.imports; im != nil {
+		wall, rss := im.medians()
+		out = append(out, target{fmt.Sprintf("import of a %s-row .xlsx ≤ %s, RSS ≤ %s", human(im.n), ms(importTargetWall), mb(importTargetRSS)),
+			fmt.Sprintf("%s, %s RSS", ms(wall), mb(rss)), yesNo(wall <= importTargetWall && rss <= importTargetRSS)})
 	}
 	return out
 }
@@ -439,6 +450,15 @@ func (r *report) markdown(b *bench) string {
 		w("\n%s", r.desk.section(b, true))
 	} else if oldSection != "" {
 		w("\n%s", oldSection)
+	}
+	if r.forms != nil || r.imports != nil {
+		w("\n## 6. The monthly forms and the roster import\n\n")
+		if r.forms != nil {
+			w("`remindd forms --month 2024-05` (both .xlsx files, bureau-wide) over a MariaDB store of the size below; median of the runs, wall time and the process's peak RSS:\n\n%s\n", r.forms.summary())
+		}
+		if r.imports != nil {
+			w("%s", strings.Replace(r.imports.report(), "## ", "### ", 1))
+		}
 	}
 
 	w("\n## Profiles\n\n")
