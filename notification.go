@@ -1,7 +1,11 @@
 package remindd
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/remindd/remindd/plan"
@@ -53,25 +57,146 @@ type Notification struct {
 	// Parts are the items a message is made of, each with its own dedup
 	// key: a daily message is sent when one of its parts has not been,
 	// and lists only those.
-	Parts []Part `json:"items,omitempty"`
+	Parts Parts `json:"items,omitempty"`
+	// Deadlines are the plan's deadlines by task number, one slice shared
+	// by the notifications of an evaluation: they give an overdue part's
+	// tasks, which have several deadlines, theirs.
+	Deadlines []plan.Date `json:"-"`
 	// Supervisors are the sections an enterprise reports to, with whom to
 	// call; only enterprises' messages have them.
 	Supervisors []Supervisor `json:"supervisors,omitempty"`
 }
 
-// Part is one item of a message: a task at a stage (lead: d7, d3, d1, d0;
-// overdue: the repeat period), a milestone at a stage, or a returned report.
-// Key is its dedup key: each part is sent once to each contact.
+// Part is one item of a message: a task at a stage (lead: d7, d3, d1, d0),
+// a recipient's overdue repeat (its stage the period, its tasks all it has
+// overdue), a milestone at a stage, or a returned report. Key is its dedup
+// key: each part is sent once to each contact.
 type Part struct {
-	Key   string    `json:"key"`
-	Rule  Rule      `json:"rule"`
-	Task  int       `json:"task"`
-	Stage string    `json:"stage"`
-	Due   plan.Date `json:"due"`
+	Key   string
+	Rule  Rule
+	Stage string
+	// Due is the deadline of the part's tasks; zero for an overdue part,
+	// whose tasks have the deadlines their message's Deadlines give.
+	Due plan.Date
+	// Tasks are what the part is about, ascending; a slice of its
+	// message's Tasks where it can be, so that a sweep of 100,000
+	// enterprises does not copy them.
+	Tasks []int
 	// Progress is a milestone part's standing, Return a returned part's
 	// report.
-	Progress *Progress `json:"-"`
-	Return   *Return   `json:"-"`
+	Progress *Progress
+	Return   *Return
+}
+
+// Parts are a message's items. In JSON they are one object per task,
+// {"rule","task","stage","due"}, as `due` prints them.
+type Parts []Part
+
+// appendJSON appends the items, each task's deadline the part's or, for an
+// overdue part, deadlines gives.
+func (ps Parts) appendJSON(b []byte, deadlines []plan.Date) []byte {
+	b = append(b, '[')
+	first := true
+	for _, p := range ps {
+		for _, t := range p.Tasks {
+			if !first {
+				b = append(b, ',')
+			}
+			first = false
+			due := p.Due
+			if due.IsZero() && t >= 0 && t < len(deadlines) {
+				due = deadlines[t]
+			}
+			b = append(b, `{"rule":`...)
+			b = appendJSONString(b, string(p.Rule))
+			b = append(b, `,"task":`...)
+			b = strconv.AppendInt(b, int64(t), 10)
+			b = append(b, `,"stage":`...)
+			b = appendJSONString(b, p.Stage)
+			b = append(b, `,"due":"`...)
+			b = appendDigits(b, due.Year, 4)
+			b = append(b, '-')
+			b = appendDigits(b, int(due.Month), 2)
+			b = append(b, '-')
+			b = appendDigits(b, due.Day, 2)
+			b = append(b, `"}`...)
+		}
+	}
+	return append(b, ']')
+}
+
+// notificationJSON is a Notification without its methods, for the rest of
+// its JSON.
+type notificationJSON Notification
+
+// MarshalJSON is AppendJSON.
+func (n Notification) MarshalJSON() ([]byte, error) { return n.AppendJSON(nil) }
+
+// AppendJSON appends n's compact JSON, as encoding/json writes it without
+// HTML escaping, its items written by hand after the rest: a sweep prints
+// one for each task of every morning message.
+func (n *Notification) AppendJSON(b []byte) ([]byte, error) {
+	rest := notificationJSON(*n)
+	rest.Parts = nil
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(&rest); err != nil {
+		return b, err
+	}
+	j := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	if len(n.Parts) == 0 {
+		return append(b, j...), nil
+	}
+	b = append(b, j[:len(j)-1]...) // all but the closing brace
+	b = append(b, `,"items":`...)
+	b = n.Parts.appendJSON(b, n.Deadlines)
+	return append(b, '}'), nil
+}
+
+// UnmarshalJSON reads the items as Notification's JSON writes them, a part
+// per task.
+func (ps *Parts) UnmarshalJSON(b []byte) error {
+	var items []struct {
+		Rule  Rule      `json:"rule"`
+		Task  int       `json:"task"`
+		Stage string    `json:"stage"`
+		Due   plan.Date `json:"due"`
+	}
+	if err := json.Unmarshal(b, &items); err != nil {
+		return err
+	}
+	*ps = make(Parts, 0, len(items))
+	for _, it := range items {
+		*ps = append(*ps, Part{Rule: it.Rule, Stage: it.Stage, Due: it.Due, Tasks: []int{it.Task}})
+	}
+	return nil
+}
+
+// appendDigits appends n in decimal, zero-padded to width digits.
+func appendDigits(b []byte, n, width int) []byte {
+	s := strconv.Itoa(n)
+	for i := len(s); i < width; i++ {
+		b = append(b, '0')
+	}
+	return append(b, s...)
+}
+
+// appendJSONString appends s as a JSON string: quotes, backslashes and
+// control characters escaped, other UTF-8 as it is.
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c < 0x20:
+			b = fmt.Appendf(b, `\u%04x`, c)
+		default:
+			b = append(b, c)
+		}
+	}
+	return append(b, '"')
 }
 
 // Supervisor is a section an enterprise reports to.
@@ -88,7 +213,7 @@ func (n Notification) Without(sent func(key string) bool) (Notification, bool) {
 	if len(n.Parts) == 0 {
 		return n, true
 	}
-	left := make([]Part, 0, len(n.Parts))
+	left := make(Parts, 0, len(n.Parts))
 	for _, p := range n.Parts {
 		if !sent(p.Key) {
 			left = append(left, p)
@@ -112,9 +237,11 @@ func (n Notification) Without(sent func(key string) bool) (Notification, bool) {
 		if p.Return != nil {
 			n.Returned = append(n.Returned, *p.Return)
 		}
-		if !seen[p.Task] {
-			seen[p.Task] = true
-			n.Tasks = append(n.Tasks, p.Task)
+		for _, t := range p.Tasks {
+			if !seen[t] {
+				seen[t] = true
+				n.Tasks = append(n.Tasks, t)
+			}
 		}
 	}
 	if !reports && n.Rule == Daily {
@@ -150,11 +277,12 @@ func (n *Notification) Items(p *plan.Plan) []Item {
 		// milestones and returns are listed under their own headings.
 		tasks = nil
 		for _, pt := range n.Parts {
-			if (pt.Rule == Lead || pt.Rule == Overdue) && !slices.Contains(tasks, pt.Task) {
-				tasks = append(tasks, pt.Task)
+			if pt.Rule == Lead || pt.Rule == Overdue {
+				tasks = append(tasks, pt.Tasks...)
 			}
 		}
 		slices.Sort(tasks)
+		tasks = slices.Compact(tasks)
 	}
 	today := plan.DateOf(n.At.In(p.Location))
 	out := make([]Item, 0, len(tasks))

@@ -477,7 +477,9 @@ func (env *deskEnv) expect(p *plan.Plan, c *config.Config, n int) error {
 			return fmt.Errorf("section %s is not in the plan", sc.ID)
 		}
 		who := remindd.Recipient{Kind: remindd.KindSection, ID: sc.ID}
-		var st remindd.State
+		// The milestone tasks are done for a section when its sectors'
+		// achievements meet them: the page counts them so.
+		st := remindd.State{Achievements: d.achieve}
 		for _, t := range done[who.Kind+"\x00"+who.ID] {
 			st.Done.Add(t, who)
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/remindd/remindd"
@@ -19,45 +20,54 @@ import (
 // come up, and a morning with nothing new sends nothing.
 
 // parts are the items of message m as one contact receives it, keyed for
-// that contact; key is the message's own key.
-func (ev *evaluation) parts(m message, key string, c config.Contact) []remindd.Part {
+// that contact; key is the message's own key and tasks its tasks, which the
+// lead and overdue parts slice rather than copy.
+func (ev *evaluation) parts(m message, key string, c config.Contact, tasks []int) remindd.Parts {
+	// of is the tasks of items[i:j], a slice of tasks when they lie there
+	// in the same order, as they do in a lead or overdue message.
+	of := func(i, j int) []int {
+		if len(tasks) == len(m.items) {
+			return tasks[i:j:j]
+		}
+		out := make([]int, 0, j-i)
+		for _, it := range m.items[i:j] {
+			out = append(out, it.task.N)
+		}
+		return out
+	}
 	switch m.rule {
 	case remindd.Lead:
-		out := make([]remindd.Part, 0, len(m.items))
-		for _, it := range m.items {
-			stage := "d" + strconv.Itoa(m.stages[it.due])
+		out := make(remindd.Parts, 0, len(m.items))
+		for i, it := range m.items {
+			stage := leadStages[min(m.stages[it.due], len(leadStages)-1)]
 			what := strconv.Itoa(it.task.N) + "@" + it.due.String() + "/" + stage
 			out = append(out, remindd.Part{Key: Key(remindd.Lead, m.to, what, c.Channel, c.Address),
-				Rule: remindd.Lead, Task: it.task.N, Stage: stage, Due: it.due})
+				Rule: remindd.Lead, Stage: stage, Due: it.due, Tasks: of(i, i+1)})
 		}
 		return out
 	case remindd.Overdue:
-		// The recipient's overdue repeat is one item: the period's list.
-		out := make([]remindd.Part, 0, len(m.items))
-		for _, it := range m.items {
-			out = append(out, remindd.Part{Key: key, Rule: remindd.Overdue, Task: it.task.N,
-				Stage: "overdue/" + m.what, Due: it.due})
-		}
-		return out
+		// The recipient's overdue repeat is one item, the period's list;
+		// its tasks' deadlines are the message's Deadlines.
+		return remindd.Parts{{Key: key, Rule: remindd.Overdue, Stage: ev.overdueStage(m.what), Tasks: of(0, len(m.items))}}
 	case remindd.Milestone:
-		out := make([]remindd.Part, 0, len(m.milestones))
+		out := make(remindd.Parts, 0, len(m.milestones))
 		for i := range m.milestones {
 			p := &m.milestones[i]
-			stage := "d" + strconv.Itoa(m.stages[p.Due])
+			stage := leadStages[min(m.stages[p.Due], len(leadStages)-1)]
 			what := fmt.Sprintf("%d/%s@%s/%s", p.Task, p.Sector, p.Due, stage)
 			out = append(out, remindd.Part{Key: Key(remindd.Milestone, m.to, what, c.Channel, c.Address),
-				Rule: remindd.Milestone, Task: p.Task, Stage: stage, Due: p.Due, Progress: p})
+				Rule: remindd.Milestone, Stage: stage, Due: p.Due, Tasks: []int{p.Task}, Progress: p})
 		}
 		return out
 	case remindd.Returns:
-		out := make([]remindd.Part, 0, len(m.returned))
+		out := make(remindd.Parts, 0, len(m.returned))
 		for i := range m.returned {
 			r := &m.returned[i]
 			var due plan.Date
 			if t := ev.taskDue(r.Task); t != nil {
 				due = t.due
 			}
-			out = append(out, remindd.Part{Key: key, Rule: remindd.Returns, Task: r.Task,
+			out = append(out, remindd.Part{Key: key, Rule: remindd.Returns, Tasks: []int{r.Task},
 				Stage: "returned/" + strconv.FormatInt(r.Event, 10), Due: due, Return: r})
 		}
 		return out
@@ -72,6 +82,29 @@ func (v *view) sectorOf(id string) string {
 		return v.firms[i].enterprise.Sector
 	}
 	return ""
+}
+
+// leadStages are the stages' names, d0 … d60 (the most lead_days allows).
+var leadStages = func() []string {
+	out := make([]string, 61)
+	for i := range out {
+		out[i] = "d" + strconv.Itoa(i)
+	}
+	return out
+}()
+
+// overdueStage is the stage of an overdue repeat that began on what,
+// "overdue/2024-05-26", made once per period for all recipients.
+func (ev *evaluation) overdueStage(what string) string {
+	if s, ok := ev.view.stages[what]; ok {
+		return s
+	}
+	if ev.view.stages == nil {
+		ev.view.stages = map[string]string{}
+	}
+	s := "overdue/" + what
+	ev.view.stages[what] = s
+	return s
 }
 
 // taskDue is task n with its deadline, nil when the plan has no such task.
@@ -126,46 +159,44 @@ func bundled(r remindd.Rule) bool {
 // Bundle folds the daily sweep's notifications decided at instant at into
 // one morning message per recipient, channel and address, rule daily,
 // keyed by the day; the others pass through. Items keep their parts' keys;
-// a notification without parts is one part of its own.
+// a notification without parts is one part of its own. It works in place:
+// the result is ns's first elements, and ns is spent.
 func Bundle(ns []remindd.Notification, at time.Time, loc *time.Location) []remindd.Notification {
 	day := plan.DateOf(at.In(loc)).String()
-	type contact struct {
-		to               remindd.Recipient
-		channel, address string
-	}
-	index := map[contact]int{}
-	out := make([]remindd.Notification, 0, len(ns))
-	for _, n := range ns {
+	index := map[string]int{} // by the morning message's key: its recipient, channel and address
+	out := ns[:0] // each result is written at or before the input it is made of
+	for j := range ns {
+		n := ns[j]
 		if !bundled(n.Rule) {
 			out = append(out, n)
 			continue
 		}
 		parts := n.Parts
 		if len(parts) == 0 {
-			for _, t := range n.Tasks {
-				parts = append(parts, remindd.Part{Key: n.Key, Rule: n.Rule, Task: t, Stage: n.Period})
-			}
-			if len(parts) == 0 {
-				parts = []remindd.Part{{Key: n.Key, Rule: n.Rule, Stage: n.Period}}
-			}
+			parts = remindd.Parts{{Key: n.Key, Rule: n.Rule, Stage: n.Period, Tasks: n.Tasks}}
 		}
-		c := contact{n.Recipient, n.Channel, n.Address}
-		i, ok := index[c]
+		key := dailyKey(n, day)
+		i, ok := index[key]
 		if !ok {
-			index[c] = len(out)
+			index[key] = len(out)
 			out = append(out, remindd.Notification{
-				Key:       Key(remindd.Daily, n.Recipient, day, n.Channel, n.Address),
+				Key:       key,
 				Rule:      remindd.Daily,
 				Recipient: n.Recipient, Name: n.Name, Channel: n.Channel, Address: n.Address,
 				At: n.At, Supervisors: n.Supervisors,
+				// The recipient's first item list on this channel, most
+				// often its only one: kept as it is, not copied.
+				Parts: parts, Tasks: n.Tasks, Milestones: n.Milestones, Returned: n.Returned,
 			})
 			i = len(out) - 1
+		} else {
+			d := &out[i]
+			d.Parts = append(d.Parts[:len(d.Parts):len(d.Parts)], parts...)
+			d.Tasks = mergeTasks(d.Tasks, n.Tasks)
+			d.Milestones = append(d.Milestones[:len(d.Milestones):len(d.Milestones)], n.Milestones...)
+			d.Returned = append(d.Returned[:len(d.Returned):len(d.Returned)], n.Returned...)
 		}
 		d := &out[i]
-		d.Parts = append(d.Parts, parts...)
-		d.Tasks = mergeTasks(d.Tasks, n.Tasks)
-		d.Milestones = append(d.Milestones, n.Milestones...)
-		d.Returned = append(d.Returned, n.Returned...)
 		if n.Rule == remindd.Reporting {
 			// The month's reports, under their own heading.
 			d.Digest = n.Digest
@@ -174,7 +205,19 @@ func Bundle(ns []remindd.Notification, at time.Time, loc *time.Location) []remin
 			d.Period = n.Period
 		}
 	}
+	clear(ns[len(out):]) // let what was folded in go
 	return out
+}
+
+// dailyKey is the key of the morning message of day that carries n: n's
+// key with the rule daily and the day for its rule and what; the channel
+// and the address's digest, which end every key, are n's.
+func dailyKey(n remindd.Notification, day string) string {
+	rest := n.Key
+	for range 4 { // rule, kind, id, what
+		_, rest, _ = strings.Cut(rest, ":")
+	}
+	return string(remindd.Daily) + ":" + n.Recipient.Kind + ":" + n.Recipient.ID + ":" + day + ":" + rest
 }
 
 // mergeTasks is the ascending union of two ascending lists.

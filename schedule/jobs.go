@@ -270,12 +270,15 @@ func (e *Engine) evaluateJob(out []remindd.Notification, v *view, j Job, when ti
 		}
 		return out, nil
 	}
-	// The sweep's items make one morning message per recipient.
-	day, err := e.evaluate(nil, v, when, j.Rules)
+	// The sweep's items make one morning message per recipient, folded in
+	// place at the end of out.
+	start := len(out)
+	out, err := e.evaluate(out, v, when, j.Rules)
 	if err != nil {
 		return nil, fmt.Errorf("job %s: %w", j.Name, err)
 	}
-	return append(out, Bundle(day, when, e.Plan.Location)...), nil
+	day := Bundle(out[start:], when, e.Plan.Location)
+	return out[:start+len(day)], nil
 }
 
 // Due is what a tick at instant at does: for each job, its latest activation

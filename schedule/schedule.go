@@ -127,6 +127,9 @@ type evaluation struct {
 	windows map[[2]int]bits
 	// achievements counts by sector and metric those up to today.
 	achievements map[[2]string]int
+	// deadlines are the tasks' deadlines by number, shared by every
+	// notification (remindd.Notification.Deadlines).
+	deadlines []plan.Date
 	// derived caches sections(): the view's sections through derive.
 	derived []assignee
 }
@@ -166,6 +169,12 @@ func (e *Engine) newEvaluation(v *view, at time.Time) *evaluation {
 	}
 	for _, t := range ev.tasks {
 		ev.byNumber[t.task.N] = t
+	}
+	ev.deadlines = make([]plan.Date, len(ev.byNumber))
+	for n, t := range ev.byNumber {
+		if t != nil {
+			ev.deadlines[n] = t.due
+		}
 	}
 	return ev
 }
@@ -212,7 +221,8 @@ func (ev *evaluation) send(out []remindd.Notification, m message, contacts []con
 		key := Key(m.rule, m.to, m.what, c.Channel, c.Address)
 		out = append(out, remindd.Notification{
 			Key:         key,
-			Parts:       ev.parts(m, key, c),
+			Parts:       ev.parts(m, key, c, tasks),
+			Deadlines:   ev.deadlines,
 			Supervisors: ev.supervisors(m.to),
 			Rule:        m.rule,
 			Recipient:   m.to,

@@ -22,6 +22,8 @@ type view struct {
 	sections, firms []assignee
 	// supervisors caches the supervising sections by sector.
 	supervisors map[string][]remindd.Supervisor
+	// stages caches the overdue stages by the day their period began.
+	stages map[string]string
 }
 
 func (e *Engine) newView(s *remindd.State) *view {

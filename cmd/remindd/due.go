@@ -37,8 +37,18 @@ func (a *app) due(args []string) error {
 	if err != nil {
 		return err
 	}
-	keys := make([]string, 0, len(ns)+len(ran.ns))
-	for _, n := range append(ns[:len(ns):len(ns)], ran.ns...) {
+	// What is printed no longer needs the state: a province's enterprises
+	// and what they did, let go before the notifications are written.
+	v.state = nil
+	// JSON is the array alone, with a note of the jobs already run: only
+	// those are counted, so that a sweep of 100,000 enterprises reads no
+	// outbox to be printed.
+	counted := ran.ns
+	if v.format != "json" {
+		counted = append(ns[:len(ns):len(ns)], ran.ns...)
+	}
+	keys := make([]string, 0, len(counted))
+	for _, n := range counted {
 		keys = append(keys, n.Key)
 		keys = append(keys, n.PartKeys()...)
 	}

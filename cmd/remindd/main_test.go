@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -118,7 +117,6 @@ type dueRow struct {
 
 // dueItem is an item of a morning message, as `due` prints it.
 type dueItem struct {
-	Key   string
 	Rule  string
 	Task  int
 	Stage string
@@ -159,8 +157,8 @@ func TestDueOn24May(t *testing.T) {
 				switch it.Rule {
 				case "lead":
 					lead[r.Recipient.ID] = append(lead[r.Recipient.ID], it.Task)
-					if it.Stage != "d7" || it.Due != "2024-05-31" || !strings.Contains(it.Key, ":"+strconv.Itoa(it.Task)+"@2024-05-31/d7:") {
-						t.Errorf("%s: lead item %+v, want stage d7, due 2024-05-31, keyed by task and stage", r.Key, it)
+					if it.Stage != "d7" || it.Due != "2024-05-31" {
+						t.Errorf("%s: lead item %+v, want stage d7, due 2024-05-31", r.Key, it)
 					}
 				case "milestone":
 					milestone[r.Recipient.ID] = append(milestone[r.Recipient.ID], it.Task)
