@@ -164,7 +164,7 @@ func bundled(r remindd.Rule) bool {
 func Bundle(ns []remindd.Notification, at time.Time, loc *time.Location) []remindd.Notification {
 	day := plan.DateOf(at.In(loc)).String()
 	index := map[string]int{} // by the morning message's key: its recipient, channel and address
-	out := ns[:0] // each result is written at or before the input it is made of
+	out := ns[:0]             // each result is written at or before the input it is made of
 	for j := range ns {
 		n := ns[j]
 		if !bundled(n.Rule) {
