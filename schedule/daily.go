@@ -183,7 +183,7 @@ func Bundle(ns []remindd.Notification, at time.Time, loc *time.Location) []remin
 				Key:       key,
 				Rule:      remindd.Daily,
 				Recipient: n.Recipient, Name: n.Name, Channel: n.Channel, Address: n.Address,
-				At: n.At, Supervisors: n.Supervisors,
+				At: n.At, Supervisors: n.Supervisors, Deadlines: n.Deadlines,
 				// The recipient's first item list on this channel, most
 				// often its only one: kept as it is, not copied.
 				Parts: parts, Tasks: n.Tasks, Milestones: n.Milestones, Returned: n.Returned,
